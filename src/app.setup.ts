@@ -1,0 +1,37 @@
+import { ValidationPipe } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { validationExceptionFactory } from './common/filters/validation-exception.factory';
+import { requestIdMiddleware } from './common/request-id/request-id.middleware';
+import { appConfig, AppConfig } from './config/app.config';
+
+/** Everything main.ts and the e2e tests share, so tests exercise the app exactly as it runs. */
+export function configureApp(app: NestExpressApplication): NestExpressApplication {
+  const config = app.get<AppConfig>(appConfig.KEY);
+  app.useLogger(app.get(Logger));
+  app.use(requestIdMiddleware);
+  app.use(helmet());
+  app.useBodyParser('json', { limit: config.bodyLimit });
+  app.enableCors({ origin: config.frontendUrl, credentials: true });
+  app.set('trust proxy', 'loopback');
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: validationExceptionFactory }),
+  );
+  app.enableShutdownHooks();
+  setUpSwagger(app);
+  return app;
+}
+
+function setUpSwagger(app: NestExpressApplication): void {
+  const document = new DocumentBuilder()
+    .setTitle('NFC Pay API')
+    .setDescription('NFC card payments that settle on Sui. Amounts are integers in the card currency minor unit (VND by default).')
+    .setVersion('1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, document), { jsonDocumentUrl: 'api/docs-json' });
+}

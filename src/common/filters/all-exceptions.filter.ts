@@ -1,0 +1,65 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import type { Request, Response } from 'express';
+import { requestIdOf } from '../request-id/request-id.middleware';
+
+/** Errors raised by express' body parser before a route is reached. */
+interface BodyParserError {
+  type: string;
+  status: number;
+}
+
+/**
+ * Turns every failure into `{success:false, error, message?, requestId}`. A body never carries a
+ * stack trace or a driver's error text: unexpected errors are logged and answered with a bare 500.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Exceptions');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    const { status, body } = this.describe(exception, req);
+    if (status >= 500) this.logger.error({ err: exception, requestId: requestIdOf(req) }, 'Unhandled error');
+    if (res.headersSent) return;
+    res.status(status).json({ success: false, ...body, requestId: requestIdOf(req) });
+  }
+
+  private describe(exception: unknown, req: Request): { status: number; body: Record<string, unknown> } {
+    // Nest wraps body-parser errors in an HttpException whose text is the parser's own.
+    const cause = exception instanceof HttpException ? exception.cause : exception;
+    if (isBodyParserError(cause)) return fromBodyParserError(cause);
+    if (exception instanceof HttpException) return fromHttpException(exception, req);
+    return { status: 500, body: { error: 'Internal Server Error', message: 'Something went wrong; quote the requestId to support.' } };
+  }
+}
+
+function fromHttpException(exception: HttpException, req: Request) {
+  const status = exception.getStatus();
+  const response = exception.getResponse();
+  const standard = STATUS_CODES[status] ?? 'Error';
+  if (typeof response === 'string') return { status, body: { error: standard, message: response } };
+  const { statusCode: _ignored, success: _success, ...rest } = response as Record<string, unknown>;
+  if (status === HttpStatus.NOT_FOUND && typeof rest.message === 'string' && rest.message.startsWith('Cannot ')) {
+    return { status, body: { error: standard, message: `No route ${req.method} ${req.path}` } };
+  }
+  return { status, body: { ...rest, error: typeof rest.error === 'string' ? rest.error : standard } };
+}
+
+function isBodyParserError(exception: unknown): exception is BodyParserError {
+  const candidate = exception as Partial<BodyParserError> | null;
+  return typeof candidate?.type === 'string' && typeof candidate.status === 'number' && candidate.type.startsWith('entity.');
+}
+
+function fromBodyParserError(exception: BodyParserError) {
+  if (exception.type === 'entity.too.large') {
+    return { status: 413, body: { error: 'Payload Too Large', message: 'The request body is larger than this API accepts.' } };
+  }
+  if (exception.type === 'entity.parse.failed') {
+    return { status: 400, body: { error: 'Bad Request', message: 'The request body is not valid JSON.' } };
+  }
+  return { status: exception.status, body: { error: STATUS_CODES[exception.status] ?? 'Bad Request', message: 'The request body could not be read.' } };
+}

@@ -1,0 +1,38 @@
+import { ConfigType, registerAs } from '@nestjs/config';
+import { developmentSecret } from './dev-secrets';
+import { validateEnvironment } from './env.validation';
+
+/** Typed, validated configuration, grouped by concern. Inject with `@Inject(appConfig.KEY)`. */
+export const appConfig = registerAs('app', () => {
+  const env = validateEnvironment(process.env);
+  return {
+    nodeEnv: env.NODE_ENV,
+    isProduction: env.NODE_ENV === 'production',
+    port: env.PORT,
+    host: env.HOST,
+    bodyLimit: env.BODY_LIMIT,
+    frontendUrl: env.FRONTEND_URL,
+    logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json'),
+  };
+});
+
+export const databaseConfig = registerAs('database', () => {
+  const env = validateEnvironment(process.env);
+  return { uri: env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017', dbName: env.MONGODB_DB_NAME };
+});
+
+export const redisConfig = registerAs('redis', () => {
+  const env = validateEnvironment(process.env);
+  return { url: env.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix: env.REDIS_KEY_PREFIX };
+});
+
+export const authConfig = registerAs('auth', () => {
+  const env = validateEnvironment(process.env);
+  return { jwtSecret: env.JWT_SECRET ?? developmentSecret('JWT_SECRET'), jwtExpiresIn: env.JWT_EXPIRES_IN };
+});
+
+export type AppConfig = ConfigType<typeof appConfig>;
+export type DatabaseConfig = ConfigType<typeof databaseConfig>;
+export type RedisConfig = ConfigType<typeof redisConfig>;
+export type AuthConfig = ConfigType<typeof authConfig>;

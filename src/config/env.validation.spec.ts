@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { ConfigError, validateEnvironment } from './env.validation';
+
+describe('validateEnvironment', () => {
+  it('fills in the development defaults', () => {
+    const env = validateEnvironment({});
+    expect(env).toMatchObject({ NODE_ENV: 'development', PORT: 8080, MONGODB_DB_NAME: 'nfcpay', REDIS_KEY_PREFIX: 'nfcpay:', BODY_LIMIT: '32kb' });
+  });
+
+  it('converts numbers and treats empty values as unset', () => {
+    expect(validateEnvironment({ PORT: '9090', LOG_FORMAT: '' }).PORT).toBe(9090);
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['NODE_ENV', 'staging'],
+    ['MONGODB_URI', 'http://db'],
+    ['REDIS_URL', 'localhost:6379'],
+    ['JWT_SECRET', 'short'],
+    ['JWT_EXPIRES_IN', '1 hour'],
+    ['LOG_LEVEL', 'verbose'],
+    ['BODY_LIMIT', 'lots'],
+  ])('rejects %s=%s with one line naming it', (name, value) => {
+    expect(() => validateEnvironment({ [name]: value })).toThrow(ConfigError);
+    expect(() => validateEnvironment({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name}: [^\\n]+$`));
+  });
+
+  describe('in production', () => {
+    const strong = 'q8Z2-vT1m9XkLp4Rw7Yc0bN6hJ3sFd5G';
+    const complete = { NODE_ENV: 'production', JWT_SECRET: strong, MONGODB_URI: 'mongodb://db:27017', REDIS_URL: 'redis://cache:6379' };
+
+    it('starts with every secret and server given', () => {
+      expect(validateEnvironment(complete).NODE_ENV).toBe('production');
+    });
+
+    it.each(['JWT_SECRET', 'MONGODB_URI', 'REDIS_URL'])('requires %s', (name) => {
+      expect(() => validateEnvironment({ ...complete, [name]: undefined })).toThrow(new RegExp(`${name}: is required`));
+    });
+
+    it.each(['a'.repeat(40), 'changeme-changeme-changeme-changeme!', 'my-super-secret-jwt-signing-key-123456'])('refuses the weak secret %s', (secret) => {
+      expect(() => validateEnvironment({ ...complete, JWT_SECRET: secret })).toThrow(/JWT_SECRET: is too weak/);
+    });
+  });
+});

@@ -1,0 +1,143 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { findFreePort } from './free-port';
+import { waitForPort } from './wait-for-port';
+
+/**
+ * Finds or starts the servers the app needs when none is configured, so that `npm start` and the
+ * test suite work on a bare machine: a MongoDB-compatible server and a Redis server, each on a
+ * free loopback port in a throw-away directory.
+ */
+export interface EmbeddedServer {
+  readonly uri: string;
+  /** What is serving, e.g. "ferretdb (sqlite)" or "redis-server". */
+  readonly via: string;
+  stop(): Promise<void>;
+}
+
+const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
+const FERRETDB_VERSION = 'v1.24.2';
+const STARTUP_TIMEOUT_MS = 30_000;
+
+export const projectRoot = resolve(__dirname, '..', '..');
+const cacheBin = join(process.env.NFCPAY_CACHE_DIR ?? join(projectRoot, '.cache'), 'bin');
+
+export function findOnPath(binary: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, binary);
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+export async function startMongo(log: (line: string) => void = console.log): Promise<EmbeddedServer> {
+  const mongod = findOnPath('mongod');
+  if (mongod) return startMongod(mongod);
+  const ferretdb = findOnPath('ferretdb') ?? ensureFerretDb(log);
+  if (ferretdb) return startFerretDb(ferretdb);
+  return startMongoMemoryServer(log);
+}
+
+export async function startRedis(): Promise<EmbeddedServer> {
+  const redisServer = findOnPath('redis-server');
+  if (!redisServer) {
+    throw new Error('No REDIS_URL is set and no redis-server is on PATH: install Redis (Debian: apt-get install redis-server) or set REDIS_URL.');
+  }
+  const port = await findFreePort();
+  const dir = mkdtempSync(join(tmpdir(), 'nfcpay-redis-'));
+  const child = await launch(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], dir, port);
+  return { uri: `redis://127.0.0.1:${port}`, via: 'redis-server', stop: () => terminate(child, dir) };
+}
+
+async function startMongod(binary: string): Promise<EmbeddedServer> {
+  const port = await findFreePort();
+  const dir = mkdtempSync(join(tmpdir(), 'nfcpay-mongod-'));
+  const child = await launch(binary, ['--port', String(port), '--bind_ip', '127.0.0.1', '--dbpath', dir], dir, port);
+  return { uri: `mongodb://127.0.0.1:${port}`, via: 'mongod', stop: () => terminate(child, dir) };
+}
+
+async function startFerretDb(binary: string): Promise<EmbeddedServer> {
+  const port = await findFreePort();
+  const dir = mkdtempSync(join(tmpdir(), 'nfcpay-ferretdb-'));
+  const usePostgres = process.env.FERRETDB_POSTGRESQL_URL;
+  const backend = usePostgres
+    ? ['--handler=postgresql', `--postgresql-url=${usePostgres}`]
+    : ['--handler=sqlite', `--sqlite-url=file:${dir}/`];
+  const args = [...backend, `--state-dir=${dir}`, `--listen-addr=127.0.0.1:${port}`, '--debug-addr=-', '--telemetry=disable', '--log-level=error'];
+  const child = await launch(binary, args, dir, port);
+  return {
+    uri: `mongodb://127.0.0.1:${port}`,
+    via: `ferretdb (${usePostgres ? 'postgresql' : 'sqlite'})`,
+    stop: () => terminate(child, dir),
+  };
+}
+
+async function startMongoMemoryServer(log: (line: string) => void): Promise<EmbeddedServer> {
+  log('No mongod or ferretdb found and no Go to build FerretDB: trying mongodb-memory-server (downloads mongod; needs internet).');
+  try {
+    const { MongoMemoryServer } = await import('mongodb-memory-server-core');
+    const server = await MongoMemoryServer.create();
+    return { uri: server.getUri(), via: 'mongodb-memory-server', stop: async () => void (await server.stop()) };
+  } catch (error) {
+    throw new Error(
+      'No MongoDB-compatible server could be started. Set MONGODB_URI, put mongod or ferretdb on PATH, ' +
+        `or install Go so FerretDB can be built (${(error as Error).message}).`,
+    );
+  }
+}
+
+/** Builds FerretDB from the Go module proxy into the project cache; undefined when Go is missing. */
+function ensureFerretDb(log: (line: string) => void): string | undefined {
+  const target = join(cacheBin, 'ferretdb');
+  if (existsSync(target)) return target;
+  const go = findOnPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  if (!go) return undefined;
+  log(`Building FerretDB ${FERRETDB_VERSION} with Go into ${target} (once; takes a minute or two)...`);
+  const download = spawnSync(go, ['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`], { encoding: 'utf8' });
+  if (download.status !== 0) throw new Error(`go mod download failed: ${download.stderr || download.stdout}`);
+  const moduleDir = JSON.parse(download.stdout).Dir as string;
+  const work = mkdtempSync(join(tmpdir(), 'nfcpay-ferretdb-src-'));
+  try {
+    cpSync(moduleDir, work, { recursive: true });
+    spawnSync('chmod', ['-R', 'u+w', work]);
+    // A module download lacks the generated version file that the FerretDB binary insists on.
+    writeFileSync(join(work, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+    mkdirSync(cacheBin, { recursive: true });
+    const build = spawnSync(go, ['build', '-o', target, './cmd/ferretdb'], { cwd: work, encoding: 'utf8', stdio: ['ignore', 'inherit', 'inherit'] });
+    if (build.status !== 0) throw new Error(`building FerretDB failed (exit ${build.status})`);
+    chmodSync(target, 0o755);
+    return target;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const running = new Set<ChildProcess>();
+process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+
+async function launch(binary: string, args: string[], dir: string, port: number): Promise<ChildProcess> {
+  const logFile = openSync(join(dir, 'server.log'), 'a');
+  const child = spawn(binary, args, { cwd: dir, stdio: ['ignore', logFile, logFile] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  try {
+    await waitForPort(port, STARTUP_TIMEOUT_MS, () => child.exitCode === null && child.signalCode === null);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${binary} did not start (${(error as Error).message}); see ${join(dir, 'server.log')}`);
+  }
+  return child;
+}
+
+async function terminate(child: ChildProcess, dir: string): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  rmSync(dir, { recursive: true, force: true });
+}

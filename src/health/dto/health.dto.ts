@@ -1,0 +1,31 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class LivenessDto {
+  @ApiProperty({ example: true })
+  success: true;
+
+  @ApiProperty({ example: 'ok' })
+  status: 'ok';
+
+  @ApiProperty({ example: 42 })
+  uptimeSeconds: number;
+}
+
+export class DependencyChecksDto {
+  @ApiProperty({ enum: ['up', 'down'] })
+  mongodb: 'up' | 'down';
+
+  @ApiProperty({ enum: ['up', 'down'] })
+  redis: 'up' | 'down';
+}
+
+export class ReadinessDto {
+  @ApiProperty({ example: true })
+  success: true;
+
+  @ApiProperty({ example: 'ready' })
+  status: 'ready';
+
+  @ApiProperty({ type: DependencyChecksDto })
+  checks: DependencyChecksDto;
+}

@@ -1,0 +1,33 @@
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Public } from '../common/decorators/public.decorator';
+import { ErrorResponseDto } from '../common/filters/error-body';
+import { LivenessDto, ReadinessDto } from './dto/health.dto';
+import { HealthService } from './health.service';
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Liveness: the process is up and serving' })
+  @ApiOkResponse({ type: LivenessDto })
+  live(): LivenessDto {
+    return { success: true, status: 'ok', uptimeSeconds: Math.round(process.uptime()) };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: MongoDB and Redis answer a ping' })
+  @ApiOkResponse({ type: ReadinessDto })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'A dependency is down; `message` names it' })
+  async ready(): Promise<ReadinessDto> {
+    const { ready, checks } = await this.health.readiness();
+    if (!ready) {
+      const down = Object.entries(checks).filter(([, state]) => state === 'down').map(([name]) => name);
+      throw new ServiceUnavailableException({ message: `Not ready: ${down.join(' and ')} down`, checks });
+    }
+    return { success: true, status: 'ready', checks };
+  }
+}

@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import type Redis from 'ioredis';
+import type { Connection } from 'mongoose';
+import { REDIS_CLIENT } from '../redis/redis.constants';
+
+export type DependencyState = 'up' | 'down';
+export interface Readiness {
+  ready: boolean;
+  checks: { mongodb: DependencyState; redis: DependencyState };
+}
+
+const PING_TIMEOUT_MS = 1_000;
+
+@Injectable()
+export class HealthService {
+  constructor(
+    @InjectConnection() private readonly mongo: Connection,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+  ) {}
+
+  async readiness(): Promise<Readiness> {
+    const [mongodb, redis] = await Promise.all([
+      probe(() => this.mongo.db!.command({ ping: 1 })),
+      probe(() => this.redis.ping()),
+    ]);
+    return { ready: mongodb === 'up' && redis === 'up', checks: { mongodb, redis } };
+  }
+}
+
+async function probe(ping: () => Promise<unknown>): Promise<DependencyState> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timeout')), PING_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([ping(), timeout]);
+    return 'up';
+  } catch {
+    return 'down';
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,69 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
+import { appConfig, AppConfig } from './config/app.config';
+import { ConfigError, validateEnvironment } from './config/env.validation';
+import { EmbeddedServer, startMongo, startRedis } from './embedded/embedded-servers';
+
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  validateEnvironment(process.env);
+  const embeddedServers = await startMissingServers();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ embeddedServers }), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  configureApp(app);
+  const config = app.get<AppConfig>(appConfig.KEY);
+  await app.listen(config.port, config.host);
+  announce(await app.getUrl(), embeddedServers);
+}
+
+/** With no MONGODB_URI / REDIS_URL the process brings up its own servers (development default). */
+async function startMissingServers(): Promise<EmbeddedServer[]> {
+  const started: EmbeddedServer[] = [];
+  const log = (line: string) => console.log(line);
+  try {
+    if (!process.env.MONGODB_URI) {
+      const mongo = await startMongo(log);
+      started.push(mongo);
+      process.env.MONGODB_URI = mongo.uri;
+      log(`Embedded MongoDB-compatible server: ${mongo.via} at ${mongo.uri}`);
+    }
+    if (!process.env.REDIS_URL) {
+      const redis = await startRedis();
+      started.push(redis);
+      process.env.REDIS_URL = redis.uri;
+      log(`Embedded Redis: ${redis.via} at ${redis.uri}`);
+    }
+  } catch (error) {
+    await Promise.all(started.map((server) => server.stop()));
+    throw error;
+  }
+  return started;
+}
+
+function announce(url: string, embedded: EmbeddedServer[]): void {
+  const base = url.replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost').replace('127.0.0.1', 'localhost');
+  console.log(
+    [
+      `NFC Pay is up${embedded.length ? ' (embedded servers; stop with Ctrl-C)' : ''}`,
+      `  API:       ${base}/api`,
+      `  Swagger:   ${base}/api/docs`,
+      `  Socket.IO: ${base} (path /nfc-ws)`,
+      `  Health:    ${base}/health/ready`,
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error('NFC Pay failed to start:', error instanceof Error ? error.message : error);
+  }
+  process.exit(1);
+});
