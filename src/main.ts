@@ -1,5 +1,5 @@
+import './load-env';
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
@@ -9,7 +9,6 @@ import { ConfigError, validateEnvironment } from './config/env.validation';
 import { EmbeddedServer, startMongo, startRedis } from './embedded/embedded-servers';
 
 async function main(): Promise<void> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
   validateEnvironment(process.env);
   const embeddedServers = await startMissingServers();
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ embeddedServers }), {
@@ -18,6 +17,12 @@ async function main(): Promise<void> {
   });
   configureApp(app);
   const config = app.get<AppConfig>(appConfig.KEY);
+  if (!validateEnvironment(process.env).API_ENABLED) {
+    // A worker-only process: queues and sweeps run, no HTTP or socket server.
+    await app.init();
+    console.log('NFC Pay worker is up (API_ENABLED=false)');
+    return;
+  }
   await app.listen(config.port, config.host);
   announce(await app.getUrl(), embeddedServers);
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Post } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { IsInt, IsPositive, IsString, MaxLength } from 'class-validator';
 import request from 'supertest';
-import { Public } from '../src/common/decorators/public.decorator';
+import { Public } from '../src/common/auth/public.decorator';
 import { closeTestApp, createTestApp } from './support/test-app';
 
 class EchoDto {

@@ -24,14 +24,39 @@ export const databaseConfig = registerAs('database', () => {
 
 export const redisConfig = registerAs('redis', () => {
   const env = validateEnvironment(process.env);
-  return { url: env.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix: env.REDIS_KEY_PREFIX };
+  return {
+    url: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    keyPrefix: env.REDIS_KEY_PREFIX,
+    queueLockDurationMs: env.QUEUE_LOCK_DURATION_MS,
+    queueStalledIntervalMs: env.QUEUE_STALLED_INTERVAL_MS,
+  };
 });
 
 export const authConfig = registerAs('auth', () => {
   const env = validateEnvironment(process.env);
-  return { jwtSecret: env.JWT_SECRET ?? developmentSecret('JWT_SECRET'), jwtExpiresIn: env.JWT_EXPIRES_IN };
+  return {
+    jwtSecret: env.JWT_SECRET ?? developmentSecret('JWT_SECRET'),
+    jwtExpiresIn: env.JWT_EXPIRES_IN,
+    adminEmail: env.ADMIN_EMAIL,
+    adminPassword: env.ADMIN_PASSWORD,
+  };
 });
 
+export const paymentsConfig = registerAs('payments', () => {
+  const env = validateEnvironment(process.env);
+  return {
+    limitsTimeZone: env.LIMITS_TIMEZONE,
+    mistPerUnit: BigInt(env.SETTLEMENT_MIST_PER_UNIT),
+    apiEnabled: env.API_ENABLED,
+    workersEnabled: env.WORKERS_ENABLED,
+    paymentConcurrency: env.PAYMENT_QUEUE_CONCURRENCY,
+    notificationConcurrency: env.NOTIFICATION_QUEUE_CONCURRENCY,
+    outboxSweepIntervalMs: env.OUTBOX_SWEEP_INTERVAL_MS,
+    idempotencyTtlHours: env.IDEMPOTENCY_TTL_HOURS,
+  };
+});
+
+export type PaymentsConfig = ConfigType<typeof paymentsConfig>;
 export type AppConfig = ConfigType<typeof appConfig>;
 export type DatabaseConfig = ConfigType<typeof databaseConfig>;
 export type RedisConfig = ConfigType<typeof redisConfig>;

@@ -43,3 +43,18 @@ describe('validateEnvironment', () => {
     });
   });
 });
+
+describe('booleans', () => {
+  it.each([
+    ['false', false],
+    ['0', false],
+    ['true', true],
+    ['yes', true],
+  ])('reads WORKERS_ENABLED=%s as %s', (raw, expected) => {
+    expect(validateEnvironment({ WORKERS_ENABLED: raw }).WORKERS_ENABLED).toBe(expected);
+  });
+
+  it('rejects a word it does not know', () => {
+    expect(() => validateEnvironment({ API_ENABLED: 'maybe' })).toThrow(/API_ENABLED/);
+  });
+});

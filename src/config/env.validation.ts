@@ -1,5 +1,14 @@
-import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { plainToInstance, Transform, TransformFnParams, Type } from 'class-transformer';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsTimeZone, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+/** "true"/"1"/"yes" and "false"/"0"/"no"; anything else is left for @IsBoolean to reject. */
+function toBoolean({ obj, key }: TransformFnParams): unknown {
+  const raw = obj[key];
+  if (typeof raw === 'boolean') return raw;
+  if (/^(true|1|yes)$/i.test(String(raw))) return true;
+  if (/^(false|0|no)$/i.test(String(raw))) return false;
+  return raw;
+}
 
 /**
  * Every environment variable the process reads, validated once at start-up. `.env.example`
@@ -42,6 +51,67 @@ export class EnvironmentVariables {
   @IsString()
   @Matches(/^\d+[smhd]$/, { message: 'JWT_EXPIRES_IN must look like 900s, 15m, 12h or 7d' })
   JWT_EXPIRES_IN: string = '1h';
+
+  @IsOptional()
+  @IsEmail({}, { message: 'ADMIN_EMAIL must be an email address' })
+  ADMIN_EMAIL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(12, { message: 'ADMIN_PASSWORD must be at least 12 characters' })
+  ADMIN_PASSWORD?: string;
+
+  /** MIST (1e-9 SUI) settled per minor unit of the card currency: 75 000 VND × 1000 = 0.075 SUI. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  SETTLEMENT_MIST_PER_UNIT: number = 1000;
+
+  /** IANA time zone whose calendar day the daily card limits count in. */
+  @IsString()
+  @IsTimeZone({ message: 'LIMITS_TIMEZONE must be an IANA time zone such as UTC or Asia/Ho_Chi_Minh' })
+  LIMITS_TIMEZONE: string = 'UTC';
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  API_ENABLED: boolean = true;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  WORKERS_ENABLED: boolean = true;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  PAYMENT_QUEUE_CONCURRENCY: number = 16;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  NOTIFICATION_QUEUE_CONCURRENCY: number = 4;
+
+  /** How long a worker holds a job before Bull counts it as stalled (its worker died) and retries it. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(500)
+  QUEUE_LOCK_DURATION_MS: number = 30_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(500)
+  QUEUE_STALLED_INTERVAL_MS: number = 30_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  OUTBOX_SWEEP_INTERVAL_MS: number = 5_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(24)
+  IDEMPOTENCY_TTL_HOURS: number = 24;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';

@@ -1,6 +1,6 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { Public } from '../common/decorators/public.decorator';
+import { Public } from '../common/auth/public.decorator';
 import { ErrorResponseDto } from '../common/filters/error-body';
 import { LivenessDto, ReadinessDto } from './dto/health.dto';
 import { HealthService } from './health.service';

@@ -2,6 +2,7 @@ import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/c
 import Redis from 'ioredis';
 import { redisConfig, RedisConfig } from '../config/app.config';
 import { REDIS_CLIENT } from './redis.constants';
+import { RevisionedCache } from './revisioned-cache';
 
 const logger = new Logger('Redis');
 
@@ -30,8 +31,9 @@ export function redisClientOptions(config: RedisConfig) {
         return client;
       },
     },
+    RevisionedCache,
   ],
-  exports: [REDIS_CLIENT],
+  exports: [REDIS_CLIENT, RevisionedCache],
 })
 export class RedisModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS_CLIENT) private readonly client: Redis) {}

@@ -18,5 +18,8 @@ export default async function globalSetup(): Promise<void> {
     started.push(redis);
     process.env.REDIS_URL = redis.uri;
   }
+  // Kept apart so a test that points one app at a Redis it will stop cannot leak into the next app.
+  process.env.TEST_MONGODB_URI = process.env.MONGODB_URI;
+  process.env.TEST_REDIS_URL = process.env.REDIS_URL;
   (globalThis as { __EMBEDDED_SERVERS__?: EmbeddedServer[] }).__EMBEDDED_SERVERS__ = started;
 }

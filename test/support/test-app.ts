@@ -4,25 +4,34 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
+import { TEST_ADMIN } from './session';
 
 export interface TestAppOptions {
   /** Environment for this app only (e.g. a REDIS_URL of a server the test will stop). */
   env?: Record<string, string>;
   /** Extra controllers/providers a test needs beside the real app. */
   extra?: ModuleMetadata;
+  /** Share a database and key prefix with another app (e.g. an API app and a worker app). */
+  isolation?: string;
 }
+
+export const newIsolation = () => `t_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 
 /**
  * The real app, configured exactly as main.ts configures it, against the run's real MongoDB and
  * Redis. Each app gets its own database and Redis key prefix, so test files never share state.
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<NestExpressApplication> {
-  const isolation = `t_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const isolation = options.isolation ?? newIsolation();
   Object.assign(process.env, {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    MONGODB_URI: process.env.TEST_MONGODB_URI,
+    REDIS_URL: process.env.TEST_REDIS_URL,
     MONGODB_DB_NAME: isolation,
     REDIS_KEY_PREFIX: `${isolation}:`,
+    ADMIN_EMAIL: TEST_ADMIN.email,
+    ADMIN_PASSWORD: TEST_ADMIN.password,
     ...options.env,
   });
   const moduleRef = await Test.createTestingModule({

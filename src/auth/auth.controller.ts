@@ -1,0 +1,54 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse, ApiBadRequestResponse } from '@nestjs/swagger';
+import { Authenticated } from '../common/auth/authenticated.decorator';
+import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
+import type { Principal } from '../common/auth/principal';
+import { Public } from '../common/auth/public.decorator';
+import { ErrorResponseDto } from '../common/filters/error-body';
+import { AuthService } from './auth.service';
+import { LoginDto, MeResponseDto, RegisterDto, TerminalSessionResponseDto, TerminalTokenDto, UserSessionResponseDto } from './dto/auth.dto';
+
+@ApiTags('auth')
+@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid body; `details` names the fields' })
+@Controller('api/auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('register')
+  @ApiOperation({ summary: 'Create a cardholder account (and its custodial Sui wallet)' })
+  @ApiCreatedResponse({ type: UserSessionResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The email is taken (compared case-insensitively)' })
+  register(@Body() dto: RegisterDto): Promise<UserSessionResponseDto> {
+    return this.auth.register(dto);
+  }
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Log in a cardholder or admin' })
+  @ApiOkResponse({ type: UserSessionResponseDto })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Unknown email or wrong password (one message for both)' })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'Locked after repeated failures' })
+  login(@Body() dto: LoginDto): Promise<UserSessionResponseDto> {
+    return this.auth.login(dto);
+  }
+
+  @Public()
+  @Post('terminal/token')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Exchange a terminal id and secret for a terminal access token' })
+  @ApiOkResponse({ type: TerminalSessionResponseDto })
+  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Unknown, disabled or wrong terminal credentials' })
+  terminalToken(@Body() dto: TerminalTokenDto): Promise<TerminalSessionResponseDto> {
+    return this.auth.terminalToken(dto);
+  }
+
+  @Get('me')
+  @Authenticated()
+  @ApiOperation({ summary: 'Who the token belongs to' })
+  @ApiOkResponse({ type: MeResponseDto })
+  me(@CurrentPrincipal() principal: Principal): Promise<MeResponseDto> {
+    return this.auth.me(principal);
+  }
+}

@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { MongooseModule } from '@nestjs/mongoose';
+import { BlockchainModule } from '../blockchain/blockchain.module';
+import { authConfig, AuthConfig } from '../config/app.config';
+import { MerchantsModule } from '../merchants/merchants.module';
+import { AdminSeeder } from './admin-seeder';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { JwtAuthGuard } from './guards/jwt-auth.guard';
+import { LoginAttemptsService } from './login-attempts.service';
+import { User, UserSchema } from './schemas/user.schema';
+import { TokenService } from './token.service';
+
+@Module({
+  imports: [
+    JwtModule.registerAsync({
+      inject: [authConfig.KEY],
+      useFactory: (config: AuthConfig) => ({
+        secret: config.jwtSecret,
+        signOptions: { algorithm: 'HS256', expiresIn: config.jwtExpiresIn as `${number}${'s' | 'm' | 'h' | 'd'}` },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+    }),
+    MongooseModule.forFeature([{ name: User.name, schema: UserSchema }]),
+    MerchantsModule,
+    BlockchainModule,
+  ],
+  controllers: [AuthController],
+  providers: [AuthService, TokenService, LoginAttemptsService, AdminSeeder, { provide: APP_GUARD, useClass: JwtAuthGuard }],
+  exports: [TokenService, AuthService],
+})
+export class AuthModule {}

@@ -1,0 +1,111 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+
+const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class RegisterDto {
+  @ApiProperty({ example: 'lan@example.com' })
+  @Transform(trimmed)
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ minLength: 8, maxLength: 128, example: 'correct horse battery' })
+  @IsString()
+  @MinLength(8)
+  @MaxLength(128)
+  password: string;
+
+  @ApiProperty({ example: 'Nguyen Thi Lan' })
+  @Transform(trimmed)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  fullName: string;
+}
+
+export class LoginDto {
+  @ApiProperty({ example: 'lan@example.com' })
+  @Transform(trimmed)
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ example: 'correct horse battery' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  password: string;
+}
+
+export class TerminalTokenDto {
+  @ApiProperty({ example: 'terminal-async-001' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'terminalId must be 1-64 letters, digits, _ or -' })
+  terminalId: string;
+
+  @ApiProperty({ example: 'tsk_3q0Zk...' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  terminalSecret: string;
+}
+
+export class UserDto {
+  @ApiProperty({ example: '665f1c2a9b1e8a0012345678' })
+  id: string;
+
+  @ApiProperty({ example: 'lan@example.com' })
+  email: string;
+
+  @ApiProperty({ example: 'Nguyen Thi Lan' })
+  fullName: string;
+
+  @ApiProperty({ enum: ['user', 'admin'] })
+  role: 'user' | 'admin';
+
+  @ApiPropertyOptional({ example: '0x5b7c...e1' })
+  walletAddress?: string;
+}
+
+export class TerminalIdentityDto {
+  @ApiProperty({ example: 'terminal-async-001' })
+  terminalId: string;
+
+  @ApiProperty({ example: 'MERCHANT_ASYNC_TEST' })
+  merchantId: string;
+}
+
+export class UserSessionResponseDto {
+  @ApiProperty({ example: true })
+  success: true;
+
+  @ApiProperty({ description: 'Bearer token for the Authorization header' })
+  accessToken: string;
+
+  @ApiProperty({ type: UserDto })
+  user: UserDto;
+}
+
+export class TerminalSessionResponseDto {
+  @ApiProperty({ example: true })
+  success: true;
+
+  @ApiProperty()
+  accessToken: string;
+
+  @ApiProperty({ type: TerminalIdentityDto })
+  terminal: TerminalIdentityDto;
+}
+
+export class MeResponseDto {
+  @ApiProperty({ example: true })
+  success: true;
+
+  @ApiPropertyOptional({ type: UserDto })
+  user?: UserDto;
+
+  @ApiPropertyOptional({ type: TerminalIdentityDto })
+  terminal?: TerminalIdentityDto;
+}

@@ -1,0 +1,50 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument } from 'mongoose';
+
+export const CARD_STATUSES = ['active', 'blocked', 'lost', 'expired'] as const;
+export type CardStatus = (typeof CARD_STATUSES)[number];
+
+export const DEFAULT_DAILY_LIMIT = 2_000_000;
+export const DEFAULT_SINGLE_TRANSACTION_LIMIT = 500_000;
+
+@Schema({ collection: 'cards', timestamps: true })
+export class Card {
+  @Prop({ required: true, unique: true })
+  cardUuid: string;
+
+  /** The cardholder's user id. */
+  @Prop({ required: true })
+  ownerId: string;
+
+  @Prop({ type: String, required: true, enum: CARD_STATUSES, default: 'active' })
+  status: CardStatus;
+
+  @Prop()
+  blockedReason?: string;
+
+  /** Who blocked it: a cardholder may lift only their own block. */
+  @Prop({ type: String, enum: ['holder', 'admin', 'fraud'] })
+  blockedBy?: 'holder' | 'admin' | 'fraud';
+
+  /** Minor units of `currency` per day (the day in LIMITS_TIMEZONE). */
+  @Prop({ required: true, default: DEFAULT_DAILY_LIMIT })
+  dailyLimit: number;
+
+  @Prop({ required: true, default: DEFAULT_SINGLE_TRANSACTION_LIMIT })
+  singleTransactionLimit: number;
+
+  @Prop({ required: true, default: 'VND' })
+  currency: string;
+
+  /** Renewed on every change (nextRevision); orders cache writes (see RevisionedCache). */
+  @Prop({ required: true, default: 0 })
+  revision: number;
+
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type CardDocument = HydratedDocument<Card>;
+export const CardSchema = SchemaFactory.createForClass(Card);
+// "My cards, newest first" for cardholders.
+CardSchema.index({ ownerId: 1, createdAt: -1 });

@@ -1,0 +1,21 @@
+export const ROLES = ['user', 'terminal', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * Who is calling, as proven by the access token. For a terminal `id` is its terminalId and
+ * `merchantId` the merchant it belongs to; for users and admins `id` is the user id.
+ */
+export interface Principal {
+  id: string;
+  role: Role;
+  merchantId?: string;
+}
+
+/** Claims inside an access token. */
+export interface AccessTokenClaims {
+  sub: string;
+  role: Role;
+  merchantId?: string;
+}
+
+export const isAdmin = (principal: Principal) => principal.role === 'admin';

@@ -1,0 +1,81 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsSuiAddress } from '../../common/validation/is-sui-address.decorator';
+import { MERCHANT_STATUSES, type MerchantStatus } from '../schemas/merchant.schema';
+import { TERMINAL_STATUSES, type TerminalStatus } from '../schemas/terminal.schema';
+
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+export class CreateMerchantDto {
+  @ApiProperty({ example: 'MERCHANT_ASYNC_TEST' })
+  @IsString()
+  @Matches(ID_PATTERN, { message: 'merchantId must be 1-64 letters, digits, _ or -' })
+  merchantId: string;
+
+  @ApiProperty({ example: 'Cafe Sai Gon' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(120)
+  name: string;
+
+  @ApiProperty({ example: '0x2c9f5e0a7d3b4a1e8f6c2b9d0e1f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f' })
+  @IsSuiAddress()
+  walletAddress: string;
+
+  @ApiPropertyOptional({ example: 'https://merchant.example.com/nfcpay/webhooks' })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  @MaxLength(2048)
+  webhookUrl?: string;
+}
+
+export class UpdateMerchantStatusDto {
+  @ApiProperty({ enum: MERCHANT_STATUSES })
+  @IsIn(MERCHANT_STATUSES)
+  status: MerchantStatus;
+}
+
+export class CreateTerminalDto {
+  @ApiProperty({ example: 'terminal-async-001' })
+  @IsString()
+  @Matches(ID_PATTERN, { message: 'terminalId must be 1-64 letters, digits, _ or -' })
+  terminalId: string;
+}
+
+export class MerchantDto {
+  @ApiProperty() merchantId: string;
+  @ApiProperty() name: string;
+  @ApiProperty() walletAddress: string;
+  @ApiProperty({ enum: MERCHANT_STATUSES }) status: MerchantStatus;
+  @ApiPropertyOptional() webhookUrl?: string;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty() updatedAt: Date;
+}
+
+export class TerminalDto {
+  @ApiProperty() terminalId: string;
+  @ApiProperty() merchantId: string;
+  @ApiProperty({ enum: TERMINAL_STATUSES }) status: TerminalStatus;
+  @ApiPropertyOptional() lastSeenAt?: Date;
+  @ApiProperty() createdAt: Date;
+}
+
+export class MerchantResponseDto {
+  @ApiProperty({ example: true }) success: true;
+  @ApiProperty({ type: MerchantDto }) merchant: MerchantDto;
+}
+
+export class TerminalResponseDto {
+  @ApiProperty({ example: true }) success: true;
+  @ApiProperty({ type: TerminalDto }) terminal: TerminalDto;
+}
+
+export class TerminalWithSecretResponseDto extends TerminalResponseDto {
+  @ApiProperty({ description: 'Shown only once; store it on the terminal. Only its hash is kept.' })
+  terminalSecret: string;
+}
+
+export class TerminalListResponseDto {
+  @ApiProperty({ example: true }) success: true;
+  @ApiProperty({ type: [TerminalDto] }) terminals: TerminalDto[];
+}

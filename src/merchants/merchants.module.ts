@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { MerchantsController } from './merchants.controller';
+import { MerchantsService } from './merchants.service';
+import { Merchant, MerchantSchema } from './schemas/merchant.schema';
+import { Terminal, TerminalSchema } from './schemas/terminal.schema';
+
+@Module({
+  imports: [MongooseModule.forFeature([{ name: Merchant.name, schema: MerchantSchema }, { name: Terminal.name, schema: TerminalSchema }])],
+  controllers: [MerchantsController],
+  providers: [MerchantsService],
+  exports: [MerchantsService],
+})
+export class MerchantsModule {}

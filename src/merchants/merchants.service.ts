@@ -1,0 +1,192 @@
+import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { isAdmin, Principal } from '../common/auth/principal';
+import { nextRevision } from '../common/database/revision';
+import { RevisionedCache } from '../redis/revisioned-cache';
+import { CreateMerchantDto, MerchantDto, TerminalDto } from './dto/merchant.dto';
+import { Merchant, MerchantStatus } from './schemas/merchant.schema';
+import { Terminal } from './schemas/terminal.schema';
+import { generateTerminalSecret, hashTerminalSecret, terminalSecretMatches } from './terminal-secret';
+
+const CACHE_TTL_SECONDS = 60;
+const merchantKey = (merchantId: string) => `cache:merchant:${merchantId}`;
+const terminalKey = (terminalId: string) => `cache:terminal:${terminalId}`;
+
+/** What a payment needs to know about where it is made. */
+export interface MerchantSnapshot {
+  merchantId: string;
+  name: string;
+  walletAddress: string;
+  status: MerchantStatus;
+  webhookUrl?: string;
+}
+interface TerminalSnapshot {
+  terminalId: string;
+  merchantId: string;
+  status: Terminal['status'];
+}
+
+export type MerchantValidation =
+  | { valid: true; merchant: MerchantSnapshot }
+  | { valid: false; reason: 'merchant_invalid' | 'terminal_invalid' };
+
+@Injectable()
+export class MerchantsService {
+  private readonly logger = new Logger(MerchantsService.name);
+
+  constructor(
+    @InjectModel(Merchant.name) private readonly merchants: Model<Merchant>,
+    @InjectModel(Terminal.name) private readonly terminals: Model<Terminal>,
+    private readonly cache: RevisionedCache,
+  ) {}
+
+  async create(dto: CreateMerchantDto): Promise<MerchantDto> {
+    try {
+      const merchant = await this.merchants.create({ ...dto, status: 'active', revision: nextRevision() });
+      await this.cacheMerchant(merchant);
+      return toMerchantDto(merchant);
+    } catch (error) {
+      throw duplicateAs(error, 'A merchant with this merchantId already exists');
+    }
+  }
+
+  async get(merchantId: string, principal: Principal): Promise<MerchantDto> {
+    this.assertMayView(merchantId, principal);
+    return toMerchantDto(await this.findMerchant(merchantId));
+  }
+
+  async setStatus(merchantId: string, status: MerchantStatus): Promise<MerchantDto> {
+    const merchant = await this.merchants
+      .findOneAndUpdate({ merchantId }, { $set: { status, revision: nextRevision() } }, { returnDocument: 'after' })
+      .lean()
+      .exec();
+    if (!merchant) throw new NotFoundException('Merchant not found');
+    await this.cacheMerchant(merchant);
+    return toMerchantDto(merchant);
+  }
+
+  async createTerminal(merchantId: string, terminalId: string): Promise<{ terminal: TerminalDto; terminalSecret: string }> {
+    await this.findMerchant(merchantId);
+    const terminalSecret = generateTerminalSecret();
+    try {
+      const terminal = await this.terminals.create({ terminalId, merchantId, status: 'active', secretHash: hashTerminalSecret(terminalSecret), revision: nextRevision() });
+      await this.cacheTerminal(terminal);
+      return { terminal: toTerminalDto(terminal), terminalSecret };
+    } catch (error) {
+      throw duplicateAs(error, 'A terminal with this terminalId already exists');
+    }
+  }
+
+  async listTerminals(merchantId: string, principal: Principal): Promise<TerminalDto[]> {
+    this.assertMayView(merchantId, principal);
+    await this.findMerchant(merchantId);
+    const terminals = await this.terminals.find({ merchantId }).sort({ terminalId: 1 }).limit(1000).lean().exec();
+    return terminals.map(toTerminalDto);
+  }
+
+  async disableTerminal(merchantId: string, terminalId: string): Promise<TerminalDto> {
+    return this.updateTerminal(merchantId, terminalId, { $set: { status: 'disabled' } });
+  }
+
+  async rotateTerminalSecret(merchantId: string, terminalId: string): Promise<{ terminal: TerminalDto; terminalSecret: string }> {
+    const terminalSecret = generateTerminalSecret();
+    const terminal = await this.updateTerminal(merchantId, terminalId, { $set: { secretHash: hashTerminalSecret(terminalSecret) } });
+    return { terminal, terminalSecret };
+  }
+
+  /** The terminal's identity when the secret is right and both it and its merchant are active. */
+  async authenticateTerminal(terminalId: string, secret: string): Promise<{ terminalId: string; merchantId: string } | null> {
+    const terminal = await this.terminals.findOne({ terminalId }).lean().exec();
+    if (!terminal || !terminalSecretMatches(secret, terminal.secretHash) || terminal.status !== 'active') return null;
+    const merchant = await this.merchantSnapshot(terminal.merchantId);
+    if (merchant?.status !== 'active') return null;
+    this.terminals.updateOne({ terminalId }, { $set: { lastSeenAt: new Date() } }).exec().catch((error: Error) => {
+      this.logger.warn(`could not record lastSeenAt of ${terminalId}: ${error.message}`);
+    });
+    return { terminalId, merchantId: terminal.merchantId };
+  }
+
+  /** Merchant active, terminal active and belonging to it. Served from the cache. */
+  async validateForPayment(merchantId: string, terminalId: string): Promise<MerchantValidation> {
+    const [merchant, terminal] = await Promise.all([this.merchantSnapshot(merchantId), this.terminalSnapshot(terminalId)]);
+    if (merchant?.status !== 'active') return { valid: false, reason: 'merchant_invalid' };
+    if (terminal?.status !== 'active' || terminal.merchantId !== merchantId) return { valid: false, reason: 'terminal_invalid' };
+    return { valid: true, merchant };
+  }
+
+  merchantSnapshot(merchantId: string): Promise<MerchantSnapshot | null> {
+    return this.cache.get<MerchantSnapshot>(merchantKey(merchantId), CACHE_TTL_SECONDS, async () => {
+      const merchant = await this.merchants.findOne({ merchantId }).lean().exec();
+      return merchant && { revision: merchant.revision, value: toMerchantSnapshot(merchant) };
+    });
+  }
+
+  private terminalSnapshot(terminalId: string): Promise<TerminalSnapshot | null> {
+    return this.cache.get<TerminalSnapshot>(terminalKey(terminalId), CACHE_TTL_SECONDS, async () => {
+      const terminal = await this.terminals.findOne({ terminalId }).lean().exec();
+      return terminal && { revision: terminal.revision, value: toTerminalSnapshot(terminal) };
+    });
+  }
+
+  private async updateTerminal(merchantId: string, terminalId: string, update: { $set: Partial<Terminal> }): Promise<TerminalDto> {
+    const terminal = await this.terminals
+      .findOneAndUpdate({ terminalId, merchantId }, { $set: { ...update.$set, revision: nextRevision() } }, { returnDocument: 'after' })
+      .lean()
+      .exec();
+    if (!terminal) throw new NotFoundException('Terminal not found');
+    await this.cacheTerminal(terminal);
+    return toTerminalDto(terminal);
+  }
+
+  private async findMerchant(merchantId: string): Promise<Merchant> {
+    const merchant = await this.merchants.findOne({ merchantId }).lean().exec();
+    if (!merchant) throw new NotFoundException('Merchant not found');
+    return merchant;
+  }
+
+  /** A terminal sees only its own merchant; to anyone else another merchant does not exist. */
+  private assertMayView(merchantId: string, principal: Principal): void {
+    if (!isAdmin(principal) && principal.merchantId !== merchantId) throw new NotFoundException('Merchant not found');
+  }
+
+  private cacheMerchant(merchant: Merchant): Promise<void> {
+    return this.cache.put(merchantKey(merchant.merchantId), { revision: merchant.revision, value: toMerchantSnapshot(merchant) }, CACHE_TTL_SECONDS);
+  }
+
+  private cacheTerminal(terminal: Terminal): Promise<void> {
+    return this.cache.put(terminalKey(terminal.terminalId), { revision: terminal.revision, value: toTerminalSnapshot(terminal) }, CACHE_TTL_SECONDS);
+  }
+}
+
+function duplicateAs(error: unknown, message: string): unknown {
+  return (error as { code?: number }).code === 11000 ? new ConflictException(message) : error;
+}
+
+function toMerchantSnapshot(merchant: Merchant): MerchantSnapshot {
+  return {
+    merchantId: merchant.merchantId,
+    name: merchant.name,
+    walletAddress: merchant.walletAddress,
+    status: merchant.status,
+    ...(merchant.webhookUrl && { webhookUrl: merchant.webhookUrl }),
+  };
+}
+
+function toTerminalSnapshot(terminal: Terminal): TerminalSnapshot {
+  return { terminalId: terminal.terminalId, merchantId: terminal.merchantId, status: terminal.status };
+}
+
+export function toMerchantDto(merchant: Merchant): MerchantDto {
+  return { ...toMerchantSnapshot(merchant), createdAt: merchant.createdAt, updatedAt: merchant.updatedAt };
+}
+
+function toTerminalDto(terminal: Terminal): TerminalDto {
+  return {
+    terminalId: terminal.terminalId,
+    merchantId: terminal.merchantId,
+    status: terminal.status,
+    ...(terminal.lastSeenAt && { lastSeenAt: terminal.lastSeenAt }),
+    createdAt: terminal.createdAt,
+  };
+}

@@ -1,0 +1,34 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument } from 'mongoose';
+
+export const MERCHANT_STATUSES = ['active', 'suspended'] as const;
+export type MerchantStatus = (typeof MERCHANT_STATUSES)[number];
+
+@Schema({ collection: 'merchants', timestamps: true })
+export class Merchant {
+  @Prop({ required: true, unique: true })
+  merchantId: string;
+
+  @Prop({ required: true })
+  name: string;
+
+  /** The Sui address that receives this merchant's settlements. */
+  @Prop({ required: true })
+  walletAddress: string;
+
+  @Prop({ type: String, required: true, enum: MERCHANT_STATUSES, default: 'active' })
+  status: MerchantStatus;
+
+  @Prop()
+  webhookUrl?: string;
+
+  /** Renewed on every change (nextRevision); orders cache writes (see RevisionedCache). */
+  @Prop({ required: true, default: 0 })
+  revision: number;
+
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type MerchantDocument = HydratedDocument<Merchant>;
+export const MerchantSchema = SchemaFactory.createForClass(Merchant);

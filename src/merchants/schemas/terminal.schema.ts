@@ -1,0 +1,33 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument } from 'mongoose';
+
+export const TERMINAL_STATUSES = ['active', 'disabled'] as const;
+export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
+
+@Schema({ collection: 'terminals', timestamps: true })
+export class Terminal {
+  @Prop({ required: true, unique: true })
+  terminalId: string;
+
+  @Prop({ required: true, index: true })
+  merchantId: string;
+
+  @Prop({ type: String, required: true, enum: TERMINAL_STATUSES, default: 'active' })
+  status: TerminalStatus;
+
+  /** SHA-256 of the terminal secret: the secret is 256 random bits, so a fast hash suffices. */
+  @Prop({ required: true })
+  secretHash: string;
+
+  @Prop()
+  lastSeenAt?: Date;
+
+  @Prop({ required: true, default: 0 })
+  revision: number;
+
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type TerminalDocument = HydratedDocument<Terminal>;
+export const TerminalSchema = SchemaFactory.createForClass(Terminal);

@@ -1,0 +1,115 @@
+import { createHmac } from 'node:crypto';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { JwtService } from '@nestjs/jwt';
+import { closeTestApp, createTestApp } from './support/test-app';
+import { bearer, createMerchant, createTerminal, loginAdmin, registerUser, TEST_ADMIN, uniqueId } from './support/session';
+
+const base64url = (value: object | string) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+
+describe('auth', () => {
+  let app: NestExpressApplication;
+  const http = () => request(app.getHttpServer());
+
+  beforeAll(async () => {
+    app = await createTestApp();
+  });
+  afterAll(() => closeTestApp(app));
+
+  describe('register', () => {
+    it('creates a cardholder with a custodial wallet and answers a token, never the password', async () => {
+      const email = `${uniqueId('lan')}@Example.com`;
+      const res = await http().post('/api/auth/register').send({ email, password: 'correct horse battery', fullName: 'Nguyen Thi Lan' }).expect(201);
+      expect(res.body).toEqual({
+        success: true,
+        accessToken: expect.any(String),
+        user: { id: expect.any(String), email: email.toLowerCase(), fullName: 'Nguyen Thi Lan', role: 'user', walletAddress: expect.stringMatching(/^0x[0-9a-f]{64}$/) },
+      });
+      expect(JSON.stringify(res.body)).not.toMatch(/correct horse|passwordHash/);
+    });
+
+    it('refuses a taken email, compared case-insensitively, with 409', async () => {
+      const email = `${uniqueId('dup')}@example.com`;
+      await http().post('/api/auth/register').send({ email, password: 'password-one', fullName: 'A' }).expect(201);
+      const res = await http().post('/api/auth/register').send({ email: email.toUpperCase(), password: 'password-two', fullName: 'B' }).expect(409);
+      expect(res.body).toMatchObject({ success: false, error: 'Conflict' });
+    });
+
+    it.each([
+      [{ email: 'not-an-email', password: 'long enough', fullName: 'A' }, 'email'],
+      [{ email: 'a@example.com', password: 'short', fullName: 'A' }, 'password'],
+      [{ email: { $ne: null }, password: 'long enough', fullName: 'A' }, 'email'],
+      [{ email: 'a@example.com', password: 'long enough', fullName: 'A', role: 'admin' }, 'role'],
+      [{ email: 'a@example.com', password: 'long enough', fullName: 'x'.repeat(101) }, 'fullName'],
+    ])('answers 400 naming the field for %j', async (body, field) => {
+      const res = await http().post('/api/auth/register').send(body).expect(400);
+      expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
+    });
+  });
+
+  describe('login', () => {
+    it('answers a token for the right password and one 401 message for wrong password and unknown email', async () => {
+      const user = await registerUser(app);
+      const ok = await http().post('/api/auth/login').send({ email: user.email, password: 'correct horse battery' }).expect(200);
+      expect(ok.body.user.id).toBe(user.id);
+      const wrong = await http().post('/api/auth/login').send({ email: user.email, password: 'wrong password' }).expect(401);
+      const unknown = await http().post('/api/auth/login').send({ email: 'nobody@example.com', password: 'wrong password' }).expect(401);
+      expect(wrong.body.message).toBe(unknown.body.message);
+    });
+
+    it('locks an email after five failures, whether or not the account exists', async () => {
+      for (const email of [(await registerUser(app)).email, `${uniqueId('ghost')}@example.com`]) {
+        for (let i = 0; i < 5; i++) await http().post('/api/auth/login').send({ email, password: 'wrong password' }).expect(401);
+        const locked = await http().post('/api/auth/login').send({ email, password: 'correct horse battery' }).expect(429);
+        expect(locked.body).toMatchObject({ success: false, error: 'Too Many Requests' });
+      }
+    });
+
+    it('seeds the admin from ADMIN_EMAIL / ADMIN_PASSWORD', async () => {
+      const res = await http().post('/api/auth/login').send(TEST_ADMIN).expect(200);
+      expect(res.body.user.role).toBe('admin');
+    });
+  });
+
+  describe('terminal tokens', () => {
+    it('exchanges the right secret for a token and refuses wrong, unknown and disabled terminals', async () => {
+      const admin = await loginAdmin(app);
+      const { merchantId } = await createMerchant(app, admin);
+      const terminal = await createTerminal(app, admin, merchantId);
+      const me = await http().get('/api/auth/me').set(bearer(terminal.token)).expect(200);
+      expect(me.body).toEqual({ success: true, terminal: { terminalId: terminal.terminalId, merchantId } });
+
+      await http().post('/api/auth/terminal/token').send({ terminalId: terminal.terminalId, terminalSecret: 'tsk_wrong' }).expect(401);
+      await http().post('/api/auth/terminal/token').send({ terminalId: 'no-such-terminal', terminalSecret: terminal.secret }).expect(401);
+      await http().post(`/api/merchants/${merchantId}/terminals/${terminal.terminalId}/disable`).set(bearer(admin)).expect(200);
+      await http().post('/api/auth/terminal/token').send({ terminalId: terminal.terminalId, terminalSecret: terminal.secret }).expect(401);
+    });
+  });
+
+  describe('the global guard', () => {
+    let userToken: string;
+    beforeAll(async () => {
+      userToken = (await registerUser(app)).token;
+    });
+
+    it('lets a valid token through to /me', async () => {
+      const res = await http().get('/api/auth/me').set(bearer(userToken)).expect(200);
+      expect(res.body.user.role).toBe('user');
+    });
+
+    it('answers 401 for a missing, malformed, forged, alg:none or expired token', async () => {
+      const [header, payload] = userToken.split('.');
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+      const forged = `${header}.${payload}.${createHmac('sha256', 'not-the-secret').update(`${header}.${payload}`).digest('base64url')}`;
+      const algNone = `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ ...claims, role: 'admin' })}.`;
+      const expired = await app.get(JwtService, { strict: false }).signAsync({ sub: claims.sub, role: 'user' }, { expiresIn: -10 });
+
+      await http().get('/api/auth/me').expect(401);
+      for (const token of ['garbage', `${header}.${payload}`, forged, algNone, expired]) {
+        const res = await http().get('/api/auth/me').set(bearer(token)).expect(401);
+        expect(res.body).toMatchObject({ success: false, error: 'Unauthorized', requestId: expect.any(String) });
+      }
+      await http().get('/api/auth/me').set({ Authorization: `Basic ${userToken}` }).expect(401);
+    });
+  });
+});
