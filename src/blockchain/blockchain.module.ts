@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { Logger, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { getConnectionToken } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
+import type { ClientWithCoreApi } from '@mysten/sui/client';
+import { WALLET_PROVISIONER } from '../auth/wallet-provisioner';
+import { blockchainConfig, type BlockchainConfig } from './blockchain.config';
+import { MASTER_KEY_RING, SETTLEMENT_ATTEMPT_STORE, SETTLEMENT_OPTIONS, SUI_CLIENT, WALLET_FAUCET } from './blockchain.tokens';
+import { createSuiGrpcClient } from './grpc/sui-grpc-client.factory';
+import { LocalLedger } from './local-ledger/local-ledger';
+import { MongoSettlementAttemptStore } from './settlement/mongo-settlement-attempt.store';
+import { SettlementService, type SettlementOptions } from './settlement/settlement.service';
+import { WalletLeases } from './settlement/wallet-lease';
+import { resolveMasterKeyRing } from './wallets/master-key';
+import { WalletService, type WalletFaucet } from './wallets/wallet.service';
+
+/**
+ * Custodial wallets and exactly-once settlement on Sui. Uses the app's default Mongoose
+ * connection; with SUI_NETWORK unset every transaction goes to the local ledger in that database.
+ */
+@Module({
+  imports: [ConfigModule.forFeature(blockchainConfig)],
+  providers: [
+    {
+      provide: SUI_CLIENT,
+      inject: [blockchainConfig.KEY, getConnectionToken()],
+      useFactory: (config: BlockchainConfig, connection: Connection): ClientWithCoreApi | Promise<LocalLedger> =>
+        config.network ? createSuiGrpcClient({ network: config.network, url: config.grpcUrl }) : LocalLedger.open(connection),
+    },
+    {
+      provide: MASTER_KEY_RING,
+      inject: [blockchainConfig.KEY],
+      useFactory: (config: BlockchainConfig) =>
+        resolveMasterKeyRing({
+          configured: config.walletMasterKey,
+          production: config.production,
+          devKeyFile: join(process.cwd(), '.cache', 'wallet-master.key'),
+          warn: (message) => new Logger(WalletService.name).warn(message),
+        }),
+    },
+    {
+      provide: WALLET_FAUCET,
+      inject: [SUI_CLIENT, blockchainConfig.KEY],
+      useFactory: (client: ClientWithCoreApi, config: BlockchainConfig): WalletFaucet | null =>
+        client instanceof LocalLedger ? { fund: async (address) => void (await client.fund(address, config.faucetMist)) } : null,
+    },
+    {
+      provide: SETTLEMENT_ATTEMPT_STORE,
+      inject: [getConnectionToken()],
+      useFactory: async (connection: Connection) => {
+        const store = new MongoSettlementAttemptStore(connection);
+        await store.ensureIndexes();
+        return store;
+      },
+    },
+    {
+      provide: WalletLeases,
+      inject: [getConnectionToken()],
+      useFactory: async (connection: Connection) => {
+        const leases = new WalletLeases(connection);
+        await leases.ensureIndexes();
+        return leases;
+      },
+    },
+    {
+      provide: SETTLEMENT_OPTIONS,
+      inject: [SUI_CLIENT],
+      useFactory: (client: ClientWithCoreApi): SettlementOptions => ({ network: client.network }),
+    },
+    WalletService,
+    SettlementService,
+    { provide: WALLET_PROVISIONER, useExisting: WalletService },
+  ],
+  exports: [SUI_CLIENT, WalletService, SettlementService, WALLET_PROVISIONER],
+})
+export class BlockchainModule {}

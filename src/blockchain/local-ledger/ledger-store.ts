@@ -1,0 +1,204 @@
+import type { Connection, mongo } from 'mongoose';
+import { CoinState, TransactionRecord } from './ledger-records';
+
+/** One version of one object. Versions are never rewritten: a newer one is inserted and the old one retired. */
+interface ObjectVersionDoc {
+  _id: string;
+  objectId: string;
+  version: number;
+  digest: string;
+  owner: string | null;
+  balance: string;
+  previousTransaction: string | null;
+  live: boolean;
+  deleted?: true;
+}
+
+/** Entry `seq` of a sender's transaction log; `_id` = `${sender}:${seq}`, so each position is won by exactly one insert. */
+interface CommitDoc {
+  _id: string;
+  sender: string;
+  seq: number;
+  digest: string;
+  record: TransactionRecord;
+  done: boolean;
+}
+
+type TransactionDoc = Omit<TransactionRecord, 'digest'> & { _id: string };
+
+export interface Commit {
+  seq: number;
+  done: boolean;
+  record: TransactionRecord;
+}
+
+export type StoredObject = Omit<ObjectVersionDoc, '_id' | 'live'> | 'deleted';
+
+const DUPLICATE_KEY = 11000;
+const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === DUPLICATE_KEY;
+const versionId = (objectId: string, version: number) => `${objectId}@${version}`;
+
+/**
+ * MongoDB persistence of the local ledger, written so that the only operation relied on for
+ * mutual exclusion is inserting a unique `_id`. FerretDB v1 (our test server) runs conditional
+ * updates as read-then-write, so two concurrent `updateOne({seq: n}, …)` can both succeed; an
+ * insert of an existing `_id` never does. Everything else written is idempotent or monotone
+ * (a version retired stays retired, a commit done stays done), so repeating it is harmless.
+ */
+export class LedgerStore {
+  private readonly objects: mongo.Collection<ObjectVersionDoc>;
+  private readonly commits: mongo.Collection<CommitDoc>;
+  private readonly transactions: mongo.Collection<TransactionDoc>;
+
+  constructor(connection: Connection, prefix = 'ledger_') {
+    this.objects = connection.collection<ObjectVersionDoc>(`${prefix}objects`) as unknown as mongo.Collection<ObjectVersionDoc>;
+    this.commits = connection.collection<CommitDoc>(`${prefix}commits`) as unknown as mongo.Collection<CommitDoc>;
+    this.transactions = connection.collection<TransactionDoc>(`${prefix}transactions`) as unknown as mongo.Collection<TransactionDoc>;
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await Promise.all([
+      this.objects.createIndex({ objectId: 1, live: 1 }),
+      this.objects.createIndex({ owner: 1, live: 1, objectId: 1 }),
+      this.commits.createIndex({ sender: 1, seq: -1 }),
+    ]);
+  }
+
+  async findTransaction(digest: string): Promise<TransactionRecord | null> {
+    const doc = await this.transactions.findOne({ _id: digest });
+    if (!doc) return null;
+    const { _id, ...rest } = doc;
+    return { digest: _id, ...rest };
+  }
+
+  async latestCommit(sender: string): Promise<Commit | null> {
+    const [doc] = await this.commits.find({ sender }).sort({ seq: -1 }).limit(1).toArray();
+    return doc ? { seq: doc.seq, done: doc.done, record: doc.record } : null;
+  }
+
+  /** Takes log position `seq` for the record; false if another transaction holds it. */
+  async commit(record: TransactionRecord, seq: number): Promise<boolean> {
+    try {
+      await this.commits.insertOne({ _id: `${record.sender}:${seq}`, sender: record.sender, seq, digest: record.digest, record, done: false });
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Writes a committed transaction's objects and its record; each step is a no-op when already done. */
+  async applyWrites(record: TransactionRecord): Promise<void> {
+    const previousTransaction = record.digest;
+    const retired = [
+      ...record.writes.flatMap((w) => (w.fromVersion === null ? [] : [versionId(w.objectId, w.fromVersion)])),
+      ...record.deletions.map((d) => versionId(d.objectId, d.fromVersion)),
+    ];
+    const inserted: ObjectVersionDoc[] = [
+      ...record.writes.map((w) => ({
+        _id: versionId(w.objectId, w.version),
+        objectId: w.objectId,
+        version: w.version,
+        digest: w.digest,
+        owner: w.owner,
+        balance: w.balance,
+        previousTransaction,
+        live: true,
+      })),
+      ...record.deletions.map((d) => ({
+        _id: versionId(d.objectId, d.version),
+        objectId: d.objectId,
+        version: d.version,
+        digest: '',
+        owner: null,
+        balance: '0',
+        previousTransaction,
+        live: false,
+        deleted: true as const,
+      })),
+    ];
+    const { digest, ...rest } = record;
+    await Promise.all([
+      ...inserted.map((doc) => this.objects.insertOne(doc).catch(ignoreDuplicate)),
+      // One update per _id: FerretDB only looks up `_id` equality without scanning the collection.
+      ...retired.map((id) => this.objects.updateOne({ _id: id }, { $set: { live: false } })),
+      this.transactions.insertOne({ _id: digest, ...rest }).catch(ignoreDuplicate),
+    ]);
+  }
+
+  async markDone(sender: string, seq: number): Promise<void> {
+    await this.commits.updateOne({ _id: `${sender}:${seq}` }, { $set: { done: true } });
+  }
+
+  /** The current versions of live coins among `ids`. */
+  async readCoins(ids: string[]): Promise<Map<string, CoinState>> {
+    return latestById(await this.objects.find({ objectId: { $in: ids }, live: true }).toArray());
+  }
+
+  /**
+   * The coins a transaction references, when each is live at exactly the referenced version (the
+   * common case, read by `_id`); anything else falls back to `readCoins` so the caller can tell
+   * stale from missing.
+   */
+  async readReferencedCoins(refs: { objectId: string; version: number }[]): Promise<Map<string, CoinState>> {
+    const docs = await Promise.all(refs.map((ref) => this.objects.findOne({ _id: versionId(ref.objectId, ref.version) })));
+    if (docs.every((doc) => doc?.live)) return latestById(docs as ObjectVersionDoc[]);
+    return this.readCoins(refs.map((ref) => ref.objectId));
+  }
+
+  async readObjects(ids: string[]): Promise<Map<string, StoredObject>> {
+    const live = await this.readCoins(ids);
+    const result = new Map<string, StoredObject>([...live].map(([id, coin]) => [id, { ...coin, balance: String(coin.balance) }]));
+    const missing = ids.filter((id) => !live.has(id));
+    if (missing.length) {
+      const gone = await this.objects.find({ objectId: { $in: missing } }, { projection: { objectId: 1 } }).toArray();
+      for (const doc of gone) result.set(doc.objectId, 'deleted');
+    }
+    return result;
+  }
+
+  async coinsOf(owner: string, limit: number, after: string | null): Promise<CoinState[]> {
+    const filter = after ? { owner, live: true, objectId: { $gt: after } } : { owner, live: true };
+    const docs = await this.objects.find(filter).sort({ objectId: 1 }).limit(limit).toArray();
+    return [...latestById(docs).values()];
+  }
+
+  async balanceOf(owner: string): Promise<bigint> {
+    const docs = await this.objects.find({ owner, live: true }).toArray();
+    return [...latestById(docs).values()].reduce((sum, coin) => sum + coin.balance, 0n);
+  }
+
+  async insertCoin(coin: CoinState): Promise<void> {
+    await this.objects.insertOne({
+      _id: versionId(coin.objectId, coin.version),
+      objectId: coin.objectId,
+      version: coin.version,
+      digest: coin.digest,
+      owner: coin.owner,
+      balance: String(coin.balance),
+      previousTransaction: coin.previousTransaction,
+      live: true,
+    });
+  }
+}
+
+function ignoreDuplicate(error: unknown): void {
+  if (!isDuplicateKey(error)) throw error;
+}
+
+/** While a transaction is being applied an object can briefly have two live versions; the newer one counts. */
+function latestById(docs: ObjectVersionDoc[]): Map<string, CoinState> {
+  const coins = new Map<string, CoinState>();
+  for (const doc of docs) {
+    if ((coins.get(doc.objectId)?.version ?? -1) > doc.version) continue;
+    coins.set(doc.objectId, {
+      objectId: doc.objectId,
+      version: doc.version,
+      digest: doc.digest,
+      owner: doc.owner!,
+      balance: BigInt(doc.balance),
+      previousTransaction: doc.previousTransaction,
+    });
+  }
+  return coins;
+}

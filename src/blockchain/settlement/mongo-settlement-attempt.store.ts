@@ -1,0 +1,53 @@
+import type { Connection, mongo } from 'mongoose';
+import type { PreparedSettlement, SettlementAttemptStore } from './settlement.types';
+
+/** Attempt `gen` of one payment; `_id` = `${transactionId}#${gen}`, so a replacement is won by exactly one insert. */
+interface AttemptDoc extends PreparedSettlement {
+  _id: string;
+  transactionId: string;
+  gen: number;
+  savedAt: Date;
+}
+
+const DUPLICATE_KEY = 11000;
+
+/**
+ * `SettlementAttemptStore` on its own collection. Attempts are appended, never overwritten, so
+ * the compare-and-set holds on FerretDB too (where a conditional update is not atomic), and
+ * every transaction ever signed for a payment stays on record.
+ */
+export class MongoSettlementAttemptStore implements SettlementAttemptStore {
+  private readonly attempts: mongo.Collection<AttemptDoc>;
+
+  constructor(connection: Connection, collection = 'settlement_attempts') {
+    this.attempts = connection.collection<AttemptDoc>(collection) as unknown as mongo.Collection<AttemptDoc>;
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.attempts.createIndex({ transactionId: 1, gen: -1 });
+  }
+
+  async loadPrepared(transactionId: string): Promise<PreparedSettlement | null> {
+    const latest = await this.latest(transactionId);
+    return latest && { digest: latest.digest, bytes: latest.bytes, signatures: latest.signatures };
+  }
+
+  async savePrepared(transactionId: string, next: PreparedSettlement, replacing: string | null): Promise<PreparedSettlement> {
+    const latest = replacing === null ? null : await this.latest(transactionId);
+    if (replacing === null || latest?.digest === replacing) {
+      const gen = latest ? latest.gen + 1 : 0;
+      try {
+        await this.attempts.insertOne({ _id: `${transactionId}#${gen}`, transactionId, gen, ...next, savedAt: new Date() });
+        return next;
+      } catch (error) {
+        if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      }
+    }
+    return (await this.loadPrepared(transactionId))!;
+  }
+
+  private async latest(transactionId: string): Promise<AttemptDoc | null> {
+    const [doc] = await this.attempts.find({ transactionId }).sort({ gen: -1 }).limit(1).toArray();
+    return doc ?? null;
+  }
+}

@@ -1,0 +1,43 @@
+/** Transient failures are worth retrying (same stored bytes); permanent ones fail the payment. */
+export type SettlementFailureKind = 'transient' | 'permanent';
+
+export type SettlementFailureCode =
+  | 'NETWORK'
+  | 'TIMEOUT'
+  | 'STALE_OBJECT'
+  | 'WALLET_BUSY'
+  | 'INSUFFICIENT_BALANCE'
+  | 'INVALID_ADDRESS'
+  | 'INVALID_AMOUNT'
+  | 'INVALID_SIGNATURE'
+  | 'WALLET_KEY'
+  | 'EXECUTION_FAILED'
+  | 'UNKNOWN';
+
+const PERMANENT: ReadonlySet<SettlementFailureCode> = new Set([
+  'INSUFFICIENT_BALANCE',
+  'INVALID_ADDRESS',
+  'INVALID_AMOUNT',
+  'INVALID_SIGNATURE',
+  'WALLET_KEY',
+  'EXECUTION_FAILED',
+]);
+
+export class SettlementError extends Error {
+  override readonly name = 'SettlementError';
+  readonly kind: SettlementFailureKind;
+
+  constructor(
+    readonly code: SettlementFailureCode,
+    message: string,
+    /** Set when a transaction executed on chain and failed there (gas was charged). */
+    readonly onChain?: { txHash: string; gasFeeMist: string },
+  ) {
+    super(message);
+    this.kind = PERMANENT.has(code) ? 'permanent' : 'transient';
+  }
+
+  get retryable(): boolean {
+    return this.kind === 'transient';
+  }
+}

@@ -1,0 +1,51 @@
+export interface SettlementRequest {
+  /** The payment's id; at most one on-chain transfer ever exists per id. */
+  transactionId: string;
+  /** The paying custodial wallet (its key is looked up inside the blockchain module). */
+  fromAddress: string;
+  toAddress: string;
+  amountMist: bigint;
+}
+
+/** A signed transaction kept before submission, so any retry resubmits these bytes instead of building anew. */
+export interface PreparedSettlement {
+  digest: string;
+  /** BCS transaction bytes, base64. */
+  bytes: string;
+  signatures: string[];
+}
+
+/**
+ * Where prepared settlements live. The payments module may implement it on the payment document;
+ * `MongoSettlementAttemptStore` is the stand-alone implementation.
+ */
+export interface SettlementAttemptStore {
+  loadPrepared(transactionId: string): Promise<PreparedSettlement | null>;
+  /**
+   * Compare-and-set: stores `next` only if the stored digest is still `replacing` (null: nothing
+   * stored yet). Returns whatever is stored afterwards, which is someone else's attempt if they won.
+   */
+  savePrepared(transactionId: string, next: PreparedSettlement, replacing: string | null): Promise<PreparedSettlement>;
+}
+
+export interface SettlementBalanceChange {
+  address: string;
+  coinType: string;
+  amount: string;
+}
+
+export interface SettlementResult {
+  transactionId: string;
+  txHash: string;
+  status: 'success';
+  amountMist: string;
+  /** computationCost + storageCost − storageRebate. */
+  gasFeeMist: string;
+  gasUsed: { computationCost: string; storageCost: string; storageRebate: string };
+  balanceChanges: SettlementBalanceChange[];
+  checkpoint: string | null;
+  epoch: string | null;
+  network: string;
+  /** Null on the local ledger, which no public explorer knows. */
+  explorerUrl: string | null;
+}

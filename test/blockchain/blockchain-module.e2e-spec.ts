@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { Test, TestingModule } from '@nestjs/testing';
+import { ConfigModule } from '@nestjs/config';
+import { MongooseModule, getConnectionToken } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
+import { Ed25519Keypair } from '@mysten/sui/keypairs/ed25519';
+import { WALLET_PROVISIONER } from '../../src/auth/wallet-provisioner';
+import { BlockchainModule } from '../../src/blockchain/blockchain.module';
+import { SUI_CLIENT } from '../../src/blockchain/blockchain.tokens';
+import { LocalLedger } from '../../src/blockchain/local-ledger/local-ledger';
+import { SettlementService } from '../../src/blockchain/settlement/settlement.service';
+import { generateMasterKey } from '../../src/blockchain/wallets/wallet-crypto';
+import { WalletService } from '../../src/blockchain/wallets/wallet.service';
+
+describe('BlockchainModule (local mode)', () => {
+  let moduleRef: TestingModule;
+  const env = { ...process.env };
+
+  beforeAll(async () => {
+    delete process.env.SUI_NETWORK;
+    process.env.WALLET_MASTER_KEY = generateMasterKey();
+    process.env.LOCAL_LEDGER_FAUCET_MIST = '2000000000';
+    moduleRef = await Test.createTestingModule({
+      imports: [
+        ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true }),
+        MongooseModule.forRoot(process.env.MONGODB_URI!, { dbName: `ledger_${randomUUID().slice(0, 8)}` }),
+        BlockchainModule,
+      ],
+    }).compile();
+    await moduleRef.init();
+  });
+
+  afterAll(async () => {
+    await moduleRef.get<Connection>(getConnectionToken()).dropDatabase();
+    await moduleRef.close();
+    process.env = env;
+  });
+
+  it('wires the local ledger, funds new wallets from the faucet and settles', async () => {
+    expect(moduleRef.get(SUI_CLIENT)).toBeInstanceOf(LocalLedger);
+    const wallets = moduleRef.get(WalletService);
+    expect(moduleRef.get(WALLET_PROVISIONER)).toBe(wallets);
+
+    const userId = randomUUID();
+    const { address } = await wallets.createWallet(userId);
+    expect(await wallets.createWallet(userId)).toEqual({ address });
+    expect(await wallets.getBalance(address)).toEqual({ address, balanceMist: '2000000000', balanceSui: '2' });
+
+    const merchant = new Ed25519Keypair().toSuiAddress();
+    const result = await moduleRef.get(SettlementService).settle({ transactionId: randomUUID(), fromAddress: address, toAddress: merchant, amountMist: 75_000_000n });
+    expect(result).toMatchObject({ status: 'success', network: 'localnet', explorerUrl: null });
+    expect((await wallets.getBalance(merchant)).balanceSui).toBe('0.075');
+  });
+});

@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import type { Connection } from 'mongoose';
+import type { ClientWithCoreApi } from '@mysten/sui/client';
+import { Ed25519Keypair } from '@mysten/sui/keypairs/ed25519';
+import type { LocalLedger } from '../../src/blockchain/local-ledger/local-ledger';
+import { SettlementError } from '../../src/blockchain/settlement/settlement.error';
+import type { PreparedSettlement, SettlementAttemptStore, SettlementRequest } from '../../src/blockchain/settlement/settlement.types';
+import { MongoSettlementAttemptStore } from '../../src/blockchain/settlement/mongo-settlement-attempt.store';
+import { balanceOf, dropDatabase, FAUCET_MIST, openDatabase, settlementStack, SettlementStack, TRANSFER_FEE } from './support/blockchain-fixture';
+
+/** A client whose executeTransaction dies once, before or after the ledger ran it: a crash or a lost answer. */
+function crashOnceAround(ledger: LocalLedger, when: 'before' | 'after'): ClientWithCoreApi & { crashed: boolean } {
+  const state = { crashed: false };
+  const proxy = new Proxy(ledger, {
+    get(target, prop, receiver) {
+      if (prop === 'crashed') return state.crashed;
+      if (prop === 'core') return proxy;
+      if (prop !== 'executeTransaction') return Reflect.get(target, prop, receiver);
+      return async (options: Parameters<LocalLedger['executeTransaction']>[0]) => {
+        if (state.crashed) return target.executeTransaction(options);
+        state.crashed = true;
+        if (when === 'before') throw new Error('socket hang up (simulated crash before submit)');
+        await target.executeTransaction(options);
+        throw new Error('socket hang up (simulated crash after submit)');
+      };
+    },
+  });
+  return proxy as unknown as ClientWithCoreApi & { crashed: boolean };
+}
+
+describe('SettlementService on the LocalLedger', () => {
+  let connection: Connection;
+  let stack: SettlementStack;
+  let payer: string;
+  let merchant: string;
+
+  const request = (amountMist: bigint, overrides: Partial<SettlementRequest> = {}): SettlementRequest => ({
+    transactionId: `tx_${randomUUID()}`,
+    fromAddress: payer,
+    toAddress: merchant,
+    amountMist,
+    ...overrides,
+  });
+
+  async function setUp(options: Parameters<typeof settlementStack>[1] = {}) {
+    stack = await settlementStack(connection, options);
+    payer = (await stack.wallets.createWallet(`user_${randomUUID()}`)).address;
+    merchant = new Ed25519Keypair().toSuiAddress();
+  }
+
+  beforeEach(async () => {
+    connection = await openDatabase();
+  });
+  afterEach(() => dropDatabase(connection));
+
+  it('transfers exactly the amount plus gas and reports the result', async () => {
+    await setUp();
+    const result = await stack.settlement.settle(request(75_000_000n));
+
+    expect(result).toMatchObject({ status: 'success', amountMist: '75000000', gasFeeMist: String(TRANSFER_FEE), network: 'localnet', explorerUrl: null, epoch: '0' });
+    expect(result.txHash).toMatch(/^[1-9A-HJ-NP-Za-km-z]{43,44}$/);
+    expect(await balanceOf(stack.ledger, merchant)).toBe(75_000_000n);
+    expect(await balanceOf(stack.ledger, payer)).toBe(FAUCET_MIST - 75_000_000n - TRANSFER_FEE);
+    expect(result.balanceChanges).toEqual(
+      expect.arrayContaining([expect.objectContaining({ address: merchant, amount: '75000000' }), expect.objectContaining({ address: payer, amount: String(-(75_000_000n + TRANSFER_FEE)) })]),
+    );
+    expect(await stack.wallets.getBalance(merchant)).toEqual({ address: merchant, balanceMist: '75000000', balanceSui: '0.075' });
+  });
+
+  it('settling the same payment again returns the same transfer and moves nothing more', async () => {
+    await setUp();
+    const req = request(1_000n);
+    const first = await stack.settlement.settle(req);
+    const again = await stack.settlement.settle(req);
+
+    expect(again.txHash).toBe(first.txHash);
+    expect(await balanceOf(stack.ledger, merchant)).toBe(1_000n);
+  });
+
+  it.each(['before', 'after'] as const)('a crash %s submitting ends in exactly one transfer on retry', async (when) => {
+    let client!: ClientWithCoreApi & { crashed: boolean };
+    await setUp({ client: (ledger) => (client = crashOnceAround(ledger, when)) });
+    const req = request(5_000n);
+
+    const failure = await stack.settlement.settle(req).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(SettlementError);
+    expect(failure).toMatchObject({ kind: 'transient', code: 'NETWORK' });
+    expect(client.crashed).toBe(true);
+    const stored = await stack.attempts.loadPrepared(req.transactionId);
+
+    const result = await stack.settlement.settle(req);
+    expect(result.txHash).toBe(stored!.digest);
+    expect(await balanceOf(stack.ledger, merchant)).toBe(5_000n);
+    expect(await balanceOf(stack.ledger, payer)).toBe(FAUCET_MIST - 5_000n - TRANSFER_FEE);
+  });
+
+  it('a crash right after the bytes were stored ends in exactly one transfer on retry', async () => {
+    const real = new MongoSettlementAttemptStore(connection);
+    let crash = true;
+    const crashingStore: SettlementAttemptStore = {
+      loadPrepared: (id) => real.loadPrepared(id),
+      savePrepared: async (id, next, replacing) => {
+        const saved = await real.savePrepared(id, next, replacing);
+        if (crash) {
+          crash = false;
+          throw new Error('simulated crash after storing the bytes');
+        }
+        return saved;
+      },
+    };
+    await setUp({ attempts: crashingStore });
+    const req = request(9_000n);
+
+    await expect(stack.settlement.settle(req)).rejects.toMatchObject({ kind: 'transient' });
+    expect(await balanceOf(stack.ledger, merchant)).toBe(0n);
+    const stored = await real.loadPrepared(req.transactionId);
+
+    expect((await stack.settlement.settle(req)).txHash).toBe(stored!.digest);
+    expect(await balanceOf(stack.ledger, merchant)).toBe(9_000n);
+  });
+
+  it('replaces stored bytes only once their gas coin was consumed by another payment, still paying once', async () => {
+    const real = new MongoSettlementAttemptStore(connection);
+    let crash = true;
+    const store: SettlementAttemptStore = {
+      loadPrepared: (id) => real.loadPrepared(id),
+      savePrepared: async (id, next, replacing) => {
+        const saved = await real.savePrepared(id, next, replacing);
+        if (crash) {
+          crash = false;
+          throw new Error('simulated crash after storing the bytes');
+        }
+        return saved;
+      },
+    };
+    await setUp({ attempts: store });
+    const stale = request(1_111n);
+    await expect(stack.settlement.settle(stale)).rejects.toMatchObject({ kind: 'transient' });
+    const abandoned = (await real.loadPrepared(stale.transactionId))!.digest;
+    await stack.settlement.settle(request(2_222n));
+
+    const result = await stack.settlement.settle(stale);
+    expect(result.txHash).not.toBe(abandoned);
+    await expect(stack.ledger.getTransaction({ digest: abandoned })).rejects.toMatchObject({ reason: 'notFound' });
+    expect(await balanceOf(stack.ledger, merchant)).toBe(3_333n);
+  });
+
+  it('fails a forged signature permanently', async () => {
+    const real = new MongoSettlementAttemptStore(connection);
+    const forger = new Ed25519Keypair();
+    const forging: SettlementAttemptStore = {
+      loadPrepared: (id) => real.loadPrepared(id),
+      savePrepared: async (id, next: PreparedSettlement, replacing) => {
+        const { signature } = await forger.signTransaction(Buffer.from(next.bytes, 'base64'));
+        return real.savePrepared(id, { ...next, signatures: [signature] }, replacing);
+      },
+    };
+    await setUp({ attempts: forging });
+
+    await expect(stack.settlement.settle(request(1_000n))).rejects.toMatchObject({ kind: 'permanent', code: 'INVALID_SIGNATURE' });
+    expect(await balanceOf(stack.ledger, merchant)).toBe(0n);
+  });
+
+  it('fails an insufficient balance and an invalid address permanently, moving nothing', async () => {
+    await setUp();
+    await expect(stack.settlement.settle(request(FAUCET_MIST))).rejects.toMatchObject({ kind: 'permanent', code: 'INSUFFICIENT_BALANCE' });
+    await expect(stack.settlement.settle(request(1n, { toAddress: '0x1234zz' }))).rejects.toMatchObject({ kind: 'permanent', code: 'INVALID_ADDRESS' });
+    await expect(stack.settlement.settle(request(0n))).rejects.toMatchObject({ kind: 'permanent', code: 'INVALID_AMOUNT' });
+    expect(await balanceOf(stack.ledger, payer)).toBe(FAUCET_MIST);
+  });
+
+  it('lands 20 concurrent settlements of one wallet across two instances, none rejected', async () => {
+    await setUp();
+    const other = await stack.secondInstance();
+    const requests = Array.from({ length: 20 }, () => request(10_000n));
+    const outcomes = await Promise.allSettled(requests.map((req, i) => (i % 2 ? other : stack.settlement).settle(req)));
+
+    expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+    expect(new Set(outcomes.map((o) => (o as PromiseFulfilledResult<{ txHash: string }>).value.txHash)).size).toBe(20);
+    expect(await balanceOf(stack.ledger, merchant)).toBe(200_000n);
+    expect(await balanceOf(stack.ledger, payer)).toBe(FAUCET_MIST - 200_000n - 20n * TRANSFER_FEE);
+  });
+});
