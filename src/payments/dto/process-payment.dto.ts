@@ -1,0 +1,54 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsInt, IsPositive, IsString, Matches, Max } from 'class-validator';
+import { LIMIT_CEILING } from '../../cards/dto/card.dto';
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export class ProcessPaymentDto {
+  @ApiProperty({ example: 'test-async-card-123' })
+  @IsString()
+  @Matches(ID, { message: 'cardUuid must be 1-64 letters, digits, _ or -' })
+  cardUuid: string;
+
+  @ApiProperty({ example: 75_000, description: 'Integer amount in the card currency minor unit (VND)' })
+  @IsInt()
+  @IsPositive()
+  @Max(LIMIT_CEILING)
+  amount: number;
+
+  @ApiProperty({ example: 'MERCHANT_ASYNC_TEST' })
+  @IsString()
+  @Matches(ID, { message: 'merchantId must be 1-64 letters, digits, _ or -' })
+  merchantId: string;
+
+  @ApiProperty({ example: 'terminal-async-001' })
+  @IsString()
+  @Matches(ID, { message: 'terminalId must be 1-64 letters, digits, _ or -' })
+  terminalId: string;
+}
+
+export class PaymentAcceptedDto {
+  @ApiProperty({ example: true }) success: true;
+  @ApiProperty({ example: 'nfc_mi2x0k3c_9f8e7d6c5b4a3f2e' }) transactionId: string;
+  @ApiProperty({ example: 'pending' }) status: 'pending';
+  @ApiProperty({ example: 'Payment initiated successfully' }) message: string;
+  @ApiProperty({ example: 12, description: 'Server time to accept, in ms' }) processingTime: number;
+  @ApiProperty() requestId: string;
+  @ApiProperty({ example: 'nfc_mi2x0k3c_9f8e7d6c5b4a3f2e' }) queueJobId: string;
+  @ApiProperty({ example: 'under 5 seconds' }) estimatedProcessingTime: string;
+  @ApiProperty({ example: '/api/payment/status/nfc_mi2x0k3c_9f8e7d6c5b4a3f2e' }) statusUrl: string;
+  @ApiProperty({ example: 'transaction:nfc_mi2x0k3c_9f8e7d6c5b4a3f2e' }) websocketChannel: string;
+}
+
+export class PaymentDeclinedDto {
+  @ApiProperty({ example: false }) success: false;
+  @ApiProperty({ example: 'Transaction not authorized' }) error: string;
+  @ApiProperty({ example: 'Insufficient daily limit' }) reason: string;
+  @ApiProperty({
+    enum: ['card_invalid', 'card_blocked', 'merchant_invalid', 'terminal_invalid', 'fraud_high_risk', 'fraud_unavailable', 'daily_limit_exceeded', 'single_limit_exceeded'],
+  })
+  declineCode: string;
+  @ApiProperty({ description: 'The declined attempt is recorded under this id' }) transactionId: string;
+  @ApiProperty() processingTime: number;
+  @ApiProperty() requestId: string;
+}

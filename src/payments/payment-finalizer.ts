@@ -1,0 +1,77 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import type { Queue } from 'bull';
+import { CLOCK, type Clock } from '../common/time/clock';
+import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, toPaymentEvent } from './payment.events';
+import { ALERT_JOB, NOTIFICATIONS_QUEUE } from './payment-queue';
+import { Finished, PaymentTransactionsRepository } from './payment-transactions.repository';
+import type { PaymentClaim } from './schemas/payment-claim.schema';
+import type { Transaction } from './schemas/transaction.schema';
+import { SpendingLimitsService } from './spending-limits.service';
+
+export interface AlertFailedTransactionJob {
+  transactionId: string;
+  errorMessage: string;
+  timestamp: Date;
+  requiresManualReview: true;
+}
+
+/**
+ * Ends payments: decides the outcome through the repository's final claim, then does what the
+ * outcome implies exactly where the payment changed state — events, the limit given back, an
+ * alert for a human. Also finishes what a crashed process left half-done.
+ */
+@Injectable()
+export class PaymentFinalizer {
+  private readonly logger = new Logger(PaymentFinalizer.name);
+
+  constructor(
+    private readonly transactions: PaymentTransactionsRepository,
+    private readonly limits: SpendingLimitsService,
+    private readonly events: EventEmitter2,
+    @InjectQueue(NOTIFICATIONS_QUEUE) private readonly notifications: Queue<AlertFailedTransactionJob>,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async complete(transactionId: string, fields: Partial<Transaction>): Promise<Transaction | null> {
+    return this.afterwards(await this.transactions.finish(transactionId, 'completed', { ...fields, completedAt: this.clock.now() }));
+  }
+
+  async fail(transactionId: string, reason: string): Promise<Transaction | null> {
+    return this.afterwards(await this.transactions.finish(transactionId, 'failed', { failureReason: reason, failedAt: this.clock.now() }));
+  }
+
+  async cancel(transactionId: string): Promise<Transaction | null> {
+    return this.afterwards(await this.transactions.finish(transactionId, 'cancelled', { cancelledAt: this.clock.now() }));
+  }
+
+  /** Applies an outcome that was decided but perhaps not applied (its decider died). */
+  async repair(claim: PaymentClaim): Promise<void> {
+    await this.afterwards(await this.transactions.applyFinal(claim));
+  }
+
+  private async afterwards(finished: Finished | null): Promise<Transaction | null> {
+    if (!finished) return null;
+    const { payment, changed } = finished;
+    if (!changed) return payment;
+    if (payment.status !== 'completed' && payment.limitReservation) {
+      await this.limits.release(payment.cardUuid, payment.transactionId, payment.limitReservation);
+    }
+    const event = { completed: PAYMENT_COMPLETED, failed: PAYMENT_FAILED, cancelled: PAYMENT_CANCELLED }[payment.status as 'completed' | 'failed' | 'cancelled'];
+    this.events.emit(event, toPaymentEvent(payment, this.clock.now()));
+    if (payment.status === 'failed') await this.alert(payment);
+    return payment;
+  }
+
+  /** The seed's alertFailedTransaction: a failed settlement needs a human. */
+  private async alert(payment: Transaction): Promise<void> {
+    const reason = payment.failureReason ?? 'unknown';
+    this.logger.error(`Failed blockchain transaction: ${payment.transactionId} - ${reason}`);
+    const job: AlertFailedTransactionJob = { transactionId: payment.transactionId, errorMessage: reason, timestamp: this.clock.now(), requiresManualReview: true };
+    // Bull: priority 1 is the highest (the seed's 10 meant "high" but is low in Bull).
+    await this.notifications
+      .add(ALERT_JOB, job, { priority: 1, attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: 1_000 })
+      .catch((error: Error) => this.logger.error(`alert for ${payment.transactionId} not queued: ${error.message}`));
+  }
+}

@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, QueryFilter } from 'mongoose';
+import { isFinal, PaymentStatus } from './payment-state';
+import { PaymentClaim } from './schemas/payment-claim.schema';
+import { Transaction } from './schemas/transaction.schema';
+
+export type StartOutcome = 'settlement' | 'cancellation';
+export type FinalStatus = Extract<PaymentStatus, 'completed' | 'failed' | 'cancelled'>;
+
+export interface Finished {
+  payment: Transaction;
+  /** This call moved the document into its final state (emit events, release limits once). */
+  changed: boolean;
+}
+
+/**
+ * The only writer of payment documents. A payment moves through its state machine by claims
+ * (unique inserts, see PaymentClaim): whoever inserts `start` decides between settling and
+ * cancelling, whoever inserts `final` decides the outcome. So a stalled or duplicated job, a
+ * retry and a cancel racing each other can never move a payment backwards or settle it twice.
+ */
+@Injectable()
+export class PaymentTransactionsRepository {
+  constructor(
+    @InjectModel(Transaction.name) private readonly transactions: Model<Transaction>,
+    @InjectModel(PaymentClaim.name) private readonly claims: Model<PaymentClaim>,
+  ) {}
+
+  /** Inserts the payment and returns it; null when one with this id exists already. */
+  async insert(doc: Partial<Transaction>): Promise<Transaction | null> {
+    try {
+      return (await this.transactions.create(doc)).toObject<Transaction>();
+    } catch (error) {
+      if (isDuplicate(error)) return null;
+      throw error;
+    }
+  }
+
+  find(transactionId: string): Promise<Transaction | null> {
+    return this.transactions.findOne({ transactionId }).lean<Transaction>().exec();
+  }
+
+  /** Claims the payment's start for `outcome`; returns the outcome that holds the claim (maybe another). */
+  async claimStart(transactionId: string, outcome: StartOutcome): Promise<StartOutcome> {
+    return (await this.claim(transactionId, 'start', outcome)).outcome as StartOutcome;
+  }
+
+  /** The final outcome already decided for the payment, if any. */
+  async finalClaim(transactionId: string): Promise<PaymentClaim | null> {
+    return this.claims.findById(`${transactionId}:final`).lean<PaymentClaim>().exec();
+  }
+
+  /**
+   * Shows the payment as processing (the start claim is what counts). Null when it is already
+   * final; `firstStart` when this is its first settlement attempt.
+   */
+  async markProcessing(transactionId: string, at: Date): Promise<{ payment: Transaction; firstStart: boolean } | null> {
+    const before = await this.transactions
+      .findOneAndUpdate({ transactionId, status: { $in: ['pending', 'processing'] } }, { $set: { status: 'processing' }, $inc: { attempts: 1 } }, { returnDocument: 'before' })
+      .lean<Transaction>()
+      .exec();
+    if (before && !before.processingStartedAt) {
+      await this.transactions.updateOne({ transactionId, processingStartedAt: { $exists: false } }, { $set: { processingStartedAt: at } }).exec();
+    }
+    return before && { payment: { ...before, status: 'processing', processingStartedAt: before.processingStartedAt ?? at }, firstStart: !before.processingStartedAt };
+  }
+
+  /**
+   * Decides the payment's outcome if nobody has yet, then applies the decided outcome to the
+   * document (also when another caller decided it but died before applying it). Null when a
+   * different outcome was decided.
+   */
+  async finish(transactionId: string, status: FinalStatus, fields: Partial<Transaction>): Promise<Finished | null> {
+    const claim = await this.claim(transactionId, 'final', status, { status, ...fields });
+    if (claim.outcome !== status) return null;
+    return this.applyFinal(claim);
+  }
+
+  /** Brings the document in line with its final claim (repairs a crash between claim and update). */
+  async applyFinal(claim: PaymentClaim): Promise<Finished | null> {
+    const before = await this.transactions
+      .findOneAndUpdate({ transactionId: claim.transactionId }, { $set: claim.fields ?? {} }, { returnDocument: 'before' })
+      .lean<Transaction>()
+      .exec();
+    if (!before) return null;
+    const payment = { ...before, ...(claim.fields as Partial<Transaction>) } as Transaction;
+    return { payment, changed: !isFinal(before.status) };
+  }
+
+  findMany(filter: QueryFilter<Transaction>, limit: number): Promise<Transaction[]> {
+    return this.transactions.find(filter).sort({ createdAt: -1, transactionId: -1 }).limit(limit).lean<Transaction[]>().exec();
+  }
+
+  findStale(status: PaymentStatus, olderThan: Date, limit: number): Promise<Transaction[]> {
+    return this.transactions.find({ status, updatedAt: { $lt: olderThan } }).sort({ createdAt: 1 }).limit(limit).lean<Transaction[]>().exec();
+  }
+
+  private async claim(transactionId: string, phase: 'start' | 'final', outcome: string, fields?: Record<string, unknown>): Promise<PaymentClaim> {
+    const claim: PaymentClaim = { _id: `${transactionId}:${phase}`, transactionId, outcome, ...(fields && { fields }), createdAt: new Date() };
+    try {
+      await this.claims.create(claim);
+      return claim;
+    } catch (error) {
+      if (!isDuplicate(error)) throw error;
+      return (await this.claims.findById(claim._id).lean<PaymentClaim>().exec())!;
+    }
+  }
+}
+
+const isDuplicate = (error: unknown) => (error as { code?: number }).code === 11000;

@@ -1,0 +1,52 @@
+import type { PaymentStatus } from './payment-state';
+import type { Transaction } from './schemas/transaction.schema';
+
+export const PAYMENT_UPDATED = 'payment.updated';
+export const PAYMENT_COMPLETED = 'payment.completed';
+export const PAYMENT_FAILED = 'payment.failed';
+export const PAYMENT_CANCELLED = 'payment.cancelled';
+
+/**
+ * A payment changed status. Realtime turns these into socket events for the cardholder and the
+ * merchant; notifications into webhooks and alerts. Carries ids and public facts only.
+ */
+export interface PaymentEvent {
+  transactionId: string;
+  status: PaymentStatus;
+  cardUuid: string;
+  userId?: string;
+  merchantId: string;
+  terminalId: string;
+  amount: number;
+  currency: string;
+  amountMist?: string;
+  txHash?: string;
+  explorerUrl?: string | null;
+  reason?: string;
+  createdAt: Date;
+  completedAt?: Date;
+  failedAt?: Date;
+  cancelledAt?: Date;
+  at: Date;
+}
+
+export function toPaymentEvent(tx: Transaction, at: Date): PaymentEvent {
+  return {
+    transactionId: tx.transactionId,
+    status: tx.status,
+    cardUuid: tx.cardUuid,
+    ...(tx.userId && { userId: tx.userId }),
+    merchantId: tx.merchantId,
+    terminalId: tx.terminalId,
+    amount: tx.amount,
+    currency: tx.currency,
+    ...(tx.amountMist && { amountMist: tx.amountMist }),
+    ...(tx.txHash && { txHash: tx.txHash, explorerUrl: tx.explorerUrl ?? null }),
+    ...(tx.failureReason && { reason: tx.failureReason }),
+    createdAt: tx.createdAt,
+    ...(tx.completedAt && { completedAt: tx.completedAt }),
+    ...(tx.failedAt && { failedAt: tx.failedAt }),
+    ...(tx.cancelledAt && { cancelledAt: tx.cancelledAt }),
+    at,
+  };
+}

@@ -1,0 +1,66 @@
+import { BullModule } from '@nestjs/bull';
+import { DynamicModule, Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { BlockchainModule } from '../blockchain/blockchain.module';
+import { CardsModule } from '../cards/cards.module';
+import { CLOCK, systemClock } from '../common/time/clock';
+import { MerchantsModule } from '../merchants/merchants.module';
+import { allowAllFraud, FRAUD_PORT } from './fraud.port';
+import { IdempotencyService } from './idempotency.service';
+import { OutboxSweeper } from './outbox-sweeper';
+import { cryptoPaymentIds, PAYMENT_IDS } from './payment-ids';
+import { NOTIFICATIONS_QUEUE, PAYMENTS_QUEUE, PaymentQueue } from './payment-queue';
+import { PaymentTransactionsRepository } from './payment-transactions.repository';
+import { PaymentsController } from './payments.controller';
+import { PaymentsService } from './payments.service';
+import { PaymentProcessor } from './processors/payment.processor';
+import { PaymentFinalizer } from './payment-finalizer';
+import { PaymentClaim, PaymentClaimSchema } from './schemas/payment-claim.schema';
+import { SpendEntry, SpendEntrySchema } from './schemas/spend-entry.schema';
+import { IdempotencyKey, IdempotencyKeySchema } from './schemas/idempotency-key.schema';
+import { Transaction, TransactionSchema } from './schemas/transaction.schema';
+import { SpendingLimitsService } from './spending-limits.service';
+import { InitiatePaymentUseCase } from './use-cases/initiate-payment.use-case';
+import { SettlePaymentUseCase } from './use-cases/settle-payment.use-case';
+
+export interface PaymentsModuleOptions {
+  /** Run the settlement processor and the outbox sweep in this process (WORKERS_ENABLED). */
+  workers: boolean;
+}
+
+@Module({})
+export class PaymentsModule {
+  static register(options: PaymentsModuleOptions): DynamicModule {
+    return {
+      module: PaymentsModule,
+      imports: [
+        MongooseModule.forFeature([
+          { name: Transaction.name, schema: TransactionSchema },
+          { name: PaymentClaim.name, schema: PaymentClaimSchema },
+          { name: SpendEntry.name, schema: SpendEntrySchema },
+          { name: IdempotencyKey.name, schema: IdempotencyKeySchema },
+        ]),
+        BullModule.registerQueue({ name: PAYMENTS_QUEUE }, { name: NOTIFICATIONS_QUEUE }),
+        CardsModule,
+        MerchantsModule,
+        BlockchainModule,
+      ],
+      controllers: [PaymentsController],
+      providers: [
+        PaymentsService,
+        PaymentTransactionsRepository,
+        PaymentFinalizer,
+        PaymentQueue,
+        SpendingLimitsService,
+        IdempotencyService,
+        InitiatePaymentUseCase,
+        SettlePaymentUseCase,
+        { provide: FRAUD_PORT, useValue: allowAllFraud },
+        { provide: PAYMENT_IDS, useValue: cryptoPaymentIds },
+        { provide: CLOCK, useValue: systemClock },
+        ...(options.workers ? [PaymentProcessor, OutboxSweeper] : []),
+      ],
+      exports: [PaymentsService],
+    };
+  }
+}

@@ -1,0 +1,128 @@
+import { InjectQueue } from '@nestjs/bull';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import type { Queue } from 'bull';
+import type { QueryFilter } from 'mongoose';
+import { isAdmin, Principal } from '../common/auth/principal';
+import { QueueCountsDto, TransactionHistoryQueryDto, TransactionStatusDto } from './dto/payment-query.dto';
+import { PaymentFinalizer } from './payment-finalizer';
+import { NOTIFICATIONS_QUEUE, PAYMENTS_QUEUE, PaymentQueue } from './payment-queue';
+import { PaymentTransactionsRepository } from './payment-transactions.repository';
+import { Transaction } from './schemas/transaction.schema';
+
+const DEFAULT_PAGE = 20;
+
+/** Reading and operating payments: status, history, cancel, queue health. Accepting and settling are use cases. */
+@Injectable()
+export class PaymentsService {
+  constructor(
+    private readonly transactions: PaymentTransactionsRepository,
+    private readonly finalizer: PaymentFinalizer,
+    private readonly paymentQueue: PaymentQueue,
+    @InjectQueue(PAYMENTS_QUEUE) private readonly payments: Queue,
+    @InjectQueue(NOTIFICATIONS_QUEUE) private readonly notifications: Queue,
+  ) {}
+
+  async status(transactionId: string, principal: Principal): Promise<TransactionStatusDto> {
+    return toStatusDto(await this.findVisible(transactionId, principal));
+  }
+
+  /** Whether `principal` may watch the payment (a read-only question for realtime room checks). */
+  async visibleTransaction(transactionId: string, principal: Principal): Promise<Transaction | null> {
+    const payment = await this.transactions.find(transactionId);
+    return payment && mayView(payment, principal) ? payment : null;
+  }
+
+  async history(query: TransactionHistoryQueryDto, principal: Principal): Promise<{ transactions: TransactionStatusDto[]; nextCursor: string | null }> {
+    const limit = query.limit ?? DEFAULT_PAGE;
+    const filter: QueryFilter<Transaction> = { ...scopeOf(principal) };
+    if (query.cardUuid) filter.cardUuid = query.cardUuid;
+    if (query.status) filter.status = query.status;
+    if (query.from || query.to) filter.createdAt = { ...(query.from && { $gte: query.from }), ...(query.to && { $lt: query.to }) };
+    if (query.cursor) Object.assign(filter, afterCursor(query.cursor));
+    const page = await this.transactions.findMany(filter, limit + 1);
+    const items = page.slice(0, limit);
+    const last = items.at(-1);
+    return { transactions: items.map(toStatusDto), nextCursor: page.length > limit && last ? cursorOf(last) : null };
+  }
+
+  /** Cancels a payment whose settlement has not started: the start claim decides a race with the worker. */
+  async cancel(transactionId: string, principal: Principal): Promise<TransactionStatusDto> {
+    const payment = await this.findVisible(transactionId, principal);
+    const notPending = new ConflictException('Only a pending payment can be cancelled');
+    if (payment.status !== 'pending') throw notPending;
+    if ((await this.transactions.claimStart(transactionId, 'cancellation')) !== 'cancellation') throw notPending;
+    const cancelled = await this.finalizer.cancel(transactionId);
+    if (!cancelled) throw notPending;
+    await this.paymentQueue.removeJob(transactionId);
+    return toStatusDto(cancelled);
+  }
+
+  async queueStatus(): Promise<Record<string, QueueCountsDto>> {
+    const [payments, notifications] = await Promise.all([countsOf(this.payments), countsOf(this.notifications)]);
+    return { payments, notifications };
+  }
+
+  /** Someone else's payment answers exactly like one that does not exist. */
+  private async findVisible(transactionId: string, principal: Principal): Promise<Transaction> {
+    const payment = await this.visibleTransaction(transactionId, principal);
+    if (!payment) throw new NotFoundException('Transaction not found');
+    return payment;
+  }
+}
+
+function mayView(payment: Transaction, principal: Principal): boolean {
+  if (isAdmin(principal)) return true;
+  if (principal.role === 'terminal') return payment.merchantId === principal.merchantId;
+  return payment.userId === principal.id;
+}
+
+function scopeOf(principal: Principal): QueryFilter<Transaction> {
+  if (isAdmin(principal)) return {};
+  if (principal.role === 'terminal') return { merchantId: principal.merchantId };
+  return { userId: principal.id };
+}
+
+function cursorOf(payment: Transaction): string {
+  return Buffer.from(`${payment.createdAt.getTime()}|${payment.transactionId}`).toString('base64url');
+}
+
+function afterCursor(cursor: string): QueryFilter<Transaction> {
+  const [millis, transactionId] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const createdAt = new Date(Number(millis));
+  if (!transactionId || Number.isNaN(createdAt.getTime())) {
+    throw new BadRequestException({ message: 'Validation failed', details: [{ field: 'cursor', errors: ['cursor is not one this API gave out'] }] });
+  }
+  return { $or: [{ createdAt: { $lt: createdAt } }, { createdAt, transactionId: { $lt: transactionId } }] };
+}
+
+async function countsOf(queue: Queue): Promise<QueueCountsDto> {
+  try {
+    const [counts, paused] = await Promise.all([queue.getJobCounts(), queue.isPaused()]);
+    return { status: paused ? 'paused' : 'healthy', waiting: counts.waiting, active: counts.active, completed: counts.completed, failed: counts.failed, delayed: counts.delayed, paused: (counts as { paused?: number }).paused ?? 0 };
+  } catch {
+    return { status: 'unavailable', waiting: 0, active: 0, completed: 0, failed: 0, delayed: 0, paused: 0 };
+  }
+}
+
+export function toStatusDto(payment: Transaction): TransactionStatusDto {
+  const processingMs = payment.completedAt ? new Date(payment.completedAt).getTime() - new Date(payment.createdAt).getTime() : null;
+  return {
+    id: payment.transactionId,
+    status: payment.status,
+    cardUuid: payment.cardUuid,
+    merchantId: payment.merchantId,
+    terminalId: payment.terminalId,
+    amount: payment.amount,
+    currency: payment.currency,
+    txHash: payment.txHash ?? null,
+    createdAt: payment.createdAt,
+    processingStartedAt: payment.processingStartedAt ?? null,
+    completedAt: payment.completedAt ?? null,
+    processingTime: processingMs === null ? null : `${processingMs}ms`,
+    failureReason: payment.failureReason ?? null,
+    declineCode: payment.declineCode ?? null,
+    explorerUrl: payment.explorerUrl ?? null,
+    gasFeeMist: payment.gasFeeMist ?? null,
+    metadata: payment.metadata ?? {},
+  };
+}

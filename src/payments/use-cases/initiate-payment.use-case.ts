@@ -1,0 +1,187 @@
+import { ForbiddenException, Inject, Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { CardsService, CardSnapshot } from '../../cards/cards.service';
+import type { Principal } from '../../common/auth/principal';
+import { CLOCK, type Clock } from '../../common/time/clock';
+import { paymentsConfig, type PaymentsConfig } from '../../config/app.config';
+import { MerchantSnapshot, MerchantsService } from '../../merchants/merchants.service';
+import type { ProcessPaymentDto } from '../dto/process-payment.dto';
+import { FRAUD_PORT, type FraudAssessment, type FraudInput, type FraudPort } from '../fraud.port';
+import { IdempotencyService } from '../idempotency.service';
+import { PAYMENT_UPDATED, toPaymentEvent } from '../payment.events';
+import { PAYMENT_IDS, type PaymentIds } from '../payment-ids';
+import { PaymentQueue } from '../payment-queue';
+import { PaymentTransactionsRepository } from '../payment-transactions.repository';
+import type { Transaction } from '../schemas/transaction.schema';
+import { SpendingLimitsService } from '../spending-limits.service';
+import { acceptedAnswer, declinedAnswer, type Decline, type PaymentAnswer } from './payment-answers';
+
+export interface InitiatePaymentCommand {
+  principal: Principal;
+  body: ProcessPaymentDto;
+  idempotencyKey?: string;
+  requestId: string;
+}
+
+type Approval = { card: CardSnapshot; merchant: MerchantSnapshot; fraud: FraudAssessment };
+
+/**
+ * Accepts a tap: idempotency → card, location and fraud checks in parallel → atomic limit
+ * reservation → pending payment in MongoDB → settlement job → event → 202. The payment is durable
+ * before it is acknowledged; if queueing fails, the outbox sweep queues it later.
+ */
+@Injectable()
+export class InitiatePaymentUseCase {
+  private readonly logger = new Logger(InitiatePaymentUseCase.name);
+
+  constructor(
+    private readonly idempotency: IdempotencyService,
+    private readonly cards: CardsService,
+    private readonly merchants: MerchantsService,
+    @Inject(FRAUD_PORT) private readonly fraud: FraudPort,
+    private readonly limits: SpendingLimitsService,
+    private readonly transactions: PaymentTransactionsRepository,
+    private readonly queue: PaymentQueue,
+    private readonly events: EventEmitter2,
+    @Inject(PAYMENT_IDS) private readonly ids: PaymentIds,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(paymentsConfig.KEY) private readonly config: PaymentsConfig,
+  ) {}
+
+  async execute(command: InitiatePaymentCommand): Promise<PaymentAnswer> {
+    const started = performance.now();
+    assertTerminalPaysAtItself(command);
+    const start = command.idempotencyKey
+      ? await this.idempotency.begin(callerOf(command.principal), command.idempotencyKey, command.body, this.ids.transactionId())
+      : { kind: 'proceed' as const, id: undefined, transactionId: this.ids.transactionId(), resumed: false };
+    if (start.kind === 'replay') return start.answer;
+
+    try {
+      const answer = await this.accept(command, start.transactionId, start.resumed, started);
+      if (start.id) await this.idempotency.complete(start.id, answer);
+      return answer;
+    } catch (error) {
+      if (start.id) await this.idempotency.release(start.id).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async accept(command: InitiatePaymentCommand, transactionId: string, resumed: boolean, started: number): Promise<PaymentAnswer> {
+    const elapsed = () => Math.round(performance.now() - started);
+    if (resumed) {
+      const earlier = await this.transactions.find(transactionId);
+      if (earlier) return answerFor(earlier, command.requestId, elapsed());
+    }
+    const fraudInput: FraudInput = { ...command.body, userId: command.principal.role === 'user' ? command.principal.id : undefined, at: this.clock.now() };
+    const approval = await this.authorize(command, fraudInput);
+    if ('declineCode' in approval) return this.decline(command, transactionId, fraudInput, approval, elapsed);
+
+    const reservation = await this.limits.reserve(command.body.cardUuid, transactionId, command.body.amount, approval.card.dailyLimit);
+    if (!reservation) {
+      return this.decline(command, transactionId, fraudInput, { declineCode: 'daily_limit_exceeded', reason: 'Insufficient daily limit' }, elapsed, approval.fraud);
+    }
+    const payment = await this.recordPending(command, transactionId, approval, reservation);
+    const queueJobId = await this.enqueue(payment);
+    this.events.emit(PAYMENT_UPDATED, toPaymentEvent(payment, this.clock.now()));
+    this.learnFromApproval(transactionId, fraudInput, approval.fraud);
+    return acceptedAnswer(transactionId, queueJobId, command.requestId, elapsed());
+  }
+
+  /** The three independent checks run in parallel; the first failing one, in this order, declines. */
+  private async authorize(command: InitiatePaymentCommand, fraudInput: FraudInput): Promise<Approval | Decline> {
+    const { cardUuid, merchantId, terminalId, amount } = command.body;
+    const [card, location, fraud] = await Promise.all([
+      this.cards.validateForPayment(cardUuid),
+      this.merchants.validateForPayment(merchantId, terminalId),
+      this.fraud.assess(fraudInput),
+    ]);
+    if (!card.valid) return { declineCode: card.reason, reason: `Card invalid: ${card.detail}` };
+    // A cardholder pays only with their own card; another's answers exactly like an unknown one.
+    if (command.principal.role === 'user' && card.card.ownerId !== command.principal.id) return { declineCode: 'card_invalid', reason: 'Card invalid: Card not found' };
+    if (!location.valid) return { declineCode: location.reason, reason: location.reason === 'merchant_invalid' ? 'Invalid merchant' : 'Invalid terminal' };
+    if (fraud.decision === 'block') return fraudDecline(fraud);
+    if (amount > card.card.singleTransactionLimit) return { declineCode: 'single_limit_exceeded', reason: 'Amount exceeds single transaction limit' };
+    return { card: card.card, merchant: location.merchant, fraud };
+  }
+
+  private async recordPending(command: InitiatePaymentCommand, transactionId: string, approval: Approval, reservation: Transaction['limitReservation']): Promise<Transaction> {
+    const authCode = this.ids.authCode();
+    const payment: Partial<Transaction> = {
+      ...this.base(command, transactionId),
+      status: 'pending',
+      userId: approval.card.ownerId,
+      currency: approval.card.currency,
+      amountMist: (BigInt(command.body.amount) * this.config.mistPerUnit).toString(),
+      merchantWalletAddress: approval.merchant.walletAddress,
+      authCode,
+      fraud: approval.fraud,
+      limitReservation: reservation,
+      metadata: { paymentMethod: 'nfc', terminalId: command.body.terminalId, authCode, processingType: 'async', requestId: command.requestId },
+    };
+    return (await this.transactions.insert(payment)) ?? (await this.transactions.find(transactionId))!;
+  }
+
+  private async enqueue(payment: Transaction): Promise<string> {
+    try {
+      return await this.queue.enqueue(payment.transactionId, payment.amount);
+    } catch (error) {
+      // Already durable in MongoDB: the outbox sweep queues it once Redis answers again.
+      this.logger.warn(`payment ${payment.transactionId} accepted but not queued yet: ${(error as Error).message}`);
+      return payment.transactionId;
+    }
+  }
+
+  private async decline(
+    command: InitiatePaymentCommand,
+    transactionId: string,
+    fraudInput: FraudInput,
+    decline: Decline,
+    elapsed: () => number,
+    fraud?: FraudAssessment,
+  ): Promise<PaymentAnswer> {
+    await this.transactions.insert({
+      ...this.base(command, transactionId),
+      status: 'declined',
+      declineCode: decline.declineCode,
+      failureReason: decline.reason,
+      ...(fraud && { fraud }),
+      metadata: { paymentMethod: 'nfc', terminalId: command.body.terminalId, processingType: 'async', requestId: command.requestId },
+    });
+    this.fraud.recordOutcome(fraudInput, { approved: false }).catch((error: Error) => this.logger.warn(`fraud outcome not recorded: ${error.message}`));
+    return declinedAnswer(decline, transactionId, command.requestId, elapsed());
+  }
+
+  private learnFromApproval(transactionId: string, input: FraudInput, assessment: FraudAssessment): void {
+    const learn = async () => {
+      await this.fraud.recordOutcome(input, { approved: true });
+      if (assessment.decision === 'review') await this.fraud.openReview(transactionId, assessment, input);
+    };
+    learn().catch((error: Error) => this.logger.warn(`fraud bookkeeping for ${transactionId} failed: ${error.message}`));
+  }
+
+  private base(command: InitiatePaymentCommand, transactionId: string): Partial<Transaction> {
+    const { cardUuid, amount, merchantId, terminalId } = command.body;
+    return { transactionId, cardUuid, amount, merchantId, terminalId, initiatedBy: callerOf(command.principal), attempts: 0 };
+  }
+}
+
+const callerOf = (principal: Principal) => `${principal.role}:${principal.id}`;
+
+function assertTerminalPaysAtItself({ principal, body }: InitiatePaymentCommand): void {
+  if (principal.role === 'terminal' && (body.merchantId !== principal.merchantId || body.terminalId !== principal.id)) {
+    throw new ForbiddenException('A terminal may take payments only for its own merchant and terminal id');
+  }
+}
+
+function fraudDecline(fraud: FraudAssessment): Decline {
+  if (fraud.reasons.some((r) => r.rule === 'fraud_unavailable')) return { declineCode: 'fraud_unavailable', reason: 'Risk checks are unavailable; try a smaller amount or retry shortly' };
+  return { declineCode: 'fraud_high_risk', reason: `High fraud risk: ${fraud.reasons.map((r) => r.detail).join(', ')}` };
+}
+
+/** A retried request whose first attempt got as far as recording the payment gets its answer. */
+function answerFor(payment: Transaction, requestId: string, processingTime: number): PaymentAnswer {
+  if (payment.status === 'declined') {
+    return declinedAnswer({ declineCode: payment.declineCode as Decline['declineCode'], reason: payment.failureReason ?? 'Declined' }, payment.transactionId, requestId, processingTime);
+  }
+  return acceptedAnswer(payment.transactionId, payment.transactionId, requestId, processingTime);
+}

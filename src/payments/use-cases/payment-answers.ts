@@ -1,0 +1,46 @@
+export type DeclineCode =
+  | 'card_invalid'
+  | 'card_blocked'
+  | 'merchant_invalid'
+  | 'terminal_invalid'
+  | 'fraud_high_risk'
+  | 'fraud_unavailable'
+  | 'daily_limit_exceeded'
+  | 'single_limit_exceeded';
+
+export interface Decline {
+  declineCode: DeclineCode;
+  reason: string;
+}
+
+/** What process-async answers: kept whole so an idempotent replay answers exactly the same. */
+export interface PaymentAnswer {
+  status: 202 | 400;
+  body: Record<string, unknown>;
+}
+
+export function acceptedAnswer(transactionId: string, queueJobId: string, requestId: string, processingTime: number): PaymentAnswer {
+  return {
+    status: 202,
+    body: {
+      success: true,
+      transactionId,
+      status: 'pending',
+      message: 'Payment initiated successfully',
+      processingTime,
+      requestId,
+      queueJobId,
+      estimatedProcessingTime: 'under 5 seconds',
+      statusUrl: `/api/payment/status/${transactionId}`,
+      websocketChannel: `transaction:${transactionId}`,
+    },
+  };
+}
+
+/** The seed's decline shape, plus the id under which the declined attempt is recorded. */
+export function declinedAnswer(decline: Decline, transactionId: string, requestId: string, processingTime: number): PaymentAnswer {
+  return {
+    status: 400,
+    body: { success: false, error: 'Transaction not authorized', reason: decline.reason, declineCode: decline.declineCode, transactionId, processingTime, requestId },
+  };
+}

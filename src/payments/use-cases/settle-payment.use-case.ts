@@ -1,0 +1,86 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { SettlementError } from '../../blockchain/settlement/settlement.error';
+import { SettlementService } from '../../blockchain/settlement/settlement.service';
+import { WalletService } from '../../blockchain/wallets/wallet.service';
+import { CLOCK, type Clock } from '../../common/time/clock';
+import { PAYMENT_UPDATED, toPaymentEvent } from '../payment.events';
+import { PaymentFinalizer } from '../payment-finalizer';
+import { PaymentTransactionsRepository } from '../payment-transactions.repository';
+import type { Transaction } from '../schemas/transaction.schema';
+
+export type SettleOutcome = 'completed' | 'failed' | 'retry' | 'skipped';
+
+/**
+ * Settles one accepted payment: claim its start → move the money on Sui exactly once →
+ * completed, or failed (limit given back, alert raised). Safe to run any number of times for the
+ * same payment: the claims decide once, and the settlement resubmits its stored bytes.
+ */
+@Injectable()
+export class SettlePaymentUseCase {
+  private readonly logger = new Logger(SettlePaymentUseCase.name);
+
+  constructor(
+    private readonly transactions: PaymentTransactionsRepository,
+    private readonly finalizer: PaymentFinalizer,
+    private readonly settlement: SettlementService,
+    private readonly wallets: WalletService,
+    private readonly events: EventEmitter2,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** @param lastAttempt no retry follows: a transient failure now fails the payment. */
+  async execute(transactionId: string, lastAttempt: boolean): Promise<SettleOutcome> {
+    const payment = await this.start(transactionId);
+    if (!payment) return 'skipped';
+    const started = this.clock.now().getTime();
+    try {
+      const payer = await this.wallets.walletOf(payment.userId ?? '');
+      if (!payer) throw new SettlementError('WALLET_KEY', 'the cardholder has no custodial wallet');
+      const result = await this.settlement.settle({
+        transactionId,
+        fromAddress: payer.address,
+        toAddress: payment.merchantWalletAddress!,
+        amountMist: BigInt(payment.amountMist!),
+      });
+      await this.finalizer.complete(transactionId, {
+        txHash: result.txHash,
+        gasFeeMist: result.gasFeeMist,
+        explorerUrl: result.explorerUrl,
+        chain: { network: result.network, checkpoint: result.checkpoint, epoch: result.epoch, gasUsed: result.gasUsed, balanceChanges: result.balanceChanges },
+        blockchainProcessingTime: this.clock.now().getTime() - started,
+      });
+      return 'completed';
+    } catch (error) {
+      const retryable = !(error instanceof SettlementError) || error.retryable;
+      if (retryable && !lastAttempt) {
+        this.logger.warn(`payment ${transactionId}: settlement attempt failed, will retry: ${(error as Error).message}`);
+        return 'retry';
+      }
+      await this.finalizer.fail(transactionId, reasonOf(error));
+      return 'failed';
+    }
+  }
+
+  /** The payment to settle, or null when it is cancelled or already decided (finishing what a crash left). */
+  private async start(transactionId: string): Promise<Transaction | null> {
+    if ((await this.transactions.claimStart(transactionId, 'settlement')) === 'cancellation') {
+      await this.finalizer.cancel(transactionId);
+      return null;
+    }
+    const decided = await this.transactions.finalClaim(transactionId);
+    if (decided) {
+      await this.finalizer.repair(decided);
+      return null;
+    }
+    const now = this.clock.now();
+    const processing = await this.transactions.markProcessing(transactionId, now);
+    if (processing?.firstStart) this.events.emit(PAYMENT_UPDATED, toPaymentEvent(processing.payment, now));
+    return processing?.payment ?? null;
+  }
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof SettlementError) return `${error.code}: ${error.message}`;
+  return `Settlement failed: ${(error as Error).message ?? 'unknown error'}`;
+}

@@ -1,0 +1,40 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { SUI_CLIENT } from '../../src/blockchain/blockchain.tokens';
+import { bearer } from './session';
+import { waitFor } from './wait';
+
+export interface PaymentBody {
+  cardUuid: string;
+  amount: number;
+  merchantId: string;
+  terminalId: string;
+}
+
+export function pay(app: INestApplication, token: string, body: PaymentBody, idempotencyKey?: string) {
+  const call = request(app.getHttpServer()).post('/api/payment/process-async').set(bearer(token));
+  if (idempotencyKey) call.set('Idempotency-Key', idempotencyKey);
+  return call.send(body);
+}
+
+export async function statusOf(app: INestApplication, token: string, transactionId: string) {
+  const res = await request(app.getHttpServer()).get(`/api/payment/status/${transactionId}`).set(bearer(token));
+  return res.body.transaction as { id: string; status: string; txHash: string | null; failureReason: string | null; [key: string]: unknown };
+}
+
+export function waitForFinal(app: INestApplication, token: string, transactionId: string, timeoutMs = 15_000) {
+  return waitFor(
+    async () => {
+      const transaction = await statusOf(app, token, transactionId);
+      return ['completed', 'failed', 'cancelled', 'declined'].includes(transaction.status) && transaction;
+    },
+    timeoutMs,
+    `payment ${transactionId} to finish`,
+  );
+}
+
+/** The address's SUI balance on the ledger the app settles to, in MIST. */
+export async function ledgerBalance(app: INestApplication, owner: string): Promise<bigint> {
+  const client = app.get<{ core: { getBalance(o: { owner: string }): Promise<{ balance: { balance: string } }> } }>(SUI_CLIENT, { strict: false });
+  return BigInt((await client.core.getBalance({ owner })).balance.balance);
+}
