@@ -1,0 +1,201 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { REDIS_CLIENT } from '../../redis/redis.constants';
+import type { FraudRulesConfig } from '../fraud-rules.config';
+import type { FraudFeatures } from '../fraud.types';
+import { COUNTER_LIMITS as L, fraudKeys as K } from './fraud-keys';
+
+export interface CounterSubject {
+  cardUuid: string;
+  amount: number;
+  merchantId: string;
+  terminalId: string;
+}
+
+export interface CounterSnapshot {
+  features: FraudFeatures;
+  /** The rule-set version published in Redis, or null when none is. */
+  rulesVersion: number | null;
+}
+
+export class RedisUnavailableError extends Error {}
+
+/**
+ * Reads every counter of one assessment in a single round trip (one Lua script: counters, list
+ * memberships, rule-set version); records an outcome likewise. The client's key prefix applies to
+ * the scripts' KEYS.
+ */
+@Injectable()
+export class RedisFraudCounters {
+  private readonly scripts: FraudScripts;
+
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {
+    redis.defineCommand('fraudRead', { numberOfKeys: 10, lua: READ_SCRIPT });
+    redis.defineCommand('fraudRecordApproved', { numberOfKeys: 4, lua: RECORD_APPROVED_SCRIPT });
+    redis.defineCommand('fraudRecordDeclined', { numberOfKeys: 2, lua: RECORD_DECLINED_SCRIPT });
+    this.scripts = redis as unknown as FraudScripts;
+  }
+
+  /** False when the client is known to be disconnected, so callers need not wait for a timeout. */
+  get available(): boolean {
+    return !['reconnecting', 'end', 'close'].includes(this.redis.status);
+  }
+
+  async read(subject: CounterSubject, at: number, config: FraudRulesConfig, timeoutMs: number): Promise<CounterSnapshot> {
+    if (!this.available) throw new RedisUnavailableError(`redis is ${this.redis.status}`);
+    const { hopping, cardTesting, amountAnomaly } = config.rules;
+    const card = subject.cardUuid;
+    const reply = await withTimeout(
+      this.scripts.fraudRead(
+        K.cardPayments(card),
+        K.cardAmounts(card),
+        K.cardTerminals(card),
+        K.cardMerchants(card),
+        K.cardDeclines(card),
+        K.terminalDeclinedCards(subject.terminalId),
+        K.list('card'),
+        K.list('terminal'),
+        K.list('merchant'),
+        K.rulesVersion,
+        at,
+        `(${at - 60_000}`,
+        `(${at - L.hourMs}`,
+        Math.min(amountAnomaly.historySize, L.amountsKept),
+        `(${at - hopping.windowSeconds * 1000}`,
+        `(${at - cardTesting.windowSeconds * 1000}`,
+        L.hoppingReadLimit,
+        card,
+        subject.terminalId,
+        subject.merchantId,
+      ),
+      timeoutMs,
+    );
+    const [minute, hour, amounts, terminals, merchants, terminalScore, declines, declinedCards, listedCard, listedTerminal, listedMerchant, version] =
+      reply as ReadReply;
+    return {
+      features: {
+        cardApprovedLastMinute: minute,
+        cardApprovedLastHour: hour,
+        recentAmounts: amounts.map(Number),
+        recentTerminals: terminals,
+        recentMerchants: merchants,
+        terminalSeenBefore: terminalScore !== null,
+        cardDeclines: declines,
+        terminalDeclinedCards: declinedCards,
+        listed: { card: listedCard === 1, terminal: listedTerminal === 1, merchant: listedMerchant === 1 },
+      },
+      rulesVersion: version === null ? null : Number(version),
+    };
+  }
+
+  /** Counts an approved payment into velocity/amount/terminal history, a declined one into card testing. */
+  async record(subject: CounterSubject, at: number, approved: boolean, id: string, timeoutMs: number): Promise<void> {
+    if (!this.available) throw new RedisUnavailableError(`redis is ${this.redis.status}`);
+    const card = subject.cardUuid;
+    const write = approved
+      ? this.scripts.fraudRecordApproved(
+          K.cardPayments(card),
+          K.cardAmounts(card),
+          K.cardTerminals(card),
+          K.cardMerchants(card),
+          at,
+          `${at}:${id}`,
+          subject.amount,
+          subject.terminalId,
+          subject.merchantId,
+          `(${at - L.hourMs}`,
+          `(${at - L.dayMs}`,
+          L.paymentsKept,
+          L.amountsKept,
+          L.terminalsKept,
+          L.merchantsKept,
+          L.hourMs,
+          L.amountHistoryMs,
+          L.terminalHistoryMs,
+          L.dayMs,
+        )
+      : this.scripts.fraudRecordDeclined(
+          K.cardDeclines(card),
+          K.terminalDeclinedCards(subject.terminalId),
+          at,
+          `${at}:${id}`,
+          card,
+          `(${at - L.dayMs}`,
+          L.declinesKept,
+          L.declinedCardsKept,
+          L.dayMs,
+        );
+    await withTimeout(write, timeoutMs);
+  }
+}
+
+type ReadReply = [number, number, string[], string[], string[], string | null, number, number, number, number, number, string | null];
+
+type ScriptArg = string | number;
+interface FraudScripts {
+  fraudRead(...args: ScriptArg[]): Promise<unknown>;
+  fraudRecordApproved(...args: ScriptArg[]): Promise<unknown>;
+  fraudRecordDeclined(...args: ScriptArg[]): Promise<unknown>;
+}
+
+/**
+ * Every read of one assessment as one script (one round trip, one reply): fewer commands to build
+ * and parse on the hot path than a pipeline of twelve. ZCOUNT/ZRANGEBYSCORE windows are (min, at].
+ */
+const READ_SCRIPT = `
+local at = ARGV[1]
+return {
+  redis.call('ZCOUNT', KEYS[1], ARGV[2], at),
+  redis.call('ZCOUNT', KEYS[1], ARGV[3], at),
+  redis.call('LRANGE', KEYS[2], 0, tonumber(ARGV[4]) - 1),
+  redis.call('ZRANGEBYSCORE', KEYS[3], ARGV[5], at, 'LIMIT', 0, tonumber(ARGV[7])),
+  redis.call('ZRANGEBYSCORE', KEYS[4], ARGV[5], at, 'LIMIT', 0, tonumber(ARGV[7])),
+  redis.call('ZSCORE', KEYS[3], ARGV[9]),
+  redis.call('ZCOUNT', KEYS[5], ARGV[6], at),
+  redis.call('ZCOUNT', KEYS[6], ARGV[6], at),
+  redis.call('SISMEMBER', KEYS[7], ARGV[8]),
+  redis.call('SISMEMBER', KEYS[8], ARGV[9]),
+  redis.call('SISMEMBER', KEYS[9], ARGV[10]),
+  redis.call('GET', KEYS[10])
+}`;
+
+/** Approved: payments (1 h), amounts (latest 50), terminals (90 days, GT keeps the latest time), merchants (24 h). */
+const RECORD_APPROVED_SCRIPT = `
+local at = tonumber(ARGV[1])
+redis.call('ZADD', KEYS[1], at, ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[6])
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[8]) + 1))
+redis.call('PEXPIRE', KEYS[1], ARGV[12])
+redis.call('LPUSH', KEYS[2], ARGV[3])
+redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[9]) - 1)
+redis.call('PEXPIRE', KEYS[2], ARGV[13])
+redis.call('ZADD', KEYS[3], 'GT', at, ARGV[4])
+redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(tonumber(ARGV[10]) + 1))
+redis.call('PEXPIRE', KEYS[3], ARGV[14])
+redis.call('ZADD', KEYS[4], 'GT', at, ARGV[5])
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ARGV[7])
+redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -(tonumber(ARGV[11]) + 1))
+redis.call('PEXPIRE', KEYS[4], ARGV[15])
+return 1`;
+
+/** Declined: the card's declines and the terminal's declined cards (24 h each). */
+const RECORD_DECLINED_SCRIPT = `
+local at = tonumber(ARGV[1])
+redis.call('ZADD', KEYS[1], at, ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[4])
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[5]) + 1))
+redis.call('PEXPIRE', KEYS[1], ARGV[7])
+redis.call('ZADD', KEYS[2], 'GT', at, ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[4])
+redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[6]) + 1))
+redis.call('PEXPIRE', KEYS[2], ARGV[7])
+return 1`;
+
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RedisUnavailableError(`no answer from redis within ${ms} ms`)), ms);
+  });
+  promise.catch(() => undefined);
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,22 @@
+import { readFraudConfig } from './fraud.config';
+
+describe('readFraudConfig', () => {
+  it('has documented defaults', () => {
+    expect(readFraudConfig({})).toEqual({
+      redisDownMode: 'allow_small',
+      degradedMaxAmount: 200_000,
+      redisTimeoutMs: 50,
+      assessmentRetentionDays: 90,
+      backtestMaxDays: 90,
+      backtestMaxPayments: 200_000,
+      listResyncSeconds: 60,
+    });
+  });
+
+  it('reads values and refuses bad ones with a one-line message naming the variable', () => {
+    expect(readFraudConfig({ FRAUD_REDIS_DOWN_MODE: 'block_all', FRAUD_DEGRADED_MAX_AMOUNT: '5' })).toMatchObject({ redisDownMode: 'block_all', degradedMaxAmount: 5 });
+    expect(() => readFraudConfig({ FRAUD_REDIS_DOWN_MODE: 'maybe' })).toThrow('FRAUD_REDIS_DOWN_MODE: must be one of allow_small, block_all, allow_all');
+    expect(() => readFraudConfig({ FRAUD_DEGRADED_MAX_AMOUNT: '1e5' })).toThrow('FRAUD_DEGRADED_MAX_AMOUNT: must be a whole number');
+    expect(() => readFraudConfig({ FRAUD_REDIS_TIMEOUT_MS: '0' })).toThrow('FRAUD_REDIS_TIMEOUT_MS: must be between 1 and 10000');
+  });
+});

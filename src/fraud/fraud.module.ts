@@ -1,0 +1,52 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { MongooseModule } from '@nestjs/mongoose';
+import { RedisFraudCounters } from './counters/redis-fraud-counters';
+import { fraudConfig } from './fraud.config';
+import { FraudService } from './fraud.service';
+import { FraudAssessmentsStore } from './fraud-assessments.store';
+import { FraudAuditService } from './fraud-audit.service';
+import { FraudBacktestService } from './fraud-backtest.service';
+import { FraudClock } from './fraud-clock';
+import { FraudListsController } from './fraud-lists.controller';
+import { FraudListsService } from './fraud-lists.service';
+import { FraudReviewsController } from './fraud-reviews.controller';
+import { FraudReviewsService } from './fraud-reviews.service';
+import { FraudRulesController } from './fraud-rules.controller';
+import { FraudRulesService } from './fraud-rules.service';
+import { FraudAssessmentRecord, FraudAssessmentSchema } from './schemas/fraud-assessment.schema';
+import { FraudAuditEntry, FraudAuditSchema } from './schemas/fraud-audit.schema';
+import { FraudListEntry, FraudListEntrySchema } from './schemas/fraud-list-entry.schema';
+import { FraudReview, FraudReviewSchema } from './schemas/fraud-review.schema';
+import { FraudRuleSet, FraudRuleSetSchema } from './schemas/fraud-rule-set.schema';
+
+/**
+ * Risk assessment of payments. Needs the global RedisModule (REDIS_CLIENT), MongooseModule.forRoot
+ * and EventEmitterModule.forRoot. Payments injects FraudService.
+ */
+@Module({
+  imports: [
+    ConfigModule.forFeature(fraudConfig),
+    MongooseModule.forFeature([
+      { name: FraudAssessmentRecord.name, schema: FraudAssessmentSchema },
+      { name: FraudRuleSet.name, schema: FraudRuleSetSchema },
+      { name: FraudAuditEntry.name, schema: FraudAuditSchema },
+      { name: FraudListEntry.name, schema: FraudListEntrySchema },
+      { name: FraudReview.name, schema: FraudReviewSchema },
+    ]),
+  ],
+  controllers: [FraudRulesController, FraudListsController, FraudReviewsController],
+  providers: [
+    FraudClock,
+    RedisFraudCounters,
+    FraudAuditService,
+    FraudRulesService,
+    FraudListsService,
+    FraudAssessmentsStore,
+    FraudReviewsService,
+    FraudBacktestService,
+    FraudService,
+  ],
+  exports: [FraudService],
+})
+export class FraudModule {}

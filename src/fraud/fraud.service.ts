@@ -1,0 +1,135 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { RedisFraudCounters } from './counters/redis-fraud-counters';
+import { fraudConfig, type FraudConfig } from './fraud.config';
+import {
+  AssessmentInput,
+  FRAUD_DEGRADED,
+  FRAUD_UNAVAILABLE,
+  FraudAssessment,
+  PaymentOutcome,
+  ReviewableAssessment,
+} from './fraud.types';
+import { FraudAssessmentsStore } from './fraud-assessments.store';
+import { FraudClock } from './fraud-clock';
+import { FraudReviewsService } from './fraud-reviews.service';
+import { FraudRulesService } from './fraud-rules.service';
+import { evaluateRules } from './rules/rule-engine';
+
+const WARN_EVERY_MS = 10_000;
+/** Recent assessments by payment, so an outcome reported without its assessmentId finds it. */
+const RECENT_KEPT = 10_000;
+
+const paymentKey = (input: AssessmentInput, at: number) => `${input.cardUuid}|${input.terminalId}|${input.amount}|${at}`;
+
+/**
+ * Risk assessment of one payment. The hot path is one pipelined Redis read (counters, list
+ * memberships, rule-set version) and in-process rules; the assessment is stored without waiting.
+ * Never throws because Redis is down: the FRAUD_REDIS_DOWN_MODE policy answers instead.
+ */
+@Injectable()
+export class FraudService {
+  private readonly logger = new Logger('Fraud');
+  private lastWarning = 0;
+  private readonly recent = new Map<string, string>();
+
+  constructor(
+    private readonly counters: RedisFraudCounters,
+    private readonly rules: FraudRulesService,
+    private readonly store: FraudAssessmentsStore,
+    private readonly reviews: FraudReviewsService,
+    private readonly clock: FraudClock,
+    @Inject(fraudConfig.KEY) private readonly config: FraudConfig,
+  ) {}
+
+  async assess(input: AssessmentInput): Promise<FraudAssessment> {
+    const at = input.at?.getTime() ?? this.clock.now();
+    const assessmentId = randomUUID();
+    let result: FraudAssessment;
+    try {
+      let active = this.rules.current();
+      let snapshot = await this.counters.read(input, at, active.config, this.config.redisTimeoutMs);
+      if (snapshot.rulesVersion !== null && snapshot.rulesVersion > active.version) {
+        // The rules changed on some instance: evaluate this payment by the new ones already.
+        active = await this.rules.ensureVersion(snapshot.rulesVersion);
+        snapshot = await this.counters.read(input, at, active.config, this.config.redisTimeoutMs);
+      }
+      const verdict = evaluateRules({ input, features: snapshot.features }, active.config);
+      result = { assessmentId, ...verdict, rulesVersion: active.version };
+    } catch (error) {
+      result = this.degraded(assessmentId, input, error as Error);
+    }
+    this.remember(paymentKey(input, at), assessmentId);
+    this.store.insert({
+      assessmentId,
+      cardUuid: input.cardUuid,
+      userId: input.userId,
+      amount: input.amount,
+      merchantId: input.merchantId,
+      terminalId: input.terminalId,
+      at: new Date(at),
+      score: result.score,
+      decision: result.decision,
+      reasons: result.reasons,
+      degraded: result.degraded ?? false,
+      rulesVersion: result.rulesVersion,
+      approved: null,
+    });
+    return result;
+  }
+
+  /**
+   * Payments reports its final decision: approved payments count into velocity, amount statistics
+   * and terminal history; declined ones (fraud blocks included) into the card-testing counters.
+   * Never throws; a Redis failure is logged and the counters miss this one payment.
+   */
+  async recordOutcome(input: AssessmentInput, outcome: PaymentOutcome): Promise<void> {
+    const at = input.at?.getTime() ?? this.clock.now();
+    const assessmentId = outcome.assessmentId ?? this.recent.get(paymentKey(input, at));
+    if (assessmentId) this.store.update(assessmentId, { approved: outcome.approved });
+    try {
+      await this.counters.record(input, at, outcome.approved, assessmentId ?? randomUUID(), this.config.redisTimeoutMs);
+    } catch (error) {
+      this.warn(`Fraud counters not updated: ${(error as Error).message}`);
+    }
+  }
+
+  /** For a `review` decision, once payments has a transactionId: queues the payment for an admin. */
+  async openReview(transactionId: string, assessment: ReviewableAssessment, input: AssessmentInput): Promise<void> {
+    const at = input.at?.getTime();
+    const assessmentId = assessment.assessmentId ?? (at === undefined ? undefined : this.recent.get(paymentKey(input, at)));
+    if (assessmentId) this.store.update(assessmentId, { transactionId });
+    await this.reviews.open(transactionId, { ...assessment, assessmentId }, input);
+  }
+
+  /** Resolves when every stored-assessment write fired so far has settled. */
+  whenIdle(): Promise<void> {
+    return this.store.whenIdle();
+  }
+
+  private degraded(assessmentId: string, input: AssessmentInput, error: Error): FraudAssessment {
+    const { redisDownMode: mode, degradedMaxAmount } = this.config;
+    this.warn(`Fraud counters unavailable (${error.message}); deciding by FRAUD_REDIS_DOWN_MODE=${mode}`);
+    const rulesVersion = this.rules.current().version;
+    const pass = mode === 'allow_all' || (mode === 'allow_small' && input.amount < degradedMaxAmount);
+    if (pass) {
+      const detail = mode === 'allow_all' ? 'fraud checks unavailable; allowed by policy' : `fraud checks unavailable; amount under ${degradedMaxAmount} allowed by policy`;
+      return { assessmentId, score: 0, decision: 'allow', reasons: [{ rule: FRAUD_DEGRADED, detail, weight: 0 }], degraded: true, rulesVersion };
+    }
+    const detail = mode === 'block_all' ? 'fraud checks unavailable; every payment is declined by policy' : `fraud checks unavailable; amount ${input.amount} ≥ ${degradedMaxAmount} declined by policy`;
+    return { assessmentId, score: 100, decision: 'block', reasons: [{ rule: FRAUD_UNAVAILABLE, detail, weight: 100 }], degraded: true, rulesVersion };
+  }
+
+  private remember(key: string, assessmentId: string): void {
+    this.recent.delete(key);
+    this.recent.set(key, assessmentId);
+    if (this.recent.size > RECENT_KEPT) this.recent.delete(this.recent.keys().next().value!);
+  }
+
+  private warn(message: string): void {
+    const now = Date.now();
+    if (now - this.lastWarning < WARN_EVERY_MS) return;
+    this.lastWarning = now;
+    this.logger.warn(message);
+  }
+}

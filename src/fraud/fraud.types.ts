@@ -1,0 +1,78 @@
+/** What payments knows about one payment when it asks for a risk assessment. */
+export interface AssessmentInput {
+  cardUuid: string;
+  userId?: string;
+  /** Integer amount in the card currency's minor unit. */
+  amount: number;
+  merchantId: string;
+  terminalId: string;
+  /** When the tap happened; defaults to the fraud clock's now. */
+  at?: Date;
+}
+
+export type FraudDecision = 'allow' | 'review' | 'block';
+
+export const RULE_NAMES = ['velocity', 'amount_anomaly', 'terminal_hopping', 'first_use_large_amount', 'card_testing', 'blocklist'] as const;
+export type RuleName = (typeof RULE_NAMES)[number];
+
+/** Reasons outside the rules: the assessment could not read its counters. */
+export const FRAUD_DEGRADED = 'fraud_degraded';
+export const FRAUD_UNAVAILABLE = 'fraud_unavailable';
+
+export interface FraudReason {
+  rule: RuleName | typeof FRAUD_DEGRADED | typeof FRAUD_UNAVAILABLE;
+  detail: string;
+  weight: number;
+}
+
+/** What openReview needs of an assessment (payments may hand back its own copy of it). */
+export interface ReviewableAssessment {
+  assessmentId?: string;
+  score: number;
+  reasons: { rule: string; detail: string; weight: number }[];
+}
+
+export interface FraudAssessment {
+  /** Id of the stored assessment; pass it back to recordOutcome/openReview. */
+  assessmentId: string;
+  score: number;
+  decision: FraudDecision;
+  reasons: FraudReason[];
+  /** True when Redis could not be read and the Redis-down policy decided. */
+  degraded?: boolean;
+  /** Version of the rule configuration that decided. */
+  rulesVersion: number;
+}
+
+export interface PaymentOutcome {
+  approved: boolean;
+  /** The assessment this outcome belongs to (marks the stored assessment approved/declined). */
+  assessmentId?: string;
+}
+
+/**
+ * Everything the rules look at for one payment, read from Redis in one round trip (or from the
+ * backtest's in-memory counters). Counts are of *earlier* payments; the current one is not in them.
+ */
+export interface FraudFeatures {
+  /** Approved payments of this card within the last 60 s / 3600 s before `at`. */
+  cardApprovedLastMinute: number;
+  cardApprovedLastHour: number;
+  /** Amounts of the card's most recent approved payments, newest first. */
+  recentAmounts: number[];
+  /** Distinct terminals / merchants where the card paid (approved) within the hopping window. */
+  recentTerminals: string[];
+  recentMerchants: string[];
+  /** Whether the card ever paid (approved) at this terminal before (within the kept history). */
+  terminalSeenBefore: boolean;
+  /** Declined payments of this card within the card-testing window. */
+  cardDeclines: number;
+  /** Distinct cards declined at this terminal within the card-testing window. */
+  terminalDeclinedCards: number;
+  listed: { card: boolean; terminal: boolean; merchant: boolean };
+}
+
+export interface RuleContext {
+  input: Required<Pick<AssessmentInput, 'cardUuid' | 'amount' | 'merchantId' | 'terminalId'>>;
+  features: FraudFeatures;
+}

@@ -1,0 +1,53 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument } from 'mongoose';
+import type { FraudDecision, FraudReason } from '../fraud.types';
+
+/** One stored assessment: what was asked, what was answered, and (once known) whether it was approved. */
+@Schema({ collection: 'fraud_assessments', versionKey: false, timestamps: { createdAt: true, updatedAt: false } })
+export class FraudAssessmentRecord {
+  @Prop({ required: true, unique: true })
+  assessmentId: string;
+
+  @Prop({ required: true })
+  cardUuid: string;
+
+  @Prop()
+  userId?: string;
+
+  @Prop({ required: true })
+  amount: number;
+
+  @Prop({ required: true })
+  merchantId: string;
+
+  @Prop({ required: true })
+  terminalId: string;
+
+  @Prop({ required: true, index: true })
+  at: Date;
+
+  @Prop({ required: true })
+  score: number;
+
+  @Prop({ type: String, required: true })
+  decision: FraudDecision;
+
+  @Prop({ type: [{ _id: false, rule: String, detail: String, weight: Number }], default: [] })
+  reasons: FraudReason[];
+
+  @Prop({ default: false })
+  degraded: boolean;
+
+  @Prop()
+  rulesVersion: number;
+
+  /** null until payments reports the outcome. */
+  @Prop({ type: Boolean, default: null })
+  approved: boolean | null;
+
+  @Prop()
+  transactionId?: string;
+}
+
+export type FraudAssessmentDocument = HydratedDocument<FraudAssessmentRecord>;
+export const FraudAssessmentSchema = SchemaFactory.createForClass(FraudAssessmentRecord);
