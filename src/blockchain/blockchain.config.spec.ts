@@ -9,7 +9,24 @@ describe('blockchain config', () => {
       walletMasterKey: undefined,
       faucetMist: 1_000_000_000_000n,
       production: false,
+      walletLeaseTtlMs: 30_000,
+      submitTimeoutMs: 15_000,
+      ledgerFaults: [],
     });
+  });
+
+  it('reads failure drills for the local ledger only', () => {
+    expect(parseBlockchainEnv({ LOCAL_LEDGER_FAULTS: '1313000:transient:2,1717000:permanent' }).ledgerFaults).toEqual([
+      { amountMist: 1_313_000n, kind: 'transient', times: 2 },
+      { amountMist: 1_717_000n, kind: 'permanent', times: Infinity },
+    ]);
+    expect(() => parseBlockchainEnv({ LOCAL_LEDGER_FAULTS: '1313000:sometimes' })).toThrow(/LOCAL_LEDGER_FAULTS/);
+    expect(() => parseBlockchainEnv({ LOCAL_LEDGER_FAULTS: '1:permanent', SUI_NETWORK: 'testnet' })).toThrow(/never on a network/);
+  });
+
+  it('refuses a wallet lease that could lapse during a submission', () => {
+    expect(() => parseBlockchainEnv({ WALLET_LEASE_TTL_MS: '10999', SUI_SUBMIT_TIMEOUT_MS: '1000' })).toThrow(/WALLET_LEASE_TTL_MS must be at least/);
+    expect(parseBlockchainEnv({ WALLET_LEASE_TTL_MS: '11000', SUI_SUBMIT_TIMEOUT_MS: '1000' })).toMatchObject({ walletLeaseTtlMs: 11000, submitTimeoutMs: 1000 });
   });
 
   it('reads a network, an endpoint and amounts', () => {

@@ -1,4 +1,5 @@
 import { registerAs } from '@nestjs/config';
+import { type LedgerFault, parseLedgerFaults } from './local-ledger/ledger-faults';
 
 export const SUI_NETWORKS = ['testnet', 'mainnet', 'devnet'] as const;
 export type SuiNetwork = (typeof SUI_NETWORKS)[number];
@@ -14,7 +15,18 @@ export interface BlockchainConfig {
   /** What the local faucet gives each new wallet. */
   faucetMist: bigint;
   production: boolean;
+  /** How long a settlement holds its wallet; a crashed holder's wallet is free again after this. */
+  walletLeaseTtlMs: number;
+  /** How long one submission to the chain may take. */
+  submitTimeoutMs: number;
+  /** Failure drills on the local ledger (LOCAL_LEDGER_FAULTS). */
+  ledgerFaults: LedgerFault[];
 }
+
+/** A submission starts only if the wallet lease outlives its timeout by this much (see SettlementService). */
+export const LEASE_MARGIN_MS = 5_000;
+/** Time a lease must leave, beyond that, to build and sign before submitting. */
+const LEASE_HEADROOM_MS = 5_000;
 
 export function parseBlockchainEnv(env: NodeJS.ProcessEnv): BlockchainConfig {
   const network = env.SUI_NETWORK?.trim() || null;
@@ -30,7 +42,25 @@ export function parseBlockchainEnv(env: NodeJS.ProcessEnv): BlockchainConfig {
     walletMasterKey: env.WALLET_MASTER_KEY?.trim() || undefined,
     faucetMist: positiveInteger(env, 'LOCAL_LEDGER_FAUCET_MIST', 1_000_000_000_000n),
     production: env.NODE_ENV === 'production',
+    ...leaseTimes(env),
+    ledgerFaults: ledgerFaults(env, network),
   };
+}
+
+function ledgerFaults(env: NodeJS.ProcessEnv, network: string | null): LedgerFault[] {
+  const faults = parseLedgerFaults(env.LOCAL_LEDGER_FAULTS);
+  if (faults.length && (network || env.NODE_ENV === 'production')) throw new Error('LOCAL_LEDGER_FAULTS is for local-ledger drills only, never on a network or in production');
+  return faults;
+}
+
+function leaseTimes(env: NodeJS.ProcessEnv): Pick<BlockchainConfig, 'walletLeaseTtlMs' | 'submitTimeoutMs'> {
+  const walletLeaseTtlMs = Number(positiveInteger(env, 'WALLET_LEASE_TTL_MS', 30_000n));
+  const submitTimeoutMs = Number(positiveInteger(env, 'SUI_SUBMIT_TIMEOUT_MS', 15_000n));
+  const minimum = submitTimeoutMs + LEASE_MARGIN_MS + LEASE_HEADROOM_MS;
+  if (walletLeaseTtlMs < minimum) {
+    throw new Error(`WALLET_LEASE_TTL_MS must be at least SUI_SUBMIT_TIMEOUT_MS + ${LEASE_MARGIN_MS + LEASE_HEADROOM_MS} (${minimum}), got ${walletLeaseTtlMs}`);
+  }
+  return { walletLeaseTtlMs, submitTimeoutMs };
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: bigint): bigint {

@@ -4,11 +4,14 @@ import { ConfigModule } from '@nestjs/config';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import type { ClientWithCoreApi } from '@mysten/sui/client';
+import type Redis from 'ioredis';
+import { REDIS_CLIENT } from '../redis/redis.constants';
 import { WALLET_PROVISIONER } from '../auth/wallet-provisioner';
 import { blockchainConfig, type BlockchainConfig } from './blockchain.config';
 import { MASTER_KEY_RING, SETTLEMENT_ATTEMPT_STORE, SETTLEMENT_OPTIONS, SUI_CLIENT, WALLET_FAUCET } from './blockchain.tokens';
 import { createSuiGrpcClient } from './grpc/sui-grpc-client.factory';
 import { LocalLedger } from './local-ledger/local-ledger';
+import { withLedgerFaults } from './local-ledger/ledger-faults';
 import { MongoSettlementAttemptStore } from './settlement/mongo-settlement-attempt.store';
 import { SettlementService, type SettlementOptions } from './settlement/settlement.service';
 import { WalletLeases } from './settlement/wallet-lease';
@@ -26,7 +29,9 @@ import { WalletService, type WalletFaucet } from './wallets/wallet.service';
       provide: SUI_CLIENT,
       inject: [blockchainConfig.KEY, getConnectionToken()],
       useFactory: (config: BlockchainConfig, connection: Connection): ClientWithCoreApi | Promise<LocalLedger> =>
-        config.network ? createSuiGrpcClient({ network: config.network, url: config.grpcUrl }) : LocalLedger.open(connection),
+        config.network
+          ? createSuiGrpcClient({ network: config.network, url: config.grpcUrl })
+          : LocalLedger.open(connection).then((ledger) => withLedgerFaults(ledger, config.ledgerFaults)),
     },
     {
       provide: MASTER_KEY_RING,
@@ -56,17 +61,13 @@ import { WalletService, type WalletFaucet } from './wallets/wallet.service';
     },
     {
       provide: WalletLeases,
-      inject: [getConnectionToken()],
-      useFactory: async (connection: Connection) => {
-        const leases = new WalletLeases(connection);
-        await leases.ensureIndexes();
-        return leases;
-      },
+      inject: [REDIS_CLIENT, blockchainConfig.KEY],
+      useFactory: (redis: Redis, config: BlockchainConfig) => new WalletLeases(redis, { ttlMs: config.walletLeaseTtlMs }),
     },
     {
       provide: SETTLEMENT_OPTIONS,
-      inject: [SUI_CLIENT],
-      useFactory: (client: ClientWithCoreApi): SettlementOptions => ({ network: client.network }),
+      inject: [SUI_CLIENT, blockchainConfig.KEY],
+      useFactory: (client: ClientWithCoreApi, config: BlockchainConfig): SettlementOptions => ({ network: client.network, submitTimeoutMs: config.submitTimeoutMs }),
     },
     WalletService,
     SettlementService,

@@ -6,6 +6,8 @@ import type { Connection } from 'mongoose';
 import { Ed25519Keypair } from '@mysten/sui/keypairs/ed25519';
 import { WALLET_PROVISIONER } from '../../src/auth/wallet-provisioner';
 import { BlockchainModule } from '../../src/blockchain/blockchain.module';
+import { redisConfig } from '../../src/config/app.config';
+import { RedisModule } from '../../src/redis/redis.module';
 import { SUI_CLIENT } from '../../src/blockchain/blockchain.tokens';
 import { LocalLedger } from '../../src/blockchain/local-ledger/local-ledger';
 import { SettlementService } from '../../src/blockchain/settlement/settlement.service';
@@ -20,9 +22,11 @@ describe('BlockchainModule (local mode)', () => {
     delete process.env.SUI_NETWORK;
     process.env.WALLET_MASTER_KEY = generateMasterKey();
     process.env.LOCAL_LEDGER_FAUCET_MIST = '2000000000';
+    process.env.REDIS_KEY_PREFIX = `ledger_${randomUUID().slice(0, 8)}:`;
     moduleRef = await Test.createTestingModule({
       imports: [
-        ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true }),
+        ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true, load: [redisConfig] }),
+        RedisModule,
         MongooseModule.forRoot(process.env.MONGODB_URI!, { dbName: `ledger_${randomUUID().slice(0, 8)}` }),
         BlockchainModule,
       ],

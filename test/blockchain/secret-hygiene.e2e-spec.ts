@@ -7,7 +7,7 @@ import { SettlementService } from '../../src/blockchain/settlement/settlement.se
 import { WalletLeases } from '../../src/blockchain/settlement/wallet-lease';
 import { decryptSecret, generateMasterKey, parseMasterKeys, type EncryptedSecret } from '../../src/blockchain/wallets/wallet-crypto';
 import { WalletService } from '../../src/blockchain/wallets/wallet.service';
-import { dropDatabase, FAUCET_MIST, openDatabase, settlementStack } from './support/blockchain-fixture';
+import { dropDatabase, FAUCET_MIST, leaseRedis, openDatabase, settlementStack } from './support/blockchain-fixture';
 
 describe('wallet secrets', () => {
   let connection: Connection;
@@ -37,7 +37,7 @@ describe('wallet secrets', () => {
     await record(stack.settlement.settle({ transactionId: randomUUID(), fromAddress: address, toAddress: merchant, amountMist: FAUCET_MIST }));
     await record(stack.settlement.settle({ transactionId: randomUUID(), fromAddress: address, toAddress: 'nope', amountMist: 1n }));
     const wrongKey = new WalletService(connection, stack.ledger, parseMasterKeys(generateMasterKey()));
-    const withWrongKey = new SettlementService(stack.ledger, wrongKey, new WalletLeases(connection), stack.attempts, { network: 'localnet' });
+    const withWrongKey = new SettlementService(stack.ledger, wrongKey, new WalletLeases(leaseRedis()), stack.attempts, { network: 'localnet' });
     await record(withWrongKey.settle({ transactionId: randomUUID(), fromAddress: address, toAddress: merchant, amountMist: 1n }));
     await record(stack.wallets.signerFor(address));
     await record(stack.wallets.getBalance(address));

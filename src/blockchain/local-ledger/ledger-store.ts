@@ -26,6 +26,12 @@ interface CommitDoc {
 
 type TransactionDoc = Omit<TransactionRecord, 'digest'> & { _id: string };
 
+/** Where a sender's log ended when last looked: a hint only, the log itself is the truth. */
+interface HeadDoc {
+  _id: string;
+  seq: number;
+}
+
 export interface Commit {
   seq: number;
   done: boolean;
@@ -49,11 +55,15 @@ export class LedgerStore {
   private readonly objects: mongo.Collection<ObjectVersionDoc>;
   private readonly commits: mongo.Collection<CommitDoc>;
   private readonly transactions: mongo.Collection<TransactionDoc>;
+  private readonly heads: mongo.Collection<HeadDoc>;
+  /** The last entry this process saw of each sender's log, so the usual lookup is one probe. */
+  private readonly lastSeen = new Map<string, CommitDoc>();
 
   constructor(connection: Connection, prefix = 'ledger_') {
     this.objects = connection.collection<ObjectVersionDoc>(`${prefix}objects`) as unknown as mongo.Collection<ObjectVersionDoc>;
     this.commits = connection.collection<CommitDoc>(`${prefix}commits`) as unknown as mongo.Collection<CommitDoc>;
     this.transactions = connection.collection<TransactionDoc>(`${prefix}transactions`) as unknown as mongo.Collection<TransactionDoc>;
+    this.heads = connection.collection<HeadDoc>(`${prefix}heads`) as unknown as mongo.Collection<HeadDoc>;
   }
 
   async ensureIndexes(): Promise<void> {
@@ -71,15 +81,46 @@ export class LedgerStore {
     return { digest: _id, ...rest };
   }
 
+  /**
+   * The last entry of the sender's log. Found from the head hint by `_id` lookups only: FerretDB
+   * answers any other filter by scanning the whole collection, which grows with every transaction.
+   */
   async latestCommit(sender: string): Promise<Commit | null> {
-    const [doc] = await this.commits.find({ sender }).sort({ seq: -1 }).limit(1).toArray();
-    return doc ? { seq: doc.seq, done: doc.done, record: doc.record } : null;
+    let latest = this.lastSeen.get(sender) ?? (await this.fromHint(sender));
+    let walked = false;
+    for (;;) {
+      const next = await this.commits.findOne({ _id: `${sender}:${latest ? latest.seq + 1 : 0}` });
+      if (!next) break;
+      latest = next;
+      walked = true;
+    }
+    if (!latest) return null;
+    if (walked) {
+      // Concurrent writers may move the hint back a little; walking forward corrects that.
+      this.heads.updateOne({ _id: sender }, { $set: { seq: latest.seq } }, { upsert: true }).catch(() => undefined);
+    }
+    // A cached entry may have been finished by another instance since; its done flag is re-read then.
+    if (!latest.done && !walked) latest = (await this.commits.findOne({ _id: latest._id })) ?? latest;
+    this.remember(latest);
+    return { seq: latest.seq, done: latest.done, record: latest.record };
+  }
+
+  private async fromHint(sender: string): Promise<CommitDoc | null> {
+    const hint = await this.heads.findOne({ _id: sender });
+    return hint ? this.commits.findOne({ _id: `${sender}:${hint.seq}` }) : null;
+  }
+
+  private remember(commit: CommitDoc): void {
+    if (this.lastSeen.size >= 10_000) this.lastSeen.delete(this.lastSeen.keys().next().value!);
+    this.lastSeen.set(commit.sender, commit);
   }
 
   /** Takes log position `seq` for the record; false if another transaction holds it. */
   async commit(record: TransactionRecord, seq: number): Promise<boolean> {
     try {
-      await this.commits.insertOne({ _id: `${record.sender}:${seq}`, sender: record.sender, seq, digest: record.digest, record, done: false });
+      const doc: CommitDoc = { _id: `${record.sender}:${seq}`, sender: record.sender, seq, digest: record.digest, record, done: false };
+      await this.commits.insertOne(doc);
+      this.remember(doc);
       return true;
     } catch (error) {
       if (isDuplicateKey(error)) return false;
@@ -128,6 +169,8 @@ export class LedgerStore {
 
   async markDone(sender: string, seq: number): Promise<void> {
     await this.commits.updateOne({ _id: `${sender}:${seq}` }, { $set: { done: true } });
+    const seen = this.lastSeen.get(sender);
+    if (seen?.seq === seq) this.lastSeen.set(sender, { ...seen, done: true });
   }
 
   /** The current versions of live coins among `ids`. */

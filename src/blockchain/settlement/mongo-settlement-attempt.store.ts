@@ -46,8 +46,16 @@ export class MongoSettlementAttemptStore implements SettlementAttemptStore {
     return (await this.loadPrepared(transactionId))!;
   }
 
+  /**
+   * Walks the attempts by `_id` (gen 0, 1, …): FerretDB answers any other filter by scanning the
+   * whole collection, and a payment almost never has more than one attempt.
+   */
   private async latest(transactionId: string): Promise<AttemptDoc | null> {
-    const [doc] = await this.attempts.find({ transactionId }).sort({ gen: -1 }).limit(1).toArray();
-    return doc ?? null;
+    let latest: AttemptDoc | null = null;
+    for (let gen = 0; ; gen++) {
+      const doc = await this.attempts.findOne({ _id: `${transactionId}#${gen}` });
+      if (!doc) return latest;
+      latest = doc;
+    }
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ClientWithCoreApi, SuiClientTypes } from '@mysten/sui/client';
 import { Transaction, TransactionDataBuilder } from '@mysten/sui/transactions';
 import { fromBase64, isValidSuiAddress, normalizeSuiAddress, toBase64 } from '@mysten/sui/utils';
+import { LEASE_MARGIN_MS } from '../blockchain.config';
 import { SETTLEMENT_ATTEMPT_STORE, SETTLEMENT_OPTIONS, SUI_CLIENT } from '../blockchain.tokens';
 import { Clock, systemClock } from '../clock';
 import { WalletService } from '../wallets/wallet.service';
@@ -24,8 +25,6 @@ type Executed = SuiClientTypes.TransactionResult<typeof INCLUDE>;
 const MAX_GAS_COINS = 255;
 const MAX_U64 = 2n ** 64n - 1n;
 const GAS_PRICE_TTL_MS = 60_000;
-/** A submission starts only if the wallet lease outlives its timeout by this much. */
-const LEASE_MARGIN_MS = 5_000;
 
 /**
  * Moves money exactly once per payment. The transaction is built with everything preset (sender,
@@ -44,6 +43,12 @@ export class SettlementService {
   private readonly submitTimeoutMs: number;
   private readonly clock: Clock;
   private gasPrice: { value: bigint; until: number } | null = null;
+  /**
+   * Each wallet's gas coin and balance as its last settlement left them, so the next one needs no
+   * coin listing. Only used under the wallet's lease; dropped on any failure, when the chain is
+   * asked again.
+   */
+  private readonly gasHints = new Map<string, GasHint>();
 
   constructor(
     @Inject(SUI_CLIENT) private readonly client: ClientWithCoreApi,
@@ -76,23 +81,36 @@ export class SettlementService {
   }
 
   private async settleUnderLease(request: SettlementRequest, attempts: SettlementAttemptStore, lease: WalletLease): Promise<SettlementResult> {
+    const sender = normalizeSuiAddress(request.fromAddress);
+    try {
+      const executed = await this.executeOnce(request, attempts, lease);
+      this.rememberGas(sender, executed);
+      return this.toResult(request, executed);
+    } catch (error) {
+      this.gasHints.delete(sender);
+      throw error;
+    }
+  }
+
+  private async executeOnce(request: SettlementRequest, attempts: SettlementAttemptStore, lease: WalletLease): Promise<Executed> {
     let prepared = await attempts.loadPrepared(request.transactionId);
     if (prepared) {
       const landed = await this.lookup(prepared.digest);
-      if (landed) return this.toResult(request, landed);
+      if (landed) return landed;
       this.logger.log(`payment ${request.transactionId}: resubmitting stored transaction ${prepared.digest}`);
     } else {
       prepared = await attempts.savePrepared(request.transactionId, await this.prepare(request), null);
     }
     for (let rebuilt = false; ; rebuilt = true) {
       try {
-        return this.toResult(request, await this.submit(prepared, lease));
+        return await this.submit(prepared, lease);
       } catch (error) {
         const failure = classifyFailure(error);
         if (failure.code !== 'STALE_OBJECT' || rebuilt) throw failure;
         const landed = await this.lookup(prepared.digest);
-        if (landed) return this.toResult(request, landed);
+        if (landed) return landed;
         if (!(await this.canNeverExecute(prepared))) throw failure;
+        this.gasHints.delete(normalizeSuiAddress(request.fromAddress));
         this.logger.warn(`payment ${request.transactionId}: ${prepared.digest} can no longer execute (${failure.message}); building a replacement`);
         prepared = await attempts.savePrepared(request.transactionId, await this.prepare(request), prepared.digest);
       }
@@ -101,8 +119,7 @@ export class SettlementService {
 
   private async prepare(request: SettlementRequest): Promise<PreparedSettlement> {
     const sender = normalizeSuiAddress(request.fromAddress);
-    const [signer, coins, gasPrice] = await Promise.all([this.wallets.signerFor(sender), this.gasCoins(sender), this.referenceGasPrice()]);
-    const balance = coins.reduce((sum, coin) => sum + BigInt(coin.balance), 0n);
+    const [signer, { coins, balance }, gasPrice] = await Promise.all([this.wallets.signerFor(sender), this.gasOf(sender), this.referenceGasPrice()]);
     if (balance < request.amountMist + this.gasBudget) {
       throw new SettlementError(
         'INSUFFICIENT_BALANCE',
@@ -119,6 +136,28 @@ export class SettlementService {
     const bytes = await tx.build({ client: this.client });
     const { signature } = await signer.signTransaction(bytes);
     return { digest: TransactionDataBuilder.getDigestFromBytes(bytes), bytes: toBase64(bytes), signatures: [signature] };
+  }
+
+  private async gasOf(owner: string): Promise<GasHint> {
+    const hinted = this.gasHints.get(owner);
+    if (hinted) return hinted;
+    const coins = await this.gasCoins(owner);
+    const listed = { coins, balance: coins.reduce((sum, coin) => sum + BigInt(coin.balance), 0n) };
+    this.gasHints.set(owner, listed);
+    return listed;
+  }
+
+  /** After a transaction the sender's gas coins are merged into the first, at its new version. */
+  private rememberGas(sender: string, executed: Executed): void {
+    const tx = executed.Transaction ?? executed.FailedTransaction;
+    const gas = tx.effects.gasObject;
+    const before = this.gasHints.get(sender)?.balance;
+    const change = tx.balanceChanges.find((c) => normalizeSuiAddress(c.address) === sender && c.coinType.endsWith('::sui::SUI'));
+    if (gas?.outputVersion && gas.outputDigest && before !== undefined && change) {
+      this.gasHints.set(sender, { coins: [{ objectId: gas.objectId, version: gas.outputVersion, digest: gas.outputDigest }], balance: before + BigInt(change.amount) });
+    } else {
+      this.gasHints.delete(sender);
+    }
   }
 
   private async gasCoins(owner: string): Promise<SuiClientTypes.Coin[]> {
@@ -191,6 +230,11 @@ export class SettlementService {
       explorerUrl: explorerUrl(this.network, tx.digest),
     };
   }
+}
+
+interface GasHint {
+  coins: { objectId: string; version: string; digest: string }[];
+  balance: bigint;
 }
 
 function validate(request: SettlementRequest): void {

@@ -1,18 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Connection, mongo } from 'mongoose';
+import type Redis from 'ioredis';
 import { Clock, systemClock } from '../clock';
 import { SettlementError } from './settlement.error';
-
-/** Generation `gen` of a wallet's lease; `_id` = `${wallet}#${gen}`, so each generation is won by exactly one insert. */
-interface LeaseDoc {
-  _id: string;
-  wallet: string;
-  gen: number;
-  holder: string;
-  /** Epoch ms. Expiry is checked by query: FerretDB has no TTL indexes. */
-  expiresAt: number;
-  released: boolean;
-}
 
 export interface WalletLease {
   /** How long the lease is certainly still ours (by the injected clock). */
@@ -24,36 +13,35 @@ export interface WalletLeaseOptions {
   ttlMs?: number;
   waitTimeoutMs?: number;
   clock?: Clock;
-  newHolderId?: () => string;
 }
 
-const DUPLICATE_KEY = 11000;
+// Deletes the lease only if it is still the caller's: an expired lease may belong to someone else now.
+const RELEASE_IF_MINE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+type LeaseRedis = Redis & { releaseWalletLease(key: string, token: string): Promise<number> };
 
 /**
- * One settlement at a time per wallet, across all app instances, surviving crashes: a lease
- * expires on its own if its holder dies. Taking a lease inserts the wallet's next generation
- * (a unique `_id`), because inserts are the one thing FerretDB v1 does atomically; a conditional
- * update there is read-then-write and could hand the same lease to two instances. Callers in
- * the same process queue in memory first, so only instances compete through MongoDB.
+ * One settlement at a time per wallet, across all app instances, surviving crashes: a lease is a
+ * Redis key set with NX and an expiry, so a dead holder's lease lapses on its own. Redis makes
+ * the claim atomic (FerretDB's conditional updates are not) and costs one round trip. Callers in
+ * the same process queue in memory first, so only instances compete through Redis.
  */
 export class WalletLeases {
-  private readonly leases: mongo.Collection<LeaseDoc>;
   private readonly local = new Map<string, Promise<void>>();
   private readonly ttlMs: number;
   private readonly waitTimeoutMs: number;
   private readonly clock: Clock;
-  private readonly newHolderId: () => string;
 
-  constructor(connection: Connection, options: WalletLeaseOptions = {}) {
-    this.leases = connection.collection<LeaseDoc>('wallet_leases') as unknown as mongo.Collection<LeaseDoc>;
+  constructor(
+    private readonly redis: Redis,
+    options: WalletLeaseOptions = {},
+  ) {
     this.ttlMs = options.ttlMs ?? 30_000;
     this.waitTimeoutMs = options.waitTimeoutMs ?? 60_000;
     this.clock = options.clock ?? systemClock;
-    this.newHolderId = options.newHolderId ?? randomUUID;
-  }
-
-  async ensureIndexes(): Promise<void> {
-    await this.leases.createIndex({ wallet: 1, gen: -1 });
+    if (!('releaseWalletLease' in redis)) redis.defineCommand('releaseWalletLease', { numberOfKeys: 1, lua: RELEASE_IF_MINE });
   }
 
   async acquire(wallet: string): Promise<WalletLease> {
@@ -86,39 +74,21 @@ export class WalletLeases {
   }
 
   private async acquireShared(wallet: string): Promise<WalletLease> {
-    const holder = this.newHolderId();
+    const key = `wallet-lease:${wallet}`;
+    const token = randomUUID();
     const deadline = this.clock.now() + this.waitTimeoutMs;
     for (let delay = 2; ; delay = Math.min(delay * 2, 100)) {
-      const [latest] = await this.leases.find({ wallet }).sort({ gen: -1 }).limit(1).toArray();
-      const now = this.clock.now();
-      if (!latest || latest.released || latest.expiresAt <= now) {
-        const gen = latest ? latest.gen + 1 : 0;
-        const expiresAt = now + this.ttlMs;
-        if (await this.insert({ _id: `${wallet}#${gen}`, wallet, gen, holder, expiresAt, released: false })) {
-          return {
-            remainingMs: () => expiresAt - this.clock.now(),
-            release: async () => {
-              await Promise.all([
-                this.leases.updateOne({ _id: `${wallet}#${gen}` }, { $set: { released: true } }),
-                this.leases.deleteMany({ wallet, gen: { $lt: gen } }),
-              ]);
-            },
-          };
-        }
-        continue;
+      const askedAt = this.clock.now();
+      if ((await this.redis.set(key, token, 'PX', this.ttlMs, 'NX')) === 'OK') {
+        // Counted from before the request: the key may have been set at any moment after it.
+        const expiresAt = askedAt + this.ttlMs;
+        return {
+          remainingMs: () => expiresAt - this.clock.now(),
+          release: async () => void (await (this.redis as LeaseRedis).releaseWalletLease(key, token).catch(() => 0)),
+        };
       }
-      if (now >= deadline) throw new SettlementError('WALLET_BUSY', `wallet ${wallet} is busy with another settlement`);
+      if (this.clock.now() >= deadline) throw new SettlementError('WALLET_BUSY', `wallet ${wallet} is busy with another settlement`);
       await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
-
-  private async insert(doc: LeaseDoc): Promise<boolean> {
-    try {
-      await this.leases.insertOne(doc);
-      return true;
-    } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
-      throw error;
     }
   }
 }

@@ -30,6 +30,7 @@ interface WalletDoc {
 }
 
 const DUPLICATE_KEY = 11000;
+const MAX_CACHED_SIGNERS = 10_000;
 
 /**
  * Custodial wallets: one Ed25519 key pair per user, the secret stored only encrypted. The secret
@@ -39,6 +40,11 @@ const DUPLICATE_KEY = 11000;
 export class WalletService implements WalletProvisioner, OnModuleInit {
   private readonly wallets: mongo.Collection<WalletDoc>;
   private readonly logger = new Logger(WalletService.name);
+  /**
+   * Decrypted signers of recently used wallets. Looking a wallet up by address makes FerretDB scan
+   * every wallet, and every settlement needs its signer; bounded, and cleared on key rotation.
+   */
+  private readonly signers = new Map<string, CustodialSigner>();
 
   constructor(
     @InjectConnection() connection: Connection,
@@ -92,6 +98,15 @@ export class WalletService implements WalletProvisioner, OnModuleInit {
   /** For settlement only: the decrypted key as an opaque signer. */
   async signerFor(address: string): Promise<CustodialSigner> {
     const normalized = normalizeSuiAddress(address);
+    const cached = this.signers.get(normalized);
+    if (cached) return cached;
+    const signer = await this.loadSigner(normalized);
+    if (this.signers.size >= MAX_CACHED_SIGNERS) this.signers.delete(this.signers.keys().next().value!);
+    this.signers.set(normalized, signer);
+    return signer;
+  }
+
+  private async loadSigner(normalized: string): Promise<CustodialSigner> {
     const wallet = await this.wallets.findOne({ address: normalized });
     if (!wallet) throw new WalletKeyError(`no custodial wallet with address ${normalized}`);
     const seed = decryptSecret(wallet.encryptedKey, this.keys, wallet.address);
@@ -106,6 +121,7 @@ export class WalletService implements WalletProvisioner, OnModuleInit {
 
   /** Re-encrypts every wallet still under an older master key; returns how many changed. */
   async rotateKeys(): Promise<number> {
+    this.signers.clear();
     let rotated = 0;
     const stale = this.wallets.find({ 'encryptedKey.keyVersion': { $ne: this.keys.currentVersion } });
     for await (const wallet of stale) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
 import mongoose, { Connection } from 'mongoose';
 import { Ed25519Keypair } from '@mysten/sui/keypairs/ed25519';
 import { Transaction } from '@mysten/sui/transactions';
@@ -21,9 +22,19 @@ export async function openDatabase(): Promise<Connection> {
   return mongoose.createConnection(process.env.MONGODB_URI!, { dbName: `ledger_${randomUUID().slice(0, 8)}` }).asPromise();
 }
 
+const redisClients: Redis[] = [];
+
+/** A Redis connection for wallet leases, under a key prefix of its own. */
+export function leaseRedis(): Redis {
+  const client = new Redis(process.env.REDIS_URL!, { keyPrefix: `leases_${randomUUID().slice(0, 8)}:` });
+  redisClients.push(client);
+  return client;
+}
+
 export async function dropDatabase(connection: Connection): Promise<void> {
   await connection.dropDatabase();
   await connection.close();
+  await Promise.all(redisClients.splice(0).map((client) => client.quit()));
 }
 
 export async function balanceOf(client: ClientWithCoreApi, owner: string): Promise<bigint> {
@@ -67,14 +78,15 @@ export async function settlementStack(
   options: { client?: (ledger: LocalLedger) => ClientWithCoreApi; attempts?: SettlementAttemptStore } = {},
 ): Promise<SettlementStack> {
   const ring = parseMasterKeys(generateMasterKey());
+  const redis = leaseRedis();
   const build = async () => {
     const ledger = await LocalLedger.open(connection);
     const client = options.client?.(ledger) ?? ledger;
     const wallets = new WalletService(connection, client, ring, { fund: async (address) => void (await ledger.fund(address, FAUCET_MIST)) });
     await wallets.ensureIndexes();
     const attempts = new MongoSettlementAttemptStore(connection);
-    const leases = new WalletLeases(connection);
-    await Promise.all([attempts.ensureIndexes(), leases.ensureIndexes()]);
+    const leases = new WalletLeases(redis);
+    await attempts.ensureIndexes();
     const settlement = new SettlementService(client, wallets, leases, options.attempts ?? attempts, { network: 'localnet' });
     return { ledger, wallets, attempts, settlement };
   };

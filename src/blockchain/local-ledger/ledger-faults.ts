@@ -1,0 +1,66 @@
+import type { ClientWithCoreApi } from '@mysten/sui/client';
+import { TransactionDataBuilder } from '@mysten/sui/transactions';
+import { LocalLedgerError } from './local-ledger.error';
+
+/**
+ * Failure drills for the local ledger (LOCAL_LEDGER_FAULTS, never on a real network): a
+ * settlement of a chosen amount fails as a node would make it fail, so the soak harness can prove
+ * retries and permanent failures end right. `1313000:transient:2` fails the first two
+ * submissions of a 1 313 000-MIST transfer with a network error; `1717000:permanent` refuses
+ * every one as if the wallet were empty.
+ */
+export interface LedgerFault {
+  amountMist: bigint;
+  kind: 'transient' | 'permanent';
+  times: number;
+}
+
+export function parseLedgerFaults(spec: string | undefined): LedgerFault[] {
+  if (!spec?.trim()) return [];
+  return spec.split(',').map((part) => {
+    const [amount, kind, times] = part.trim().split(':');
+    if (!/^\d+$/.test(amount ?? '') || (kind !== 'transient' && kind !== 'permanent') || (times !== undefined && !/^\d+$/.test(times))) {
+      throw new Error(`LOCAL_LEDGER_FAULTS: "${part}" is not <amountMist>:transient:<times> or <amountMist>:permanent`);
+    }
+    return { amountMist: BigInt(amount), kind, times: kind === 'permanent' ? Infinity : Number(times ?? 1) };
+  });
+}
+
+/** Wraps a ledger so that executions matching a fault fail as configured; everything else is untouched. */
+export function withLedgerFaults<T extends ClientWithCoreApi>(ledger: T, faults: LedgerFault[]): T {
+  if (!faults.length) return ledger;
+  const failures = new Map<string, number>();
+  const execute = ledger.core.executeTransaction.bind(ledger.core);
+  const faulty: typeof execute = async (options) => {
+    const bytes = options.transaction;
+    const fault = faults.find((f) => transferredAmounts(bytes).includes(f.amountMist));
+    if (fault) {
+      const digest = TransactionDataBuilder.getDigestFromBytes(bytes);
+      const seen = failures.get(digest) ?? 0;
+      if (seen < fault.times) {
+        failures.set(digest, seen + 1);
+        if (fault.kind === 'transient') throw new Error('fetch failed: simulated network failure (LOCAL_LEDGER_FAULTS)');
+        throw new LocalLedgerError('GasBalanceTooLow', 'simulated empty wallet (LOCAL_LEDGER_FAULTS)');
+      }
+    }
+    return execute(options);
+  };
+  return new Proxy(ledger, {
+    get(target, property, receiver) {
+      if (property === 'executeTransaction') return faulty;
+      if (property === 'core') return receiver;
+      return Reflect.get(target, property, target);
+    },
+  });
+}
+
+/** The u64 pure inputs of a transaction: the amounts it splits off. */
+function transferredAmounts(bytes: Uint8Array): bigint[] {
+  const { inputs } = TransactionDataBuilder.fromBytes(bytes);
+  return inputs.flatMap((input) => {
+    const pure = input.Pure?.bytes;
+    if (!pure) return [];
+    const raw = Buffer.from(pure, 'base64');
+    return raw.length === 8 ? [raw.readBigUInt64LE(0)] : [];
+  });
+}
