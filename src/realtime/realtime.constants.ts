@@ -1,0 +1,55 @@
+/**
+ * The public Socket.IO contract (kept from the seed's `socket.config.ts`): path, event names and
+ * room names. Payload fields are documented on the builders in realtime.payloads.ts.
+ */
+export const SOCKET_PATH = '/nfc-ws';
+
+/** Events a client may send; each takes one string (or nothing) and an acknowledgement callback. */
+export const CLIENT_EVENTS = {
+  subscribeCard: 'subscribe:card',
+  subscribeTransaction: 'subscribe:transaction',
+  unsubscribeCard: 'unsubscribe:card',
+  unsubscribeTransaction: 'unsubscribe:transaction',
+  ping: 'ping',
+} as const;
+
+/** Events the server sends. */
+export const SERVER_EVENTS = {
+  connected: 'connected',
+  pong: 'pong',
+  transactionUpdate: 'transaction:update',
+  transactionCompleted: 'transaction:completed',
+  transactionFailed: 'transaction:failed',
+  cardStatusUpdate: 'card:status:update',
+  balanceUpdate: 'balance:update',
+  systemAlert: 'system:alert',
+  systemShutdown: 'system:shutdown',
+  /** Sent just before the server ends a connection whose access token expired (not in the seed). */
+  sessionExpired: 'session:expired',
+} as const;
+
+export const rooms = {
+  user: (userId: string) => `user:${userId}`,
+  merchant: (merchantId: string) => `merchant:${merchantId}`,
+  card: (cardUuid: string) => `card:${cardUuid}`,
+  transaction: (transactionId: string) => `transaction:${transactionId}`,
+  /** Every admin socket, for operational alerts. */
+  admins: 'role:admin',
+} as const;
+
+/** Limits and timings of the realtime gateway. */
+export const REALTIME_LIMITS = {
+  /** A client event's id argument: 1..128 characters of [A-Za-z0-9_.:-]. */
+  maxIdLength: 128,
+  /** Token bucket per socket: burst, and refill per second. */
+  rateBurst: 20,
+  ratePerSecond: 10,
+  /** Card and transaction rooms one socket may hold at once. */
+  maxSubscriptions: 200,
+  /** Largest message a client may send (bytes); client events carry an id only. */
+  maxHttpBufferSize: 16 * 1024,
+  /** How long the server keeps a dropped connection's rooms and missed events. */
+  maxDisconnectionDurationMs: 2 * 60 * 1000,
+  /** Time given to `system:shutdown` to reach the clients before the server closes. */
+  shutdownFlushMs: 150,
+} as const;

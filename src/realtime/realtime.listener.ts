@@ -1,0 +1,47 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { CARD_UPDATED, type CardUpdatedEvent } from '../cards/card.events';
+import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_UPDATED, type PaymentEvent } from '../payments/payment.events';
+import { RealtimeService } from './realtime.service';
+
+/** Domain events → socket events. A broadcast problem never reaches the module that emitted. */
+@Injectable()
+export class RealtimeEventsListener {
+  private readonly logger = new Logger(RealtimeEventsListener.name);
+
+  constructor(private readonly realtime: RealtimeService) {}
+
+  @OnEvent(PAYMENT_UPDATED)
+  onPaymentUpdated(event: PaymentEvent): void {
+    this.guard(PAYMENT_UPDATED, () => this.realtime.paymentUpdated(event));
+  }
+
+  @OnEvent(PAYMENT_COMPLETED)
+  onPaymentCompleted(event: PaymentEvent): void {
+    this.guard(PAYMENT_COMPLETED, () => this.realtime.paymentFinished(event));
+    this.realtime.balanceChanged(event).catch((error: Error) => this.logger.warn(`balance:update not sent: ${error.message}`));
+  }
+
+  @OnEvent(PAYMENT_FAILED)
+  onPaymentFailed(event: PaymentEvent): void {
+    this.guard(PAYMENT_FAILED, () => this.realtime.paymentFinished(event));
+  }
+
+  @OnEvent(PAYMENT_CANCELLED)
+  onPaymentCancelled(event: PaymentEvent): void {
+    this.guard(PAYMENT_CANCELLED, () => this.realtime.paymentFinished(event));
+  }
+
+  @OnEvent(CARD_UPDATED)
+  onCardUpdated(event: CardUpdatedEvent): void {
+    this.guard(CARD_UPDATED, () => this.realtime.cardUpdated(event));
+  }
+
+  private guard(name: string, broadcast: () => void): void {
+    try {
+      broadcast();
+    } catch (error) {
+      this.logger.warn(`Broadcast for ${name} failed: ${(error as Error).message}`);
+    }
+  }
+}
