@@ -9,10 +9,13 @@ import {
   CreateMerchantDto,
   CreateTerminalDto,
   MerchantResponseDto,
+  MerchantWithSecretResponseDto,
   TerminalListResponseDto,
   TerminalResponseDto,
   TerminalWithSecretResponseDto,
   UpdateMerchantStatusDto,
+  UpdateMerchantWebhookDto,
+  WebhookSecretResponseDto,
 } from './dto/merchant.dto';
 import { MerchantsService } from './merchants.service';
 
@@ -25,10 +28,13 @@ export class MerchantsController {
 
   @Post()
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({ summary: 'Register a merchant and its receiving Sui address' })
-  @ApiCreatedResponse({ type: MerchantResponseDto })
+  @ApiOperation({
+    summary: 'Register a merchant and its receiving Sui address',
+    description: 'With a webhookUrl the answer carries `merchant.webhookSecret`, the signing secret, shown only this once.',
+  })
+  @ApiCreatedResponse({ type: MerchantWithSecretResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'merchantId taken' })
-  async create(@Body() dto: CreateMerchantDto): Promise<MerchantResponseDto> {
+  async create(@Body() dto: CreateMerchantDto): Promise<MerchantWithSecretResponseDto> {
     return { success: true, merchant: await this.merchants.create(dto) };
   }
 
@@ -46,6 +52,29 @@ export class MerchantsController {
   @ApiOkResponse({ type: MerchantResponseDto })
   async setStatus(@Param('merchantId', IdParamPipe) merchantId: string, @Body() dto: UpdateMerchantStatusDto): Promise<MerchantResponseDto> {
     return { success: true, merchant: await this.merchants.setStatus(merchantId, dto.status) };
+  }
+
+  @Patch(':merchantId/webhook')
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: "Set or remove (null) a merchant's webhook URL",
+    description: 'https only in production; URLs resolving to loopback, private or link-local addresses are refused. The first URL also creates the signing secret, returned once as `merchant.webhookSecret`.',
+  })
+  @ApiOkResponse({ type: MerchantWithSecretResponseDto })
+  async setWebhook(@Param('merchantId', IdParamPipe) merchantId: string, @Body() dto: UpdateMerchantWebhookDto): Promise<MerchantWithSecretResponseDto> {
+    return { success: true, merchant: await this.merchants.setWebhookUrl(merchantId, dto.webhookUrl) };
+  }
+
+  @Post(':merchantId/webhook-secret/rotate')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Issue a new webhook signing secret (shown only in this answer)',
+    description: 'During WEBHOOK_SECRET_GRACE_HOURS deliveries carry two v1 signatures, one per secret, so receivers can switch without a gap.',
+  })
+  @ApiOkResponse({ type: WebhookSecretResponseDto })
+  async rotateWebhookSecret(@Param('merchantId', IdParamPipe) merchantId: string): Promise<WebhookSecretResponseDto> {
+    return { success: true, merchantId, ...(await this.merchants.rotateWebhookSecret(merchantId)) };
   }
 
   @Get(':merchantId/terminals')

@@ -1,13 +1,16 @@
-import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { isAdmin, Principal } from '../common/auth/principal';
 import { nextRevision } from '../common/database/revision';
 import { RevisionedCache } from '../redis/revisioned-cache';
-import { CreateMerchantDto, MerchantDto, TerminalDto } from './dto/merchant.dto';
+import { webhooksConfig, type WebhooksConfig } from '../config/app.config';
+import { CreateMerchantDto, MerchantDto, MerchantWithSecretDto, TerminalDto } from './dto/merchant.dto';
 import { Merchant, MerchantStatus } from './schemas/merchant.schema';
 import { Terminal } from './schemas/terminal.schema';
 import { generateTerminalSecret, hashTerminalSecret, terminalSecretMatches } from './terminal-secret';
+import { generateWebhookSecret, WebhookSecretBox } from './webhook-secret';
+import { validateWebhookUrl, type WebhookUrlPolicy } from './webhook-url-policy';
 
 const CACHE_TTL_SECONDS = 60;
 const merchantKey = (merchantId: string) => `cache:merchant:${merchantId}`;
@@ -27,6 +30,14 @@ interface TerminalSnapshot {
   status: Terminal['status'];
 }
 
+/** Where and how to deliver a merchant's webhooks (read from MongoDB, never from the cache). */
+export interface WebhookTarget {
+  merchantId: string;
+  url: string;
+  /** Current secret first; the previous one during its grace period after a rotation. */
+  secrets: string[];
+}
+
 export type MerchantValidation =
   | { valid: true; merchant: MerchantSnapshot }
   | { valid: false; reason: 'merchant_invalid' | 'terminal_invalid' };
@@ -35,20 +46,82 @@ export type MerchantValidation =
 export class MerchantsService {
   private readonly logger = new Logger(MerchantsService.name);
 
+  private readonly box?: WebhookSecretBox;
+  readonly webhookUrlPolicy: WebhookUrlPolicy;
+
   constructor(
     @InjectModel(Merchant.name) private readonly merchants: Model<Merchant>,
     @InjectModel(Terminal.name) private readonly terminals: Model<Terminal>,
     private readonly cache: RevisionedCache,
-  ) {}
+    @Inject(webhooksConfig.KEY) private readonly webhooks: WebhooksConfig,
+  ) {
+    if (webhooks.secretKey) this.box = new WebhookSecretBox(webhooks.secretKey);
+    else this.logger.warn('WEBHOOK_SECRET_KEY is not set: merchant webhooks cannot be signed; setting a webhook URL answers 503');
+    this.webhookUrlPolicy = { requireHttps: webhooks.requireHttps, allowPrivate: webhooks.allowPrivateUrls };
+  }
 
-  async create(dto: CreateMerchantDto): Promise<MerchantDto> {
+  /** With a webhookUrl, the merchant also gets its signing secret, returned in this answer only. */
+  async create(dto: CreateMerchantDto): Promise<MerchantWithSecretDto> {
+    if (dto.webhookUrl) await validateWebhookUrl(dto.webhookUrl, this.webhookUrlPolicy);
+    const webhookSecret = dto.webhookUrl ? generateWebhookSecret() : undefined;
     try {
-      const merchant = await this.merchants.create({ ...dto, status: 'active', revision: nextRevision() });
+      const merchant = await this.merchants.create({
+        ...dto,
+        status: 'active',
+        revision: nextRevision(),
+        ...(webhookSecret && { webhookSecret: this.secretBox.seal(webhookSecret) }),
+      });
       await this.cacheMerchant(merchant);
-      return toMerchantDto(merchant);
+      return { ...toMerchantDto(merchant), ...(webhookSecret && { webhookSecret }) };
     } catch (error) {
       throw duplicateAs(error, 'A merchant with this merchantId already exists');
     }
+  }
+
+  /** Sets or removes the webhook URL; the first URL also creates the signing secret (shown once). */
+  async setWebhookUrl(merchantId: string, webhookUrl: string | null): Promise<MerchantWithSecretDto> {
+    if (webhookUrl) await validateWebhookUrl(webhookUrl, this.webhookUrlPolicy);
+    const current = await this.findMerchant(merchantId);
+    const webhookSecret = webhookUrl && !current.webhookSecret ? generateWebhookSecret() : undefined;
+    const update = webhookUrl
+      ? { $set: { webhookUrl, revision: nextRevision(), ...(webhookSecret && { webhookSecret: this.secretBox.seal(webhookSecret) }) } }
+      : { $set: { revision: nextRevision() }, $unset: { webhookUrl: 1 } };
+    const merchant = await this.merchants.findOneAndUpdate({ _id: (current as Merchant & { _id: unknown })._id }, update, { returnDocument: 'after' }).lean().exec();
+    if (!merchant) throw new NotFoundException('Merchant not found');
+    await this.cacheMerchant(merchant);
+    return { ...toMerchantDto(merchant), ...(webhookSecret && { webhookSecret }) };
+  }
+
+  /**
+   * A new signing secret, shown only in this answer. The old one keeps signing (as a second `v1`)
+   * for WEBHOOK_SECRET_GRACE_HOURS, so the merchant can switch without missing a delivery.
+   */
+  async rotateWebhookSecret(merchantId: string): Promise<{ webhookSecret: string; previousSecretValidUntil?: Date }> {
+    const current = await this.findMerchant(merchantId);
+    const webhookSecret = generateWebhookSecret();
+    const graceMs = this.webhooks.secretGraceHours * 3_600_000;
+    const keepPrevious = current.webhookSecret && graceMs > 0;
+    const previousSecretValidUntil = keepPrevious ? new Date(Date.now() + graceMs) : undefined;
+    await this.merchants
+      .updateOne(
+        { _id: (current as Merchant & { _id: unknown })._id },
+        keepPrevious
+          ? { $set: { webhookSecret: this.secretBox.seal(webhookSecret), previousWebhookSecret: current.webhookSecret, previousWebhookSecretUntil: previousSecretValidUntil } }
+          : { $set: { webhookSecret: this.secretBox.seal(webhookSecret) }, $unset: { previousWebhookSecret: 1, previousWebhookSecretUntil: 1 } },
+      )
+      .exec();
+    return { webhookSecret, ...(previousSecretValidUntil && { previousSecretValidUntil }) };
+  }
+
+  /** For the webhook sender: URL and signing secrets, or null when the merchant has no webhook. */
+  async webhookTarget(merchantId: string): Promise<WebhookTarget | null> {
+    const merchant = await this.merchants.findOne({ merchantId }).lean().exec();
+    if (!merchant?.webhookUrl || !merchant.webhookSecret) return null;
+    const secrets = [this.secretBox.open(merchant.webhookSecret)];
+    if (merchant.previousWebhookSecret && merchant.previousWebhookSecretUntil && merchant.previousWebhookSecretUntil.getTime() > Date.now()) {
+      secrets.push(this.secretBox.open(merchant.previousWebhookSecret));
+    }
+    return { merchantId, url: merchant.webhookUrl, secrets };
   }
 
   async get(merchantId: string, principal: Principal): Promise<MerchantDto> {
@@ -139,6 +212,11 @@ export class MerchantsService {
     return toTerminalDto(terminal);
   }
 
+  private get secretBox(): WebhookSecretBox {
+    if (!this.box) throw new ServiceUnavailableException('Webhook signing is not configured on this server (WEBHOOK_SECRET_KEY)');
+    return this.box;
+  }
+
   private async findMerchant(merchantId: string): Promise<Merchant> {
     const merchant = await this.merchants.findOne({ merchantId }).lean().exec();
     if (!merchant) throw new NotFoundException('Merchant not found');
@@ -178,7 +256,7 @@ function toTerminalSnapshot(terminal: Terminal): TerminalSnapshot {
 }
 
 export function toMerchantDto(merchant: Merchant): MerchantDto {
-  return { ...toMerchantSnapshot(merchant), createdAt: merchant.createdAt, updatedAt: merchant.updatedAt };
+  return { ...toMerchantSnapshot(merchant), webhookSecretSet: Boolean(merchant.webhookSecret), createdAt: merchant.createdAt, updatedAt: merchant.updatedAt };
 }
 
 function toTerminalDto(terminal: Terminal): TerminalDto {

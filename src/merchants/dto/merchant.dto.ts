@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { IsSuiAddress } from '../../common/validation/is-sui-address.decorator';
 import { MERCHANT_STATUSES, type MerchantStatus } from '../schemas/merchant.schema';
 import { TERMINAL_STATUSES, type TerminalStatus } from '../schemas/terminal.schema';
@@ -29,6 +29,14 @@ export class CreateMerchantDto {
   webhookUrl?: string;
 }
 
+export class UpdateMerchantWebhookDto {
+  @ApiProperty({ example: 'https://merchant.example.com/nfcpay/webhooks', nullable: true, description: 'null removes the webhook' })
+  @ValidateIf((_object, value) => value !== null)
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  @MaxLength(2048)
+  webhookUrl: string | null;
+}
+
 export class UpdateMerchantStatusDto {
   @ApiProperty({ enum: MERCHANT_STATUSES })
   @IsIn(MERCHANT_STATUSES)
@@ -48,8 +56,29 @@ export class MerchantDto {
   @ApiProperty() walletAddress: string;
   @ApiProperty({ enum: MERCHANT_STATUSES }) status: MerchantStatus;
   @ApiPropertyOptional() webhookUrl?: string;
+  @ApiProperty({ description: 'Whether a webhook signing secret exists (the secret itself is shown only once)' }) webhookSecretSet: boolean;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
+}
+
+export class MerchantWithSecretDto extends MerchantDto {
+  @ApiPropertyOptional({
+    example: 'whsec_Zk3...',
+    description: 'The webhook signing secret: present only in the answer that created it (merchant creation with a webhookUrl, first webhookUrl, rotation). Store it; it is not shown again.',
+  })
+  webhookSecret?: string;
+}
+
+export class MerchantWithSecretResponseDto {
+  @ApiProperty({ example: true }) success: true;
+  @ApiProperty({ type: MerchantWithSecretDto }) merchant: MerchantWithSecretDto;
+}
+
+export class WebhookSecretResponseDto {
+  @ApiProperty({ example: true }) success: true;
+  @ApiProperty({ example: 'MERCHANT_ASYNC_TEST' }) merchantId: string;
+  @ApiProperty({ description: 'The new secret, shown only here' }) webhookSecret: string;
+  @ApiPropertyOptional({ description: 'Until then deliveries carry a second v1 signature made with the previous secret' }) previousSecretValidUntil?: Date;
 }
 
 export class TerminalDto {

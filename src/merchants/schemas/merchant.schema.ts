@@ -22,6 +22,17 @@ export class Merchant {
   @Prop()
   webhookUrl?: string;
 
+  /** The webhook signing secret, encrypted (WebhookSecretBox); never cached, never answered after it was shown. */
+  @Prop()
+  webhookSecret?: string;
+
+  /** After a rotation, the old secret (encrypted) still signs deliveries until `previousWebhookSecretUntil`. */
+  @Prop()
+  previousWebhookSecret?: string;
+
+  @Prop()
+  previousWebhookSecretUntil?: Date;
+
   /** Renewed on every change (nextRevision); orders cache writes (see RevisionedCache). */
   @Prop({ required: true, default: 0 })
   revision: number;

@@ -1,0 +1,38 @@
+import { Controller, Get, Header, Inject, Req, Res, UnauthorizedException } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Public } from '../common/auth/public.decorator';
+import { metricsConfig, type MetricsConfig } from '../config/app.config';
+import { MetricsService } from './metrics.service';
+
+/**
+ * `GET /metrics` in Prometheus' text format. With METRICS_TOKEN set it needs
+ * `Authorization: Bearer <METRICS_TOKEN>`; without, it is open and must be kept off the public
+ * network (e.g. the ingress does not route /metrics). Not an API route: no JWT, no rate limit.
+ */
+@ApiExcludeController()
+@Controller('metrics')
+export class MetricsController {
+  constructor(
+    private readonly metrics: MetricsService,
+    @Inject(metricsConfig.KEY) private readonly config: MetricsConfig,
+  ) {}
+
+  @Public()
+  @Get()
+  @Header('Cache-Control', 'no-store')
+  async scrape(@Req() req: Request, @Res() res: Response): Promise<void> {
+    if (this.config.token && !tokenMatches(req.headers.authorization, this.config.token)) {
+      throw new UnauthorizedException('A valid METRICS_TOKEN bearer token is required');
+    }
+    res.setHeader('Content-Type', this.metrics.contentType());
+    res.send(await this.metrics.render());
+  }
+}
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const given = /^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '';
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(token));
+}

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_UPDATED, type PaymentEvent } from '../payments/payment.events';
+import { MetricsService } from './metrics.service';
+
+/** Payment domain events → counters (in the process where the payment changed). */
+@Injectable()
+export class MetricsListener {
+  constructor(private readonly metrics: MetricsService) {}
+
+  /** `payment.updated` with status pending is emitted once, when process-async accepts a payment. */
+  @OnEvent(PAYMENT_UPDATED)
+  onUpdated(event: PaymentEvent): void {
+    if (event.status === 'pending') this.metrics.paymentsAccepted.inc();
+  }
+
+  @OnEvent(PAYMENT_COMPLETED)
+  onCompleted(event: PaymentEvent): void {
+    this.metrics.paymentsCompleted.inc();
+    const completedAt = event.completedAt ?? event.at;
+    const seconds = (new Date(completedAt).getTime() - new Date(event.createdAt).getTime()) / 1000;
+    if (Number.isFinite(seconds) && seconds >= 0) this.metrics.acceptToCompleted.observe(seconds);
+  }
+
+  @OnEvent(PAYMENT_FAILED)
+  onFailed(): void {
+    this.metrics.paymentsFailed.inc();
+  }
+
+  @OnEvent(PAYMENT_CANCELLED)
+  onCancelled(): void {
+    this.metrics.paymentsCancelled.inc();
+  }
+}
