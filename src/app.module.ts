@@ -1,4 +1,4 @@
-import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bull';
 import { ConfigModule } from '@nestjs/config';
 import { EventEmitterModule } from '@nestjs/event-emitter';
@@ -6,33 +6,26 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { LoggerModule } from 'nestjs-pino';
 import { loggerOptions } from './common/logging/logger.options';
 import { appConfig, type AppConfig, authConfig, databaseConfig, type DatabaseConfig, paymentsConfig, redisConfig, type RedisConfig } from './config/app.config';
-import type { EmbeddedServer } from './embedded/embedded-servers';
 import { AuthModule } from './auth/auth.module';
 import { CardsModule } from './cards/cards.module';
 import { MongoIndexes } from './common/database/mongo-indexes';
 import { HealthModule } from './health/health.module';
 import { MerchantsModule } from './merchants/merchants.module';
 import { PaymentsModule } from './payments/payments.module';
+import { RealtimeModule } from './realtime/realtime.module';
 import { validateEnvironment } from './config/env.validation';
 import { RedisModule, redisClientOptions } from './redis/redis.module';
-
-export interface AppModuleOptions {
-  /** Servers this process started itself; stopped after everything else has shut down. */
-  embeddedServers?: EmbeddedServer[];
-}
-
-class EmbeddedServersShutdown implements OnApplicationShutdown {
-  constructor(private readonly servers: EmbeddedServer[]) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.servers.map((server) => server.stop()));
-  }
-}
+import { ThrottlingModule } from './common/throttling/throttling.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { QueueBoardModule } from './metrics/queue-board.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(options: AppModuleOptions = {}): DynamicModule {
+  static forRoot(): DynamicModule {
     const env = validateEnvironment(process.env);
+    // One instance: realtime binds its read-only lookups to this same PaymentsModule.
+    const payments = PaymentsModule.register({ workers: env.WORKERS_ENABLED });
     return {
       module: AppModule,
       imports: [
@@ -43,9 +36,12 @@ export class AppModule {
           useFactory: (db: DatabaseConfig) => ({
             uri: db.uri,
             dbName: db.dbName,
-            serverSelectionTimeoutMS: 5_000,
+            // Fail fast while MongoDB is away (answered 503) instead of queueing requests behind it.
+            serverSelectionTimeoutMS: 2_000,
+            bufferCommands: false,
             retryAttempts: 10,
             retryDelay: 1_000,
+            monitorCommands: process.env.MONGODB_MONITOR_COMMANDS === 'true',
           }),
         }),
         BullModule.forRootAsync({
@@ -67,11 +63,15 @@ export class AppModule {
         AuthModule,
         CardsModule,
         MerchantsModule,
-        PaymentsModule.register({ workers: env.WORKERS_ENABLED }),
+        payments,
+        RealtimeModule.forApp(payments),
+        ThrottlingModule,
+        NotificationsModule.register({ workers: env.WORKERS_ENABLED }),
+        MetricsModule,
+        QueueBoardModule,
       ],
       providers: [
         MongoIndexes,
-        { provide: EmbeddedServersShutdown, useValue: new EmbeddedServersShutdown(options.embeddedServers ?? []) },
       ],
     };
   }

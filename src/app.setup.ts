@@ -7,12 +7,15 @@ import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { validationExceptionFactory } from './common/filters/validation-exception.factory';
 import { requestIdMiddleware } from './common/request-id/request-id.middleware';
 import { appConfig, AppConfig } from './config/app.config';
+import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { MetricsService } from './metrics/metrics.service';
 
 /** Everything main.ts and the e2e tests share, so tests exercise the app exactly as it runs. */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   const config = app.get<AppConfig>(appConfig.KEY);
   app.useLogger(app.get(Logger));
   app.use(requestIdMiddleware);
+  app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.use(helmet());
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.enableCors({ origin: config.frontendUrl, credentials: true });
@@ -21,7 +24,6 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: validationExceptionFactory }),
   );
-  app.enableShutdownHooks();
   setUpSwagger(app);
   return app;
 }

@@ -11,11 +11,12 @@ import { EmbeddedServer, startMongo, startRedis } from './embedded/embedded-serv
 async function main(): Promise<void> {
   validateEnvironment(process.env);
   const embeddedServers = await startMissingServers();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ embeddedServers }), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
     bodyParser: false,
     bufferLogs: true,
   });
   configureApp(app);
+  shutDownGracefullyOnSignals(app, embeddedServers);
   const config = app.get<AppConfig>(appConfig.KEY);
   if (!validateEnvironment(process.env).API_ENABLED) {
     // A worker-only process: queues and sweeps run, no HTTP or socket server.
@@ -49,6 +50,32 @@ async function startMissingServers(): Promise<EmbeddedServer[]> {
     throw error;
   }
   return started;
+}
+
+/**
+ * SIGTERM/SIGINT: stop taking requests, let queues finish active jobs, close sockets and
+ * connections (app.close() runs every shutdown hook), then stop the servers this process started.
+ * Done here rather than with enableShutdownHooks(), which re-raises the signal as soon as the app
+ * is closed and so would kill the process before its embedded servers are stopped.
+ */
+function shutDownGracefullyOnSignals(app: NestExpressApplication, embedded: EmbeddedServer[]): void {
+  let closing = false;
+  const shutDown = async (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    console.log(`${signal} received: shutting down`);
+    const forced = setTimeout(() => {
+      console.error('Shutdown took longer than 25 s; exiting');
+      process.exit(1);
+    }, 25_000);
+    forced.unref();
+    await app.close();
+    await Promise.all(embedded.map((server) => server.stop()));
+    console.log('Shut down cleanly');
+    process.exit(0);
+  };
+  process.on('SIGTERM', shutDown);
+  process.on('SIGINT', shutDown);
 }
 
 function announce(url: string, embedded: EmbeddedServer[]): void {

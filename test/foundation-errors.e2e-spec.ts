@@ -23,6 +23,11 @@ class EchoController {
     return { success: true, body };
   }
 
+  @Get('mongo-down')
+  mongoDown() {
+    throw Object.assign(new Error('Server selection timed out after 2000 ms (127.0.0.1:27017)'), { name: 'MongoServerSelectionError' });
+  }
+
   @Get('boom')
   boom() {
     throw new Error('MongoServerError: E11000 duplicate key error collection: secret.internal index');
@@ -89,6 +94,13 @@ describe('one error shape for every failure', () => {
     const res = await request(app.getHttpServer()).get('/api/test-echo/boom').expect(500);
     expectErrorShape(res.body);
     expect(JSON.stringify(res.body)).not.toContain('E11000');
+  });
+
+  it('answers 503 with Retry-After, not 500, while MongoDB or Redis is unreachable', async () => {
+    const res = await request(app.getHttpServer()).get('/api/test-echo/mongo-down').expect(503);
+    expectErrorShape(res.body);
+    expect(res.headers['retry-after']).toBe('2');
+    expect(JSON.stringify(res.body)).not.toContain('27017');
   });
 
   it('puts the request id on every answer, keeping a sane one from the caller', async () => {

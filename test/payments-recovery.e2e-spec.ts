@@ -7,13 +7,14 @@ import { EmbeddedServer, startRedis } from '../src/embedded/embedded-servers';
 import { SpendingLimitsService } from '../src/payments/spending-limits.service';
 import { closeTestApp, createTestApp, newIsolation } from './support/test-app';
 import { bearer, registerCard, registerUser, seedSession, Session, TestUser } from './support/session';
-import { ledgerBalance, pay, statusOf } from './support/payments';
+import { ledgerBalance, pay, relaxFraudRules, statusOf } from './support/payments';
 import { waitFor } from './support/wait';
 
 const MIST_PER_UNIT = 1000n;
 
 /** Accepts `count` payments spread over a few cardholders while no worker runs. */
 async function acceptPayments(app: NestExpressApplication, s: Session, count: number): Promise<{ ids: string[]; total: bigint }> {
+  await relaxFraudRules(app, s.adminToken);
   const holders: { user: TestUser; cardUuid: string }[] = [];
   for (let i = 0; i < 4; i++) {
     const user = await registerUser(app, `payer${i}`);
@@ -51,6 +52,7 @@ describe('settlement survives losing its queue and its worker', () => {
     redis = await startRedis();
   });
   afterAll(async () => {
+    for (const worker of workers) if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
     for (const app of apps) await closeTestApp(app);
     await redis.stop();
   });
@@ -115,24 +117,31 @@ describe('settlement survives losing its queue and its worker', () => {
   }, 90_000);
 });
 
+const workers: ChildProcess[] = [];
+
 /** A worker-only process (`API_ENABLED=false`) of the built app, sharing the test's database and Redis. */
 function startWorker(isolation: string, redisUrl: string): ChildProcess {
-  return spawn(process.execPath, [join(__dirname, '..', 'dist', 'main.js')], {
+  const worker = spawn(process.execPath, [join(__dirname, '..', 'dist', 'main.js')], {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'error',
       LOG_FORMAT: 'json',
       API_ENABLED: 'false',
       MONGODB_URI: process.env.TEST_MONGODB_URI,
       MONGODB_DB_NAME: isolation,
       REDIS_URL: redisUrl,
       REDIS_KEY_PREFIX: `${isolation}:`,
+      // A killed worker's wallet leases and job locks lapse within seconds, not the production 30 s.
+      WALLET_LEASE_TTL_MS: '11000',
+      SUI_SUBMIT_TIMEOUT_MS: '1000',
       QUEUE_LOCK_DURATION_MS: '1500',
       QUEUE_STALLED_INTERVAL_MS: '1000',
       OUTBOX_SWEEP_INTERVAL_MS: '500',
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
+  workers.push(worker);
+  return worker;
 }

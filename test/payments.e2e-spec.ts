@@ -2,7 +2,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { closeTestApp, createTestApp } from './support/test-app';
 import { bearer, createMerchant, createTerminal, registerCard, registerUser, seedSession, Session, uniqueId } from './support/session';
-import { ledgerBalance, pay, statusOf, waitForFinal } from './support/payments';
+import { ledgerBalance, pay, relaxFraudRules, statusOf, waitForFinal } from './support/payments';
 
 const MIST_PER_UNIT = 1000n;
 
@@ -21,6 +21,7 @@ describe('async NFC payments', () => {
   beforeAll(async () => {
     app = await createTestApp();
     s = await seedSession(app);
+    await relaxFraudRules(app, s.adminToken);
   });
   afterAll(() => closeTestApp(app));
 
@@ -97,6 +98,14 @@ describe('async NFC payments', () => {
       });
       const recorded = await statusOf(app, s.adminToken, res.body.transactionId);
       expect(recorded).toMatchObject({ status: 'declined', declineCode: code });
+    });
+
+    it('fraud_high_risk, from a list entry, on the very next payment', async () => {
+      const cardUuid = await registerCard(app, s.user);
+      await pay(app, s.terminal.token, body({ cardUuid, amount: 1_000 })).expect(202);
+      await http().post('/api/fraud/lists').set(bearer(s.adminToken)).send({ type: 'card', value: cardUuid, reason: 'reported stolen' }).expect(201);
+      const res = await pay(app, s.terminal.token, body({ cardUuid, amount: 1_000 })).expect(400);
+      expect(res.body).toMatchObject({ declineCode: 'fraud_high_risk', reason: expect.stringContaining('High fraud risk') });
     });
 
     it('merchant_invalid and terminal_invalid', async () => {

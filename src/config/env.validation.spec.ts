@@ -28,13 +28,13 @@ describe('validateEnvironment', () => {
 
   describe('in production', () => {
     const strong = 'q8Z2-vT1m9XkLp4Rw7Yc0bN6hJ3sFd5G';
-    const complete = { NODE_ENV: 'production', JWT_SECRET: strong, MONGODB_URI: 'mongodb://db:27017', REDIS_URL: 'redis://cache:6379' };
+    const complete = { NODE_ENV: 'production', JWT_SECRET: strong, MONGODB_URI: 'mongodb://db:27017', REDIS_URL: 'redis://cache:6379', WALLET_MASTER_KEY: 'k'.repeat(44) };
 
     it('starts with every secret and server given', () => {
       expect(validateEnvironment(complete).NODE_ENV).toBe('production');
     });
 
-    it.each(['JWT_SECRET', 'MONGODB_URI', 'REDIS_URL'])('requires %s', (name) => {
+    it.each(['JWT_SECRET', 'MONGODB_URI', 'REDIS_URL', 'WALLET_MASTER_KEY'])('requires %s', (name) => {
       expect(() => validateEnvironment({ ...complete, [name]: undefined })).toThrow(new RegExp(`${name}: is required`));
     });
 

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform, TransformFnParams, Type } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsInt, IsTimeZone, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsTimeZone, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 /** "true"/"1"/"yes" and "false"/"0"/"no"; anything else is left for @IsBoolean to reject. */
 function toBoolean({ obj, key }: TransformFnParams): unknown {
@@ -51,6 +51,11 @@ export class EnvironmentVariables {
   @IsString()
   @Matches(/^\d+[smhd]$/, { message: 'JWT_EXPIRES_IN must look like 900s, 15m, 12h or 7d' })
   JWT_EXPIRES_IN: string = '1h';
+
+  /** Encrypts custodial wallet keys (validated in full by the blockchain config). */
+  @IsOptional()
+  @IsString()
+  WALLET_MASTER_KEY?: string;
 
   @IsOptional()
   @IsEmail({}, { message: 'ADMIN_EMAIL must be an email address' })
@@ -126,6 +131,115 @@ export class EnvironmentVariables {
 
   @IsString()
   FRONTEND_URL: string = 'http://localhost:3000';
+
+  // --- throttling (src/common/throttling) -----------------------------------------------------
+
+  /** Off only for load tests: every named limit is skipped. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  THROTTLE_ENABLED: boolean = true;
+
+  /** `strict-nfc`: process-async calls per terminal (or cardholder) per THROTTLE_PAYMENT_TTL_SECONDS. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  THROTTLE_PAYMENT_LIMIT: number = 120;
+
+  /** `strict-nfc-card`: process-async calls per card per THROTTLE_PAYMENT_TTL_SECONDS. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  THROTTLE_PAYMENT_CARD_LIMIT: number = 30;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  THROTTLE_PAYMENT_TTL_SECONDS: number = 60;
+
+  /** `nfc`: calls to status, history and ops routes per caller (or IP) per THROTTLE_NFC_TTL_SECONDS. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  THROTTLE_NFC_LIMIT: number = 600;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  THROTTLE_NFC_TTL_SECONDS: number = 60;
+
+  /** `auth-ip`: login, register and terminal-token calls per client IP per THROTTLE_AUTH_TTL_SECONDS. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  THROTTLE_AUTH_IP_LIMIT: number = 30;
+
+  /** `auth-account`: login calls per email, terminal-token calls per terminalId, per THROTTLE_AUTH_TTL_SECONDS. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  THROTTLE_AUTH_ACCOUNT_LIMIT: number = 10;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  THROTTLE_AUTH_TTL_SECONDS: number = 60;
+
+  // --- merchant webhooks and alerts (src/notifications) ---------------------------------------
+
+  /** 32 bytes (base64 or hex) encrypting webhook secrets at rest. Production without it cannot sign webhooks. */
+  @IsOptional()
+  @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, { message: 'WEBHOOK_SECRET_KEY must be 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)' })
+  WEBHOOK_SECRET_KEY?: string;
+
+  /** Development only: let webhook URLs point at loopback, private or link-local addresses. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE_URLS: boolean = false;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  WEBHOOK_TIMEOUT_MS: number = 10_000;
+
+  /** Bull exponential backoff base: the n-th retry waits (2^n - 1) × this. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  WEBHOOK_RETRY_DELAY_MS: number = 8_000;
+
+  /** With the default delay, 15 attempts span about 3 days. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(30)
+  WEBHOOK_MAX_ATTEMPTS: number = 15;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  WEBHOOK_CONCURRENCY: number = 32;
+
+  /** After a rotation, deliveries are also signed with the old secret for this many hours. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(720)
+  WEBHOOK_SECRET_GRACE_HOURS: number = 24;
+
+  /** Optional: every failed-payment alert is also POSTed here (JSON). */
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'ALERT_WEBHOOK_URL must be an http(s) URL' })
+  ALERT_WEBHOOK_URL?: string;
+
+  // --- metrics (src/metrics) -------------------------------------------------------------------
+
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; otherwise protect it by network policy. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
 }
 
 export class ConfigError extends Error {}
@@ -143,11 +257,12 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
 }
 
 function requireProductionSettings(env: EnvironmentVariables): void {
-  for (const name of ['JWT_SECRET', 'MONGODB_URI', 'REDIS_URL'] as const) {
-    if (!env[name]) throw new ConfigError(`Invalid configuration: ${name}: is required when NODE_ENV=production`);
-  }
-  if (isWeakSecret(env.JWT_SECRET!)) {
+  if (!env.JWT_SECRET) throw new ConfigError('Invalid configuration: JWT_SECRET: is required when NODE_ENV=production');
+  if (isWeakSecret(env.JWT_SECRET)) {
     throw new ConfigError('Invalid configuration: JWT_SECRET: is too weak for production (use 32+ random characters, e.g. `openssl rand -base64 48`)');
+  }
+  for (const name of ['MONGODB_URI', 'REDIS_URL', 'WALLET_MASTER_KEY'] as const) {
+    if (!env[name]) throw new ConfigError(`Invalid configuration: ${name}: is required when NODE_ENV=production`);
   }
 }
 

@@ -35,7 +35,7 @@ export function findOnPath(binary: string): string | undefined {
 export async function startMongo(log: (line: string) => void = console.log): Promise<EmbeddedServer> {
   const mongod = findOnPath('mongod');
   if (mongod) return startMongod(mongod);
-  const ferretdb = findOnPath('ferretdb') ?? ensureFerretDb(log);
+  const ferretdb = ferretDbBinary(log);
   if (ferretdb) return startFerretDb(ferretdb);
   return startMongoMemoryServer(log);
 }
@@ -64,7 +64,9 @@ async function startFerretDb(binary: string): Promise<EmbeddedServer> {
   const usePostgres = process.env.FERRETDB_POSTGRESQL_URL;
   const backend = usePostgres
     ? ['--handler=postgresql', `--postgresql-url=${usePostgres}`]
-    : ['--handler=sqlite', `--sqlite-url=file:${dir}/`];
+    : // WAL without an fsync per commit: a crash of this process loses nothing, a crash of the OS may
+      // lose the last commits, which is right for a development and test server, and far faster.
+      ['--handler=sqlite', `--sqlite-url=file:${dir}/?_pragma=synchronous(normal)`];
   const args = [...backend, `--state-dir=${dir}`, `--listen-addr=127.0.0.1:${port}`, '--debug-addr=-', '--telemetry=disable', '--log-level=error'];
   const child = await launch(binary, args, dir, port);
   return {
@@ -86,6 +88,11 @@ async function startMongoMemoryServer(log: (line: string) => void): Promise<Embe
         `or install Go so FerretDB can be built (${(error as Error).message}).`,
     );
   }
+}
+
+/** A ferretdb on PATH, else the project's own build (made now if Go is there); undefined without either. */
+export function ferretDbBinary(log: (line: string) => void = console.log): string | undefined {
+  return findOnPath('ferretdb') ?? ensureFerretDb(log);
 }
 
 /** Builds FerretDB from the Go module proxy into the project cache; undefined when Go is missing. */

@@ -1,7 +1,4 @@
-/**
- * What payments asks of fraud. The fraud module implements it; until it is wired, or where it is
- * switched off, an allow-all port stands in.
- */
+/** What payments asks of fraud; FraudService implements it (bound in PaymentsModule). */
 export interface FraudInput {
   cardUuid: string;
   userId?: string;
@@ -12,6 +9,8 @@ export interface FraudInput {
 }
 
 export interface FraudAssessment {
+  /** Links the stored assessment to its outcome. */
+  assessmentId?: string;
   score: number;
   decision: 'allow' | 'review' | 'block';
   reasons: { rule: string; detail: string; weight: number }[];
@@ -21,15 +20,9 @@ export interface FraudAssessment {
 export interface FraudPort {
   assess(input: FraudInput): Promise<FraudAssessment>;
   /** After the decision, so the counters learn from it; never fails the payment. */
-  recordOutcome(input: FraudInput, outcome: { approved: boolean }): Promise<void>;
+  recordOutcome(input: FraudInput, outcome: { approved: boolean; assessmentId?: string }): Promise<void>;
   /** A `review` decision let the payment through; queue it for a human. */
   openReview(transactionId: string, assessment: FraudAssessment, input: FraudInput): Promise<void>;
 }
 
 export const FRAUD_PORT = Symbol('FRAUD_PORT');
-
-export const allowAllFraud: FraudPort = {
-  assess: async () => ({ score: 0, decision: 'allow', reasons: [] }),
-  recordOutcome: async () => undefined,
-  openReview: async () => undefined,
-};

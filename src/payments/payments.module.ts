@@ -5,7 +5,9 @@ import { BlockchainModule } from '../blockchain/blockchain.module';
 import { CardsModule } from '../cards/cards.module';
 import { CLOCK, systemClock } from '../common/time/clock';
 import { MerchantsModule } from '../merchants/merchants.module';
-import { allowAllFraud, FRAUD_PORT } from './fraud.port';
+import { FraudModule } from '../fraud/fraud.module';
+import { FraudService } from '../fraud/fraud.service';
+import { FRAUD_PORT } from './fraud.port';
 import { IdempotencyService } from './idempotency.service';
 import { OutboxSweeper } from './outbox-sweeper';
 import { cryptoPaymentIds, PAYMENT_IDS } from './payment-ids';
@@ -44,6 +46,7 @@ export class PaymentsModule {
         CardsModule,
         MerchantsModule,
         BlockchainModule,
+        FraudModule,
       ],
       controllers: [PaymentsController],
       providers: [
@@ -55,7 +58,7 @@ export class PaymentsModule {
         IdempotencyService,
         InitiatePaymentUseCase,
         SettlePaymentUseCase,
-        { provide: FRAUD_PORT, useValue: allowAllFraud },
+        { provide: FRAUD_PORT, useExisting: FraudService },
         { provide: PAYMENT_IDS, useValue: cryptoPaymentIds },
         { provide: CLOCK, useValue: systemClock },
         ...(options.workers ? [PaymentProcessor, OutboxSweeper] : []),

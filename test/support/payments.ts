@@ -38,3 +38,16 @@ export async function ledgerBalance(app: INestApplication, owner: string): Promi
   const client = app.get<{ core: { getBalance(o: { owner: string }): Promise<{ balance: { balance: string } }> } }>(SUI_CLIENT, { strict: false });
   return BigInt((await client.core.getBalance({ owner })).balance.balance);
 }
+
+/**
+ * Turns off the fraud rules that judge a card's cadence (velocity, amount anomaly, hopping, card
+ * testing), for tests that tap one card many times on purpose. Lists stay on.
+ */
+export async function relaxFraudRules(app: INestApplication, adminToken: string): Promise<void> {
+  const off = { enabled: false };
+  await request(app.getHttpServer())
+    .put('/api/fraud/rules')
+    .set(bearer(adminToken))
+    .send({ rules: { velocity: off, amountAnomaly: off, hopping: off, cardTesting: off, firstUseLargeAmount: off } })
+    .expect(200);
+}

@@ -32,6 +32,15 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<NestE
     REDIS_KEY_PREFIX: `${isolation}:`,
     ADMIN_EMAIL: TEST_ADMIN.email,
     ADMIN_PASSWORD: TEST_ADMIN.password,
+    // Suites poll status every 50 ms and log in from one IP many times: far above any real
+    // caller. test/throttling sets its own small limits through options.env.
+    THROTTLE_PAYMENT_LIMIT: '100000',
+    THROTTLE_PAYMENT_CARD_LIMIT: '100000',
+    THROTTLE_NFC_LIMIT: '100000',
+    THROTTLE_AUTH_IP_LIMIT: '100000',
+    THROTTLE_AUTH_ACCOUNT_LIMIT: '100000',
+    // Tests receive webhooks on 127.0.0.1; test/notifications turns this off to see the refusal.
+    WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
     ...options.env,
   });
   const moduleRef = await Test.createTestingModule({

@@ -23,7 +23,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
     const { status, body } = this.describe(exception, req);
-    if (status >= 500) this.logger.error({ err: exception, requestId: requestIdOf(req) }, 'Unhandled error');
+    if (status === 503 && isDependencyOutage(exception)) {
+      this.logger.warn(`dependency unavailable: ${(exception as Error).message} (${requestIdOf(req)})`);
+      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    } else if (status >= 500) {
+      this.logger.error({ err: exception, requestId: requestIdOf(req) }, 'Unhandled error');
+    }
     if (res.headersSent) return;
     res.status(status).json({ success: false, ...body, requestId: requestIdOf(req) });
   }
@@ -33,6 +38,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const cause = exception instanceof HttpException ? exception.cause : exception;
     if (isBodyParserError(cause)) return fromBodyParserError(cause);
     if (exception instanceof HttpException) return fromHttpException(exception, req);
+    if (isDependencyOutage(exception)) {
+      return { status: 503, body: { error: 'Service Unavailable', message: 'A service this request needs is unavailable; retry shortly with the same Idempotency-Key.' } };
+    }
     return { status: 500, body: { error: 'Internal Server Error', message: 'Something went wrong; quote the requestId to support.' } };
   }
 }
@@ -47,6 +55,16 @@ function fromHttpException(exception: HttpException, req: Request) {
     return { status, body: { error: standard, message: `No route ${req.method} ${req.path}` } };
   }
   return { status, body: { ...rest, error: typeof rest.error === 'string' ? rest.error : standard } };
+}
+
+const RETRY_AFTER_SECONDS = 2;
+const OUTAGE_ERRORS = new Set(['MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError', 'MongoPoolClearedError', 'MaxRetriesPerRequestError']);
+
+/** MongoDB or Redis unreachable: the caller should retry, not see a 500. */
+function isDependencyOutage(exception: unknown): boolean {
+  const error = exception as { name?: string; message?: string } | null;
+  if (!error?.name) return false;
+  return OUTAGE_ERRORS.has(error.name) || /ECONNREFUSED|Connection is closed|buffering timed out/i.test(error.message ?? '');
 }
 
 function isBodyParserError(exception: unknown): exception is BodyParserError {

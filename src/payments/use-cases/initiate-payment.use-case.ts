@@ -1,10 +1,10 @@
 import { ForbiddenException, Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { CardsService, CardSnapshot } from '../../cards/cards.service';
+import { CardsService, type CardSnapshot, type CardValidation } from '../../cards/cards.service';
 import type { Principal } from '../../common/auth/principal';
 import { CLOCK, type Clock } from '../../common/time/clock';
 import { paymentsConfig, type PaymentsConfig } from '../../config/app.config';
-import { MerchantSnapshot, MerchantsService } from '../../merchants/merchants.service';
+import { type MerchantSnapshot, MerchantsService, type MerchantValidation } from '../../merchants/merchants.service';
 import type { ProcessPaymentDto } from '../dto/process-payment.dto';
 import { FRAUD_PORT, type FraudAssessment, type FraudInput, type FraudPort } from '../fraud.port';
 import { IdempotencyService } from '../idempotency.service';
@@ -73,12 +73,12 @@ export class InitiatePaymentUseCase {
       if (earlier) return answerFor(earlier, command.requestId, elapsed());
     }
     const fraudInput: FraudInput = { ...command.body, userId: command.principal.role === 'user' ? command.principal.id : undefined, at: this.clock.now() };
-    const approval = await this.authorize(command, fraudInput);
-    if ('declineCode' in approval) return this.decline(command, transactionId, fraudInput, approval, elapsed);
+    const { approval, fraud } = await this.authorize(command, fraudInput);
+    if ('declineCode' in approval) return this.decline(command, transactionId, fraudInput, approval, elapsed, fraud);
 
     const reservation = await this.limits.reserve(command.body.cardUuid, transactionId, command.body.amount, approval.card.dailyLimit);
     if (!reservation) {
-      return this.decline(command, transactionId, fraudInput, { declineCode: 'daily_limit_exceeded', reason: 'Insufficient daily limit' }, elapsed, approval.fraud);
+      return this.decline(command, transactionId, fraudInput, { declineCode: 'daily_limit_exceeded', reason: 'Insufficient daily limit' }, elapsed, fraud);
     }
     const payment = await this.recordPending(command, transactionId, approval, reservation);
     const queueJobId = await this.enqueue(payment);
@@ -87,21 +87,15 @@ export class InitiatePaymentUseCase {
     return acceptedAnswer(transactionId, queueJobId, command.requestId, elapsed());
   }
 
-  /** The three independent checks run in parallel; the first failing one, in this order, declines. */
-  private async authorize(command: InitiatePaymentCommand, fraudInput: FraudInput): Promise<Approval | Decline> {
-    const { cardUuid, merchantId, terminalId, amount } = command.body;
+  /** The three independent checks run in parallel. */
+  private async authorize(command: InitiatePaymentCommand, fraudInput: FraudInput): Promise<{ approval: Approval | Decline; fraud: FraudAssessment }> {
+    const { cardUuid, merchantId, terminalId } = command.body;
     const [card, location, fraud] = await Promise.all([
       this.cards.validateForPayment(cardUuid),
       this.merchants.validateForPayment(merchantId, terminalId),
       this.fraud.assess(fraudInput),
     ]);
-    if (!card.valid) return { declineCode: card.reason, reason: `Card invalid: ${card.detail}` };
-    // A cardholder pays only with their own card; another's answers exactly like an unknown one.
-    if (command.principal.role === 'user' && card.card.ownerId !== command.principal.id) return { declineCode: 'card_invalid', reason: 'Card invalid: Card not found' };
-    if (!location.valid) return { declineCode: location.reason, reason: location.reason === 'merchant_invalid' ? 'Invalid merchant' : 'Invalid terminal' };
-    if (fraud.decision === 'block') return fraudDecline(fraud);
-    if (amount > card.card.singleTransactionLimit) return { declineCode: 'single_limit_exceeded', reason: 'Amount exceeds single transaction limit' };
-    return { card: card.card, merchant: location.merchant, fraud };
+    return { approval: decide(command, card, location, fraud), fraud };
   }
 
   private async recordPending(command: InitiatePaymentCommand, transactionId: string, approval: Approval, reservation: Transaction['limitReservation']): Promise<Transaction> {
@@ -137,23 +131,23 @@ export class InitiatePaymentUseCase {
     fraudInput: FraudInput,
     decline: Decline,
     elapsed: () => number,
-    fraud?: FraudAssessment,
+    fraud: FraudAssessment,
   ): Promise<PaymentAnswer> {
     await this.transactions.insert({
       ...this.base(command, transactionId),
       status: 'declined',
       declineCode: decline.declineCode,
       failureReason: decline.reason,
-      ...(fraud && { fraud }),
+      fraud,
       metadata: { paymentMethod: 'nfc', terminalId: command.body.terminalId, processingType: 'async', requestId: command.requestId },
     });
-    this.fraud.recordOutcome(fraudInput, { approved: false }).catch((error: Error) => this.logger.warn(`fraud outcome not recorded: ${error.message}`));
+    this.fraud.recordOutcome(fraudInput, { approved: false, assessmentId: fraud.assessmentId }).catch((error: Error) => this.logger.warn(`fraud outcome not recorded: ${error.message}`));
     return declinedAnswer(decline, transactionId, command.requestId, elapsed());
   }
 
   private learnFromApproval(transactionId: string, input: FraudInput, assessment: FraudAssessment): void {
     const learn = async () => {
-      await this.fraud.recordOutcome(input, { approved: true });
+      await this.fraud.recordOutcome(input, { approved: true, assessmentId: assessment.assessmentId });
       if (assessment.decision === 'review') await this.fraud.openReview(transactionId, assessment, input);
     };
     learn().catch((error: Error) => this.logger.warn(`fraud bookkeeping for ${transactionId} failed: ${error.message}`));
@@ -171,6 +165,17 @@ function assertTerminalPaysAtItself({ principal, body }: InitiatePaymentCommand)
   if (principal.role === 'terminal' && (body.merchantId !== principal.merchantId || body.terminalId !== principal.id)) {
     throw new ForbiddenException('A terminal may take payments only for its own merchant and terminal id');
   }
+}
+
+/** The first failing check, in this order, declines. */
+function decide(command: InitiatePaymentCommand, card: CardValidation, location: MerchantValidation, fraud: FraudAssessment): Approval | Decline {
+  if (!card.valid) return { declineCode: card.reason, reason: `Card invalid: ${card.detail}` };
+  // A cardholder pays only with their own card; another's answers exactly like an unknown one.
+  if (command.principal.role === 'user' && card.card.ownerId !== command.principal.id) return { declineCode: 'card_invalid', reason: 'Card invalid: Card not found' };
+  if (!location.valid) return { declineCode: location.reason, reason: location.reason === 'merchant_invalid' ? 'Invalid merchant' : 'Invalid terminal' };
+  if (fraud.decision === 'block') return fraudDecline(fraud);
+  if (command.body.amount > card.card.singleTransactionLimit) return { declineCode: 'single_limit_exceeded', reason: 'Amount exceeds single transaction limit' };
+  return { card: card.card, merchant: location.merchant, fraud };
 }
 
 function fraudDecline(fraud: FraudAssessment): Decline {

@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// `npm run demo`: seeds the seed tutorial's demo data through the API of a running NFC Pay
+// (`npm start`) and prints the tokens: a cardholder with card test-async-card-123, merchant
+// MERCHANT_ASYNC_TEST with terminal terminal-async-001. Safe to run again.
+const { createHash } = require('node:crypto');
+const { readFileSync, existsSync } = require('node:fs');
+const { join } = require('node:path');
+
+const DEMO = {
+  email: 'demo.holder@nfcpay.local',
+  password: 'demo-holder-password',
+  fullName: 'Demo Cardholder',
+  cardUuid: 'test-async-card-123',
+  merchantId: 'MERCHANT_ASYNC_TEST',
+  terminalId: 'terminal-async-001',
+};
+
+/** Admin credentials: ADMIN_EMAIL / ADMIN_PASSWORD, else the development admin `npm start` created. */
+function adminCredentials() {
+  if (process.env.ADMIN_EMAIL && process.env.ADMIN_PASSWORD) return { email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD };
+  const secrets = join(process.env.NFCPAY_CACHE_DIR ?? join(__dirname, '..', '.cache'), 'dev-secrets.json');
+  if (!existsSync(secrets)) throw new Error('No ADMIN_EMAIL/ADMIN_PASSWORD and no development admin: start the app with `npm start` first.');
+  return { email: 'admin@nfcpay.local', password: JSON.parse(readFileSync(secrets, 'utf8')).ADMIN_PASSWORD };
+}
+
+async function call(baseUrl, method, path, body, token) {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(token && { Authorization: `Bearer ${token}` }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json().catch(() => ({})) };
+}
+
+function expectStatus(res, ...ok) {
+  if (!ok.includes(res.status)) throw new Error(`unexpected ${res.status}: ${JSON.stringify(res.body)}`);
+  return res;
+}
+
+async function seedDemo(baseUrl = process.env.BASE_URL ?? 'http://localhost:8080') {
+  const admin = adminCredentials();
+  const adminToken = expectStatus(await call(baseUrl, 'POST', '/api/auth/login', admin), 200).body.accessToken;
+
+  const registered = expectStatus(await call(baseUrl, 'POST', '/api/auth/register', { email: DEMO.email, password: DEMO.password, fullName: DEMO.fullName }), 201, 409);
+  const holder = registered.status === 201 ? registered.body : expectStatus(await call(baseUrl, 'POST', '/api/auth/login', { email: DEMO.email, password: DEMO.password }), 200).body;
+  expectStatus(await call(baseUrl, 'POST', '/api/cards', { cardUuid: DEMO.cardUuid }, holder.accessToken), 201, 409);
+
+  // A fixed, well-formed address for the demo merchant; nobody needs its key to receive.
+  const walletAddress = `0x${createHash('sha256').update(DEMO.merchantId).digest('hex')}`;
+  expectStatus(await call(baseUrl, 'POST', '/api/merchants', { merchantId: DEMO.merchantId, name: 'Async Test Merchant', walletAddress }, adminToken), 201, 409);
+  const created = await call(baseUrl, 'POST', `/api/merchants/${DEMO.merchantId}/terminals`, { terminalId: DEMO.terminalId }, adminToken);
+  const terminalSecret =
+    expectStatus(created, 201, 409).status === 201
+      ? created.body.terminalSecret
+      : expectStatus(await call(baseUrl, 'POST', `/api/merchants/${DEMO.merchantId}/terminals/${DEMO.terminalId}/rotate-secret`, undefined, adminToken), 200).body.terminalSecret;
+  const terminal = expectStatus(await call(baseUrl, 'POST', '/api/auth/terminal/token', { terminalId: DEMO.terminalId, terminalSecret }), 200).body;
+
+  return { baseUrl, demo: DEMO, adminToken, holderToken: holder.accessToken, terminalToken: terminal.accessToken, terminalSecret, merchantWallet: walletAddress };
+}
+
+module.exports = { seedDemo, DEMO };
+
+if (require.main === module) {
+  seedDemo()
+    .then((seeded) => {
+      console.log(`Demo data ready on ${seeded.baseUrl}`);
+      console.log(`  cardholder ${DEMO.email} / ${DEMO.password}, card ${DEMO.cardUuid}`);
+      console.log(`  merchant ${DEMO.merchantId}, terminal ${DEMO.terminalId} (secret ${seeded.terminalSecret})`);
+      console.log(`\nTERMINAL_TOKEN=${seeded.terminalToken}`);
+      console.log(`HOLDER_TOKEN=${seeded.holderToken}`);
+      console.log(`ADMIN_TOKEN=${seeded.adminToken}`);
+      console.log(
+        `\nPay 75 000 VND:\n  curl -X POST ${seeded.baseUrl}/api/payment/process-async -H "Authorization: Bearer $TERMINAL_TOKEN" ` +
+          `-H 'Content-Type: application/json' -H "Idempotency-Key: $(uuidgen)" ` +
+          `-d '{"cardUuid":"${DEMO.cardUuid}","amount":75000,"merchantId":"${DEMO.merchantId}","terminalId":"${DEMO.terminalId}"}'`,
+      );
+    })
+    .catch((error) => {
+      console.error(`demo failed: ${error.message}`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,84 @@
+import 'reflect-metadata';
+import autocannon from 'autocannon';
+import { randomUUID } from 'node:crypto';
+import { startHttpBenchApp } from '../../common/bench/bench-app';
+
+/**
+ * `npm run bench:accept`: POST /api/payment/process-async at a fixed rate against the real app
+ * (API only, so settlement does not share the machine), next to GET /api/auth/me — a bare
+ * authenticated route — in the same run. Prints throughput and latency; compare the two.
+ */
+const RATE = Number(process.env.BENCH_RATE ?? 500);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const HOLDERS = 50;
+const CARDS_PER_HOLDER = 20;
+const ADMIN = { email: 'bench-admin@nfcpay.local', password: 'bench-admin-password' };
+
+async function main(): Promise<void> {
+  const { url, stop } = await startHttpBenchApp({ WORKERS_ENABLED: 'false', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+  const world = await seed(url);
+  console.log(`seeded ${world.cards.length} cards of ${HOLDERS} cardholders; ${RATE} requests/s for ${SECONDS} s each\n`);
+
+  let next = 0;
+  const accept = await run(url, {
+    method: 'POST',
+    path: '/api/payment/process-async',
+    setupRequest: (request: Record<string, unknown>) => {
+      const card = world.cards[next++ % world.cards.length];
+      return {
+        ...request,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${card.token}`, 'idempotency-key': randomUUID() },
+        body: JSON.stringify({ cardUuid: card.cardUuid, amount: 1_000 + (next % 5_000), merchantId: world.merchantId, terminalId: world.terminalId }),
+      };
+    },
+  });
+  const bare = await run(url, { method: 'GET', path: '/api/auth/me', headers: { authorization: `Bearer ${world.cards[0].token}` } });
+
+  console.log('route                              req/s   p50      p99      non-2xx');
+  for (const [name, result] of [['POST /api/payment/process-async', accept], ['GET /api/auth/me (bare, authed)', bare]] as const) {
+    console.log(
+      `${name.padEnd(34)} ${result.requests.average.toFixed(0).padStart(5)}   ${`${result.latency.p50} ms`.padEnd(8)} ${`${result.latency.p99} ms`.padEnd(8)} ${result.non2xx}`,
+    );
+  }
+  await stop();
+}
+
+function run(url: string, request: Record<string, unknown>): Promise<autocannon.Result> {
+  return autocannon({ url, connections: 64, duration: SECONDS, overallRate: RATE, requests: [request as autocannon.Request] });
+}
+
+async function seed(url: string) {
+  const post = async (path: string, body: unknown, token?: string) => {
+    const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) }, body: JSON.stringify(body) });
+    const json = (await res.json()) as Record<string, any>;
+    if (res.status >= 300) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const admin = (await post('/api/auth/login', ADMIN)).accessToken as string;
+  // The bench taps each card every few seconds: turn off the cadence rules that would (rightly) block that.
+  const off = { enabled: false };
+  await fetch(`${url}/api/fraud/rules`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+    body: JSON.stringify({ rules: { velocity: off, amountAnomaly: off, hopping: off, cardTesting: off } }),
+  });
+  const merchantId = `BENCH_${randomUUID().slice(0, 8)}`;
+  await post('/api/merchants', { merchantId, name: 'Bench Cafe', walletAddress: `0x${randomUUID().replace(/-/g, '')}${randomUUID().replace(/-/g, '')}` }, admin);
+  const terminalId = `bench-terminal-${randomUUID().slice(0, 8)}`;
+  await post(`/api/merchants/${merchantId}/terminals`, { terminalId }, admin);
+  const cards: { cardUuid: string; token: string }[] = [];
+  for (let h = 0; h < HOLDERS; h++) {
+    const holder = await post('/api/auth/register', { email: `bench-${h}-${randomUUID().slice(0, 6)}@example.com`, password: 'bench-password', fullName: `Bench ${h}` });
+    for (let c = 0; c < CARDS_PER_HOLDER; c++) {
+      const cardUuid = `bench-${h}-${c}-${randomUUID().slice(0, 6)}`;
+      await post('/api/cards', { cardUuid }, holder.accessToken);
+      cards.push({ cardUuid, token: holder.accessToken });
+    }
+  }
+  return { merchantId, terminalId, cards };
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
