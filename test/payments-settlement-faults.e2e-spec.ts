@@ -13,7 +13,7 @@ describe('settlement failures', () => {
   let s: Session;
 
   beforeAll(async () => {
-    app = await createTestApp({ env: { LOCAL_LEDGER_FAULTS: `${FLAKY * 1000}:transient:2,${DOOMED * 1000}:permanent` } });
+    app = await createTestApp({ env: { LOCAL_LEDGER_FAULTS: `${FLAKY * 1000}:transient:2,${DOOMED * 1000}:permanent`, QUEUE_LOCK_DURATION_MS: '2000', QUEUE_STALLED_INTERVAL_MS: '1000', WALLET_LEASE_TTL_MS: '11000', SUI_SUBMIT_TIMEOUT_MS: '1000' } });
     s = await seedSession(app);
     await relaxFraudRules(app, s.adminToken);
   });

@@ -48,6 +48,10 @@ describe('async NFC payments', () => {
 
     const asHolder = await statusOf(app, s.user.token, res.body.transactionId);
     expect(asHolder.status).toBe('completed');
+    const wallet = await http().get('/api/wallet').set(bearer(s.user.token)).expect(200);
+    expect(wallet.body.wallet).toEqual({ address: s.user.walletAddress, balanceMist: expect.stringMatching(/^\d+$/), balanceSui: expect.any(String) });
+    expect(BigInt(wallet.body.wallet.balanceMist)).toBe(1_000_000_000_000n - 75_000n * MIST_PER_UNIT - BigInt(done.gasFeeMist as string));
+    await http().get('/api/wallet').set(bearer(s.terminal.token)).expect(403);
     const queues = await http().get('/api/payment/queue-status').set(bearer(s.adminToken)).expect(200);
     expect(queues.body.queues.payments).toEqual(expect.objectContaining({ status: 'healthy', waiting: expect.any(Number), active: expect.any(Number), failed: 0 }));
   });

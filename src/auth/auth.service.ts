@@ -9,6 +9,7 @@ import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password-has
 import { User, UserDocument } from './schemas/user.schema';
 import { TokenService } from './token.service';
 import { WALLET_PROVISIONER, type WalletProvisioner } from './wallet-provisioner';
+import { isDuplicateKeyError } from '../common/database/duplicate-key';
 
 const BAD_CREDENTIALS = 'Invalid email or password';
 
@@ -83,7 +84,7 @@ export class AuthService {
     try {
       return await this.users.create({ email, fullName: dto.fullName, passwordHash: await hashPassword(dto.password), role: 'user' });
     } catch (error) {
-      if ((error as { code?: number }).code === 11000) throw new ConflictException('An account with this email already exists');
+      if (isDuplicateKeyError(error)) throw new ConflictException('An account with this email already exists');
       throw error;
     }
   }

@@ -16,6 +16,7 @@ import { MongoSettlementAttemptStore } from './settlement/mongo-settlement-attem
 import { SettlementService, type SettlementOptions } from './settlement/settlement.service';
 import { WalletLeases } from './settlement/wallet-lease';
 import { resolveMasterKeyRing } from './wallets/master-key';
+import { WalletController } from './wallet.controller';
 import { WalletService, type WalletFaucet } from './wallets/wallet.service';
 
 /**
@@ -24,6 +25,7 @@ import { WalletService, type WalletFaucet } from './wallets/wallet.service';
  */
 @Module({
   imports: [ConfigModule.forFeature(blockchainConfig)],
+  controllers: [WalletController],
   providers: [
     {
       provide: SUI_CLIENT,

@@ -8,6 +8,7 @@ import { RevisionedCache } from '../redis/revisioned-cache';
 import { CARD_UPDATED, CardUpdatedEvent } from './card.events';
 import { CardDto, CreateCardDto, UpdateCardLimitsDto } from './dto/card.dto';
 import { Card, CardStatus, DEFAULT_DAILY_LIMIT, DEFAULT_SINGLE_TRANSACTION_LIMIT } from './schemas/card.schema';
+import { isDuplicateKeyError } from '../common/database/duplicate-key';
 
 const CACHE_TTL_SECONDS = 60;
 const cardKey = (cardUuid: string) => `cache:card:${cardUuid}`;
@@ -44,7 +45,7 @@ export class CardsService {
       await this.cacheCard(card);
       return toCardDto(card);
     } catch (error) {
-      if ((error as { code?: number }).code === 11000) throw new ConflictException('This card is already registered');
+      if (isDuplicateKeyError(error)) throw new ConflictException('This card is already registered');
       throw error;
     }
   }

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { findFreePort } from './free-port';
 import { waitForPort } from './wait-for-port';
 
@@ -21,7 +21,15 @@ const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 const FERRETDB_VERSION = 'v1.24.2';
 const STARTUP_TIMEOUT_MS = 30_000;
 
-export const projectRoot = resolve(__dirname, '..', '..');
+/** The folder holding package.json, wherever this file was compiled to (dist/, dist-load/, or run from src/). */
+export const projectRoot = findProjectRoot(__dirname);
+
+function findProjectRoot(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+  }
+  return resolve(from, '..', '..');
+}
 const cacheBin = join(process.env.NFCPAY_CACHE_DIR ?? join(projectRoot, '.cache'), 'bin');
 
 export function findOnPath(binary: string): string | undefined {

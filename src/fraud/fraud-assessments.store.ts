@@ -5,6 +5,7 @@ import { fraudConfig, type FraudConfig } from './fraud.config';
 import { FraudClock } from './fraud-clock';
 import { FraudAssessmentRecord } from './schemas/fraud-assessment.schema';
 
+type NewAssessment = Omit<FraudAssessmentRecord, '_id'>;
 type AssessmentUpdate = Partial<Pick<FraudAssessmentRecord, 'approved' | 'transactionId'>>;
 
 const FLUSH_EVERY_MS = 100;
@@ -23,7 +24,7 @@ const CLEANUP_EVERY_MS = 3_600_000;
 @Injectable()
 export class FraudAssessmentsStore implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger('FraudAssessments');
-  private buffered = new Map<string, FraudAssessmentRecord>();
+  private buffered = new Map<string, NewAssessment>();
   private updates = new Map<string, AssessmentUpdate>();
   private flushing?: Promise<void>;
   private timer?: NodeJS.Timeout;
@@ -54,7 +55,7 @@ export class FraudAssessmentsStore implements OnModuleInit, OnModuleDestroy, OnA
     await this.whenIdle();
   }
 
-  insert(record: FraudAssessmentRecord): void {
+  insert(record: NewAssessment): void {
     this.buffered.set(record.assessmentId, record);
     if (this.buffered.size > MAX_BUFFERED) {
       const oldest = this.buffered.keys().next().value!;
@@ -88,7 +89,7 @@ export class FraudAssessmentsStore implements OnModuleInit, OnModuleDestroy, OnA
   }
 
   private async write(): Promise<void> {
-    const docs = [...this.buffered.values()];
+    const docs = [...this.buffered.values()].map((record) => ({ _id: record.assessmentId, ...record }));
     const updates = [...this.updates];
     this.buffered = new Map();
     this.updates = new Map();
@@ -98,7 +99,7 @@ export class FraudAssessmentsStore implements OnModuleInit, OnModuleDestroy, OnA
       });
     }
     if (updates.length) {
-      const operations = updates.map(([assessmentId, set]) => ({ updateOne: { filter: { assessmentId }, update: { $set: set } } }));
+      const operations = updates.map(([assessmentId, set]) => ({ updateOne: { filter: { _id: assessmentId }, update: { $set: set } } }));
       await this.model.bulkWrite(operations, { ordered: false }).catch((error: Error) => {
         this.logger.error(`Updating ${updates.length} fraud assessments failed: ${error.message}`);
       });

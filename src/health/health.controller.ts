@@ -15,7 +15,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Liveness: the process is up and serving' })
   @ApiOkResponse({ type: LivenessDto })
   live(): LivenessDto {
-    return { success: true, status: 'ok', uptimeSeconds: Math.round(process.uptime()) };
+    return { success: true, status: 'ok', uptimeSeconds: Math.round(process.uptime()), chain: this.health.chain() };
   }
 
   @Get('ready')

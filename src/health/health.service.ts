@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectConnection } from '@nestjs/mongoose';
 import type Redis from 'ioredis';
 import type { Connection } from 'mongoose';
@@ -17,7 +18,14 @@ export class HealthService {
   constructor(
     @InjectConnection() private readonly mongo: Connection,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    private readonly config: ConfigService,
   ) {}
+
+  /** Where payments settle: a Sui network, or the local ledger (said plainly, so nobody mistakes it for a chain). */
+  chain(): string {
+    const network = this.config.get<{ network: string | null }>('blockchain')?.network;
+    return network ? `sui:${network}` : 'local-ledger (no Sui node; development only)';
+  }
 
   async readiness(): Promise<Readiness> {
     const [mongodb, redis] = await Promise.all([

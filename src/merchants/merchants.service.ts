@@ -11,6 +11,7 @@ import { Terminal } from './schemas/terminal.schema';
 import { generateTerminalSecret, hashTerminalSecret, terminalSecretMatches } from './terminal-secret';
 import { generateWebhookSecret, WebhookSecretBox } from './webhook-secret';
 import { validateWebhookUrl, type WebhookUrlPolicy } from './webhook-url-policy';
+import { isDuplicateKeyError } from '../common/database/duplicate-key';
 
 const CACHE_TTL_SECONDS = 60;
 const merchantKey = (merchantId: string) => `cache:merchant:${merchantId}`;
@@ -238,7 +239,7 @@ export class MerchantsService {
 }
 
 function duplicateAs(error: unknown, message: string): unknown {
-  return (error as { code?: number }).code === 11000 ? new ConflictException(message) : error;
+  return isDuplicateKeyError(error) ? new ConflictException(message) : error;
 }
 
 function toMerchantSnapshot(merchant: Merchant): MerchantSnapshot {

@@ -7,6 +7,7 @@ import { RealtimeService } from '../realtime/realtime.service';
 import { postJson } from './http-poster';
 import { type AlertFailedTransactionJob, USER_AGENT } from './notifications.constants';
 import { Alert, type AlertStatus } from './schemas/alert.schema';
+import { isDuplicateKeyError } from '../common/database/duplicate-key';
 
 export class AlertForwardFailed extends Error {
   override readonly name = 'AlertForwardFailed';
@@ -59,7 +60,7 @@ export class AlertsService {
     try {
       alert = (await this.alerts.create(fields)).toObject();
     } catch (error) {
-      if ((error as { code?: number }).code !== 11000) throw error;
+      if (!isDuplicateKeyError(error)) throw error;
       created = false;
       alert = (await this.alerts.findById(job.transactionId).lean().exec())!;
     }

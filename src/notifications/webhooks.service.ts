@@ -14,6 +14,7 @@ import { NOTIFICATIONS_QUEUE, USER_AGENT, WEBHOOK_JOB, type WebhookJobData } fro
 import { type DeliveryStatus, WebhookAttempt, WebhookDelivery } from './schemas/webhook-delivery.schema';
 import { toWebhookEvent, type WebhookEventType } from './webhook-events';
 import { SIGNATURE_HEADER, signWebhook } from './webhook-signature';
+import { isDuplicateKeyError } from '../common/database/duplicate-key';
 
 export class WebhookDeliveryFailed extends Error {
   override readonly name = 'WebhookDeliveryFailed';
@@ -164,7 +165,7 @@ export class WebhooksService {
     try {
       await this.deliveries.create(delivery);
     } catch (error) {
-      if ((error as { code?: number }).code !== 11000) throw error;
+      if (!isDuplicateKeyError(error)) throw error;
     }
   }
 

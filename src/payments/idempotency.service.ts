@@ -5,6 +5,7 @@ import { Model } from 'mongoose';
 import { CLOCK, type Clock } from '../common/time/clock';
 import { paymentsConfig, type PaymentsConfig } from '../config/app.config';
 import { IdempotencyKey } from './schemas/idempotency-key.schema';
+import { isDuplicateKeyError } from '../common/database/duplicate-key';
 
 export interface StoredAnswer {
   status: 202 | 400;
@@ -84,7 +85,7 @@ export class IdempotencyService {
       await this.keys.create({ _id: id, requestHash, transactionId, state: 'in_progress', lockedUntil: new Date(now.getTime() + LOCK_MS), createdAt: now, expiresAt: new Date(now.getTime() + this.ttlMs) });
       return true;
     } catch (error) {
-      if ((error as { code?: number }).code === 11000) return false;
+      if (isDuplicateKeyError(error)) return false;
       throw error;
     }
   }

@@ -3,11 +3,15 @@ import { CLOCK, type Clock } from '../common/time/clock';
 import { paymentsConfig, type PaymentsConfig } from '../config/app.config';
 import { IdempotencyService } from './idempotency.service';
 import { PaymentQueue } from './payment-queue';
+import { isFinal } from './payment-state';
 import { PaymentTransactionsRepository } from './payment-transactions.repository';
+import type { OutboxEntry } from './schemas/outbox-entry.schema';
 import { SpendingLimitsService } from './spending-limits.service';
 
-/** A pending payment this old with no job was lost between insert and enqueue, or by Redis. */
+/** An open payment this old with no job was lost between insert and enqueue, or by Redis. */
 const PENDING_GRACE_MS = 5_000;
+/** An outbox entry whose payment is still missing after this was left by a crash between the two inserts. */
+const ORPHAN_ENTRY_MS = 60_000;
 /** A processing payment untouched this long with no live job lost its worker. */
 const PROCESSING_GRACE_MS = 30_000;
 const BATCH = 200;
@@ -50,20 +54,36 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   /** One pass; returns how many payments were re-queued. */
   async sweep(): Promise<number> {
     const now = this.clock.now().getTime();
-    const [pending, processing] = await Promise.all([
-      this.transactions.findStale('pending', new Date(now - PENDING_GRACE_MS), BATCH),
-      this.transactions.findStale('processing', new Date(now - PROCESSING_GRACE_MS), BATCH),
-    ]);
     let requeued = 0;
-    for (const payment of [...pending, ...processing]) {
-      if (await this.queue.hasLiveJob(payment.transactionId)) continue;
-      await this.queue.removeJob(payment.transactionId);
-      await this.queue.enqueue(payment.transactionId, payment.amount);
-      requeued++;
+    for (const entry of await this.transactions.openPayments(BATCH)) {
+      if (now - entry.createdAt.getTime() < PENDING_GRACE_MS) break;
+      if (await this.needsQueueing(entry, now)) {
+        await this.queue.removeJob(entry._id);
+        await this.queue.enqueue(entry._id, entry.amount);
+        requeued++;
+      }
     }
     if (requeued) this.logger.warn(`outbox sweep re-queued ${requeued} payment(s) that had no live job`);
     await this.idempotency.removeExpired();
     await this.limits.removeOld();
     return requeued;
+  }
+
+  /** False for entries that need no job: final payments (their entry is closed now) and entries whose payment never got written. */
+  private async needsQueueing(entry: OutboxEntry, now: number): Promise<boolean> {
+    const transactionId = entry._id;
+    const payment = await this.transactions.find(transactionId);
+    if (!payment) {
+      // Written just before its payment; only an old one means the payment never was.
+      if (now - entry.createdAt.getTime() > ORPHAN_ENTRY_MS) await this.transactions.closeOutboxEntry(transactionId);
+      return false;
+    }
+    if (isFinal(payment.status)) {
+      await this.transactions.closeOutboxEntry(transactionId);
+      return false;
+    }
+    const idleMs = now - new Date(payment.updatedAt).getTime();
+    if (payment.status === 'processing' && idleMs < PROCESSING_GRACE_MS) return false;
+    return !(await this.queue.hasLiveJob(transactionId));
   }
 }

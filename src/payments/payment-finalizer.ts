@@ -54,6 +54,7 @@ export class PaymentFinalizer {
   private async afterwards(finished: Finished | null): Promise<Transaction | null> {
     if (!finished) return null;
     const { payment, changed } = finished;
+    await this.transactions.closeOutboxEntry(payment.transactionId);
     if (!changed) return payment;
     if (payment.status !== 'completed' && payment.limitReservation) {
       await this.limits.release(payment.cardUuid, payment.transactionId, payment.limitReservation);

@@ -2,9 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter } from 'mongoose';
 import { isFinal, PaymentStatus } from './payment-state';
+import { OutboxEntry } from './schemas/outbox-entry.schema';
 import { PaymentClaim } from './schemas/payment-claim.schema';
 import { Transaction } from './schemas/transaction.schema';
+import { isDuplicateKeyError } from '../common/database/duplicate-key';
 
+export type NewPayment = Omit<Partial<Transaction>, '_id'> & { transactionId: string };
 export type StartOutcome = 'settlement' | 'cancellation';
 export type FinalStatus = Extract<PaymentStatus, 'completed' | 'failed' | 'cancelled'>;
 
@@ -25,20 +28,38 @@ export class PaymentTransactionsRepository {
   constructor(
     @InjectModel(Transaction.name) private readonly transactions: Model<Transaction>,
     @InjectModel(PaymentClaim.name) private readonly claims: Model<PaymentClaim>,
+    @InjectModel(OutboxEntry.name) private readonly outbox: Model<OutboxEntry>,
   ) {}
 
-  /** Inserts the payment and returns it; null when one with this id exists already. */
-  async insert(doc: Partial<Transaction>): Promise<Transaction | null> {
+  /**
+   * Inserts the payment and returns it; null when one with this id exists already. An accepted
+   * (pending) payment is put in the outbox first, so a crash in between leaves nothing unswept.
+   */
+  async insert(doc: NewPayment): Promise<Transaction | null> {
+    if (doc.status === 'pending') {
+      await this.outbox.create({ _id: doc.transactionId, amount: doc.amount, createdAt: new Date() }).catch((error: unknown) => {
+        if (!isDuplicateKeyError(error)) throw error;
+      });
+    }
     try {
-      return (await this.transactions.create(doc)).toObject<Transaction>();
+      return (await this.transactions.create({ ...doc, _id: doc.transactionId })).toObject<Transaction>();
     } catch (error) {
-      if (isDuplicate(error)) return null;
+      if (isDuplicateKeyError(error)) return null;
       throw error;
     }
   }
 
   find(transactionId: string): Promise<Transaction | null> {
-    return this.transactions.findOne({ transactionId }).lean<Transaction>().exec();
+    return this.transactions.findById(transactionId).lean<Transaction>().exec();
+  }
+
+  /** The open payments, oldest first: what the outbox sweep looks at. */
+  openPayments(limit: number): Promise<OutboxEntry[]> {
+    return this.outbox.find().sort({ createdAt: 1 }).limit(limit).lean<OutboxEntry[]>().exec();
+  }
+
+  async closeOutboxEntry(transactionId: string): Promise<void> {
+    await this.outbox.deleteOne({ _id: transactionId }).exec();
   }
 
   /** Claims the payment's start for `outcome`; returns the outcome that holds the claim (maybe another). */
@@ -57,11 +78,11 @@ export class PaymentTransactionsRepository {
    */
   async markProcessing(transactionId: string, at: Date): Promise<{ payment: Transaction; firstStart: boolean } | null> {
     const before = await this.transactions
-      .findOneAndUpdate({ transactionId, status: { $in: ['pending', 'processing'] } }, { $set: { status: 'processing' }, $inc: { attempts: 1 } }, { returnDocument: 'before' })
+      .findOneAndUpdate({ _id: transactionId, status: { $in: ['pending', 'processing'] } }, { $set: { status: 'processing' }, $inc: { attempts: 1 } }, { returnDocument: 'before' })
       .lean<Transaction>()
       .exec();
     if (before && !before.processingStartedAt) {
-      await this.transactions.updateOne({ transactionId, processingStartedAt: { $exists: false } }, { $set: { processingStartedAt: at } }).exec();
+      await this.transactions.updateOne({ _id: transactionId, processingStartedAt: { $exists: false } }, { $set: { processingStartedAt: at } }).exec();
     }
     return before && { payment: { ...before, status: 'processing', processingStartedAt: before.processingStartedAt ?? at }, firstStart: !before.processingStartedAt };
   }
@@ -80,7 +101,7 @@ export class PaymentTransactionsRepository {
   /** Brings the document in line with its final claim (repairs a crash between claim and update). */
   async applyFinal(claim: PaymentClaim): Promise<Finished | null> {
     const before = await this.transactions
-      .findOneAndUpdate({ transactionId: claim.transactionId }, { $set: claim.fields ?? {} }, { returnDocument: 'before' })
+      .findOneAndUpdate({ _id: claim.transactionId }, { $set: claim.fields ?? {} }, { returnDocument: 'before' })
       .lean<Transaction>()
       .exec();
     if (!before) return null;
@@ -92,20 +113,16 @@ export class PaymentTransactionsRepository {
     return this.transactions.find(filter).sort({ createdAt: -1, transactionId: -1 }).limit(limit).lean<Transaction[]>().exec();
   }
 
-  findStale(status: PaymentStatus, olderThan: Date, limit: number): Promise<Transaction[]> {
-    return this.transactions.find({ status, updatedAt: { $lt: olderThan } }).sort({ createdAt: 1 }).limit(limit).lean<Transaction[]>().exec();
-  }
-
   private async claim(transactionId: string, phase: 'start' | 'final', outcome: string, fields?: Record<string, unknown>): Promise<PaymentClaim> {
     const claim: PaymentClaim = { _id: `${transactionId}:${phase}`, transactionId, outcome, ...(fields && { fields }), createdAt: new Date() };
     try {
       await this.claims.create(claim);
       return claim;
     } catch (error) {
-      if (!isDuplicate(error)) throw error;
+      if (!isDuplicateKeyError(error)) throw error;
       return (await this.claims.findById(claim._id).lean<PaymentClaim>().exec())!;
     }
   }
 }
 
-const isDuplicate = (error: unknown) => (error as { code?: number }).code === 11000;
+const isDuplicate = (error: unknown) => isDuplicateKeyError(error);

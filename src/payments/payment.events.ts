@@ -22,6 +22,9 @@ export interface PaymentEvent {
   amountMist?: string;
   txHash?: string;
   explorerUrl?: string | null;
+  /** After a completed payment: the payer's wallet and its balance, when the settlement knew it. */
+  payerWallet?: string;
+  payerBalanceMist?: string;
   reason?: string;
   createdAt: Date;
   completedAt?: Date;
@@ -42,6 +45,8 @@ export function toPaymentEvent(tx: Transaction, at: Date): PaymentEvent {
     currency: tx.currency,
     ...(tx.amountMist && { amountMist: tx.amountMist }),
     ...(tx.txHash && { txHash: tx.txHash, explorerUrl: tx.explorerUrl ?? null }),
+    ...(typeof tx.chain?.payerWallet === 'string' && { payerWallet: tx.chain.payerWallet }),
+    ...(typeof tx.chain?.payerBalanceMist === 'string' && { payerBalanceMist: tx.chain.payerBalanceMist }),
     ...(tx.failureReason && { reason: tx.failureReason }),
     createdAt: tx.createdAt,
     ...(tx.completedAt && { completedAt: tx.completedAt }),

@@ -17,6 +17,7 @@ import { PaymentsController } from './payments.controller';
 import { PaymentsService } from './payments.service';
 import { PaymentProcessor } from './processors/payment.processor';
 import { PaymentFinalizer } from './payment-finalizer';
+import { OutboxEntry, OutboxEntrySchema } from './schemas/outbox-entry.schema';
 import { PaymentClaim, PaymentClaimSchema } from './schemas/payment-claim.schema';
 import { SpendEntry, SpendEntrySchema } from './schemas/spend-entry.schema';
 import { IdempotencyKey, IdempotencyKeySchema } from './schemas/idempotency-key.schema';
@@ -39,6 +40,7 @@ export class PaymentsModule {
         MongooseModule.forFeature([
           { name: Transaction.name, schema: TransactionSchema },
           { name: PaymentClaim.name, schema: PaymentClaimSchema },
+          { name: OutboxEntry.name, schema: OutboxEntrySchema },
           { name: SpendEntry.name, schema: SpendEntrySchema },
           { name: IdempotencyKey.name, schema: IdempotencyKeySchema },
         ]),

@@ -6,6 +6,7 @@ import { CLOCK, type Clock } from '../common/time/clock';
 import { paymentsConfig, type PaymentsConfig } from '../config/app.config';
 import { REDIS_CLIENT } from '../redis/redis.constants';
 import { SpendEntry } from './schemas/spend-entry.schema';
+import { isDuplicateKeyError } from '../common/database/duplicate-key';
 
 export interface Reservation {
   day: string;
@@ -75,7 +76,7 @@ export class SpendingLimitsService {
         this.redis.set(hintKey(cardUuid, day), String(next.seq), 'EX', HINT_TTL_SECONDS).catch(() => undefined);
         return true;
       } catch (error) {
-        if ((error as { code?: number }).code !== 11000) throw error;
+        if (!isDuplicateKeyError(error)) throw error;
         // Either another tap took this link (walk on and decide again), or this payment already has its entry.
         if (await this.entries.exists({ transactionId, kind }).exec()) return true;
       }

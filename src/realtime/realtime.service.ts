@@ -4,6 +4,7 @@ import type { CardUpdatedEvent } from '../cards/card.events';
 import type { Principal } from '../common/auth/principal';
 import type { PaymentEvent } from '../payments/payment.events';
 import { CLIENT_EVENTS, REALTIME_LIMITS, rooms, SERVER_EVENTS } from './realtime.constants';
+import { formatSui } from '../blockchain/wallets/format-sui';
 import {
   balancePayload,
   cardStatusPayload,
@@ -175,8 +176,13 @@ export class RealtimeService {
     if (!event.userId || !this.server) return;
     let balance: Awaited<ReturnType<WalletLookup['getBalance']>> | undefined;
     try {
-      const wallet = await this.wallets?.walletOf(event.userId);
-      balance = wallet ? await this.wallets!.getBalance(wallet.address) : undefined;
+      if (event.payerWallet && event.payerBalanceMist) {
+        // The settlement already knows the balance after it: no ledger query per payment.
+        balance = { address: event.payerWallet, balanceMist: event.payerBalanceMist, balanceSui: formatSui(BigInt(event.payerBalanceMist)) };
+      } else {
+        const wallet = await this.wallets?.walletOf(event.userId);
+        balance = wallet ? await this.wallets!.getBalance(wallet.address) : undefined;
+      }
     } catch (error) {
       this.logger.warn(`Balance for balance:update unavailable: ${(error as Error).message}`);
     }

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findOnPath, ferretDbBinary } from '../../src/embedded/embedded-servers';
+import { ferretDbBinary, findOnPath, projectRoot } from '../../src/embedded/embedded-servers';
 import { findFreePort } from '../../src/embedded/free-port';
 import { waitForPort } from '../../src/embedded/wait-for-port';
 
@@ -15,8 +15,7 @@ export interface ClusterOptions {
   log?: (line: string) => void;
 }
 
-const ROOT = join(__dirname, '..', '..');
-const MAIN = join(ROOT, 'dist', 'main.js');
+const MAIN = join(projectRoot, 'dist', 'main.js');
 
 export class Process {
   child?: ChildProcess;
@@ -33,7 +32,8 @@ export class Process {
 
   async start(): Promise<void> {
     this.child = spawn(this.command, this.args, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stderr!.on('data', () => undefined);
+    let errors = '';
+    this.child.stderr!.on('data', (chunk) => (errors = (errors + chunk).slice(-2_000)));
     if (!this.readyLine) {
       this.child.stdout!.on('data', () => undefined);
       return waitForPort(this.port, 60_000, () => this.alive);
@@ -44,7 +44,7 @@ export class Process {
         output += chunk;
         if (this.readyLine!.test(output)) resolve();
       });
-      this.child!.once('exit', (code) => reject(new Error(`${this.name} exited with ${code} before it was up`)));
+      this.child!.once('exit', (code) => reject(new Error(`${this.name} exited with ${code} before it was up: ${errors}${output.slice(-1_000)}`)));
     });
   }
 
@@ -150,7 +150,7 @@ export class Cluster {
       SUI_SUBMIT_TIMEOUT_MS: '1000',
       QUEUE_LOCK_DURATION_MS: '2000',
       QUEUE_STALLED_INTERVAL_MS: '1000',
-      OUTBOX_SWEEP_INTERVAL_MS: '1000',
+      OUTBOX_SWEEP_INTERVAL_MS: '5000',
       ...this.options.env,
     };
   }

@@ -1,5 +1,6 @@
 import type { Connection, mongo } from 'mongoose';
 import { CoinState, TransactionRecord } from './ledger-records';
+import { isDuplicateKeyError } from '../../common/database/duplicate-key';
 
 /** One version of one object. Versions are never rewritten: a newer one is inserted and the old one retired. */
 interface ObjectVersionDoc {
@@ -40,8 +41,6 @@ export interface Commit {
 
 export type StoredObject = Omit<ObjectVersionDoc, '_id' | 'live'> | 'deleted';
 
-const DUPLICATE_KEY = 11000;
-const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === DUPLICATE_KEY;
 const versionId = (objectId: string, version: number) => `${objectId}@${version}`;
 
 /**
@@ -123,7 +122,7 @@ export class LedgerStore {
       this.remember(doc);
       return true;
     } catch (error) {
-      if (isDuplicateKey(error)) return false;
+      if (isDuplicateKeyError(error)) return false;
       throw error;
     }
   }
@@ -226,7 +225,7 @@ export class LedgerStore {
 }
 
 function ignoreDuplicate(error: unknown): void {
-  if (!isDuplicateKey(error)) throw error;
+  if (!isDuplicateKeyError(error)) throw error;
 }
 
 /** While a transaction is being applied an object can briefly have two live versions; the newer one counts. */

@@ -1,5 +1,6 @@
 import type { Connection, mongo } from 'mongoose';
 import type { PreparedSettlement, SettlementAttemptStore } from './settlement.types';
+import { isDuplicateKeyError } from '../../common/database/duplicate-key';
 
 /** Attempt `gen` of one payment; `_id` = `${transactionId}#${gen}`, so a replacement is won by exactly one insert. */
 interface AttemptDoc extends PreparedSettlement {
@@ -9,7 +10,6 @@ interface AttemptDoc extends PreparedSettlement {
   savedAt: Date;
 }
 
-const DUPLICATE_KEY = 11000;
 
 /**
  * `SettlementAttemptStore` on its own collection. Attempts are appended, never overwritten, so
@@ -40,7 +40,7 @@ export class MongoSettlementAttemptStore implements SettlementAttemptStore {
         await this.attempts.insertOne({ _id: `${transactionId}#${gen}`, transactionId, gen, ...next, savedAt: new Date() });
         return next;
       } catch (error) {
-        if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+        if (!isDuplicateKeyError(error)) throw error;
       }
     }
     return (await this.loadPrepared(transactionId))!;

@@ -224,6 +224,7 @@ export class SettlementService {
       gasFeeMist,
       gasUsed: { computationCost, storageCost, storageRebate },
       balanceChanges: tx.balanceChanges.map(({ address, coinType, amount }) => ({ address, coinType, amount })),
+      senderBalanceMist: this.gasHints.get(normalizeSuiAddress(request.fromAddress))?.balance.toString() ?? null,
       checkpoint: tx.checkpoint,
       epoch: tx.epoch,
       network: this.network,

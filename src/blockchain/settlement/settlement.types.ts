@@ -43,6 +43,8 @@ export interface SettlementResult {
   gasFeeMist: string;
   gasUsed: { computationCost: string; storageCost: string; storageRebate: string };
   balanceChanges: SettlementBalanceChange[];
+  /** The paying wallet's balance right after, when known without asking the chain again. */
+  senderBalanceMist: string | null;
   checkpoint: string | null;
   epoch: string | null;
   network: string;

@@ -8,6 +8,7 @@ import { MASTER_KEY_RING, SUI_CLIENT, WALLET_FAUCET } from '../blockchain.tokens
 import { CustodialSigner } from './custodial-signer';
 import { decryptSecret, EncryptedSecret, encryptSecret, MasterKeyRing, reencryptSecret, WalletKeyError } from './wallet-crypto';
 import { formatSui } from './format-sui';
+import { isDuplicateKeyError } from '../../common/database/duplicate-key';
 
 export interface WalletFaucet {
   fund(address: string): Promise<void>;
@@ -29,7 +30,6 @@ interface WalletDoc {
   createdAt: Date;
 }
 
-const DUPLICATE_KEY = 11000;
 const MAX_CACHED_SIGNERS = 10_000;
 
 /**
@@ -74,7 +74,7 @@ export class WalletService implements WalletProvisioner, OnModuleInit {
       try {
         await this.wallets.insertOne(wallet);
       } catch (error) {
-        if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+        if (!isDuplicateKeyError(error)) throw error;
         return this.createWallet(userId);
       }
     }

@@ -58,13 +58,22 @@ function fromHttpException(exception: HttpException, req: Request) {
 }
 
 const RETRY_AFTER_SECONDS = 2;
-const OUTAGE_ERRORS = new Set(['MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError', 'MongoPoolClearedError', 'MaxRetriesPerRequestError']);
+const OUTAGE_ERRORS = new Set([
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoPoolClearedError',
+  'MongoTopologyClosedError',
+  'MaxRetriesPerRequestError',
+]);
 
 /** MongoDB or Redis unreachable: the caller should retry, not see a 500. */
 function isDependencyOutage(exception: unknown): boolean {
   const error = exception as { name?: string; message?: string } | null;
   if (!error?.name) return false;
-  return OUTAGE_ERRORS.has(error.name) || /ECONNREFUSED|Connection is closed|buffering timed out/i.test(error.message ?? '');
+  return OUTAGE_ERRORS.has(error.name) || /ECONNREFUSED|ECONNRESET|Connection is closed|connection .* closed|buffering timed out|before initial connection/i.test(error.message ?? '');
 }
 
 function isBodyParserError(exception: unknown): exception is BodyParserError {

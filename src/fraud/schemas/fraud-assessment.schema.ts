@@ -5,7 +5,11 @@ import type { FraudDecision, FraudReason } from '../fraud.types';
 /** One stored assessment: what was asked, what was answered, and (once known) whether it was approved. */
 @Schema({ collection: 'fraud_assessments', versionKey: false, timestamps: { createdAt: true, updatedAt: false } })
 export class FraudAssessmentRecord {
-  @Prop({ required: true, unique: true })
+  /** The assessmentId: outcomes are merged in by `_id`, the one lookup FerretDB does without a scan. */
+  @Prop({ type: String, required: true })
+  _id: string;
+
+  @Prop({ required: true })
   assessmentId: string;
 
   @Prop({ required: true })

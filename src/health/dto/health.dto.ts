@@ -9,6 +9,9 @@ export class LivenessDto {
 
   @ApiProperty({ example: 42 })
   uptimeSeconds: number;
+
+  @ApiProperty({ example: 'sui:testnet', description: 'Where payments settle' })
+  chain: string;
 }
 
 export class DependencyChecksDto {

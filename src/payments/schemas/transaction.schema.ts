@@ -19,7 +19,11 @@ export class LimitReservation {
 
 @Schema({ collection: 'transactions', timestamps: { createdAt: true, updatedAt: true } })
 export class Transaction {
-  @Prop({ required: true, unique: true })
+  /** The transactionId again: FerretDB finds a document without scanning only by `_id`. */
+  @Prop({ type: String, required: true })
+  _id: string;
+
+  @Prop({ required: true })
   transactionId: string;
 
   @Prop({ type: String, required: true, enum: ['pending', 'processing', 'completed', 'failed', 'cancelled', 'declined'] })
@@ -66,8 +70,7 @@ export class Transaction {
 
 export type TransactionDocument = HydratedDocument<Transaction>;
 export const TransactionSchema = SchemaFactory.createForClass(Transaction);
-// History for a cardholder, a card, a merchant (newest first), and the outbox sweep (oldest pending first).
+// History for a cardholder, a card, a merchant, newest first (MongoDB uses them; FerretDB v1 scans).
 TransactionSchema.index({ userId: 1, createdAt: -1 });
 TransactionSchema.index({ cardUuid: 1, createdAt: -1 });
 TransactionSchema.index({ merchantId: 1, createdAt: -1 });
-TransactionSchema.index({ status: 1, createdAt: 1 });

@@ -100,7 +100,7 @@ export class InitiatePaymentUseCase {
 
   private async recordPending(command: InitiatePaymentCommand, transactionId: string, approval: Approval, reservation: Transaction['limitReservation']): Promise<Transaction> {
     const authCode = this.ids.authCode();
-    const payment: Partial<Transaction> = {
+    const payment: Partial<Transaction> & { transactionId: string } = {
       ...this.base(command, transactionId),
       status: 'pending',
       userId: approval.card.ownerId,
@@ -153,7 +153,7 @@ export class InitiatePaymentUseCase {
     learn().catch((error: Error) => this.logger.warn(`fraud bookkeeping for ${transactionId} failed: ${error.message}`));
   }
 
-  private base(command: InitiatePaymentCommand, transactionId: string): Partial<Transaction> {
+  private base(command: InitiatePaymentCommand, transactionId: string): Partial<Transaction> & { transactionId: string } {
     const { cardUuid, amount, merchantId, terminalId } = command.body;
     return { transactionId, cardUuid, amount, merchantId, terminalId, initiatedBy: callerOf(command.principal), attempts: 0 };
   }

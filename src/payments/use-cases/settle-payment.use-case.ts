@@ -47,7 +47,15 @@ export class SettlePaymentUseCase {
         txHash: result.txHash,
         gasFeeMist: result.gasFeeMist,
         explorerUrl: result.explorerUrl,
-        chain: { network: result.network, checkpoint: result.checkpoint, epoch: result.epoch, gasUsed: result.gasUsed, balanceChanges: result.balanceChanges },
+        chain: {
+          network: result.network,
+          checkpoint: result.checkpoint,
+          epoch: result.epoch,
+          gasUsed: result.gasUsed,
+          balanceChanges: result.balanceChanges,
+          payerWallet: payer.address,
+          payerBalanceMist: result.senderBalanceMist,
+        },
         blockchainProcessingTime: this.clock.now().getTime() - started,
       });
       return 'completed';
