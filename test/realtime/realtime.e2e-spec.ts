@@ -142,11 +142,13 @@ describe('realtime gateway (/nfc-ws)', () => {
     it('tells the cardholder (user room) about updates, completion and the new balance', async () => {
       const { socket } = await connect(url, { token: session.user.token });
       const seen = record(socket);
+      // Listen first: balance:update follows transaction:completed within the same tick.
+      const balanceUpdate = nextEvent<{ balance: Record<string, unknown> }>(socket, 'balance:update', 20_000);
       const res = await pay(app, session.terminal.token, await payment());
       const { transactionId } = res.body;
       await nextEvent(socket, 'transaction:completed', 15_000, (p) => p.transactionId === transactionId);
-      const balance = await nextEvent<{ balance: Record<string, unknown> }>(socket, 'balance:update', 5_000);
-      expect(balance.balance).toMatchObject({ balanceMist: expect.any(String), lastTransaction: { transactionId, amount: -75_000 } });
+      const balance = await balanceUpdate;
+      expect(balance.balance).toMatchObject({ address: session.user.walletAddress, balanceMist: expect.any(String), lastTransaction: { transactionId, amount: -75_000 } });
       const updates = seen.filter((e) => e.event === 'transaction:update').map((e) => (e.payload as { status: string }).status);
       expect(updates).toContain('processing');
     });
