@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { REDIS_CLIENT } from '../../redis/redis.constants';
 import type { FraudRulesConfig } from '../fraud-rules.config';
@@ -26,7 +26,7 @@ export class RedisUnavailableError extends Error {}
  * the scripts' KEYS.
  */
 @Injectable()
-export class RedisFraudCounters {
+export class RedisFraudCounters implements OnModuleInit {
   private readonly scripts: FraudScripts;
 
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {
@@ -34,6 +34,14 @@ export class RedisFraudCounters {
     redis.defineCommand('fraudRecordApproved', { numberOfKeys: 4, lua: RECORD_APPROVED_SCRIPT });
     redis.defineCommand('fraudRecordDeclined', { numberOfKeys: 2, lua: RECORD_DECLINED_SCRIPT });
     this.scripts = redis as unknown as FraudScripts;
+  }
+
+  /**
+   * Loads the scripts into Redis at start-up: otherwise the first assessment pays for a NOSCRIPT
+   * round trip and the script's compilation, and can miss its time box and come out degraded.
+   */
+  async onModuleInit(): Promise<void> {
+    await Promise.all([READ_SCRIPT, RECORD_APPROVED_SCRIPT, RECORD_DECLINED_SCRIPT].map((lua) => this.redis.script('LOAD', lua))).catch(() => undefined);
   }
 
   /** False when the client is known to be disconnected, so callers need not wait for a timeout. */
