@@ -5,7 +5,7 @@ import { Model } from 'mongoose';
 import { REDIS_CLIENT } from '../redis/redis.constants';
 import { fraudKeys } from './counters/fraud-keys';
 import type { ListSnapshot } from './counters/in-memory-fraud-counters';
-import { withTimeout } from './counters/redis-fraud-counters';
+import { withRedisTimeout } from './counters/redis-fraud-counters';
 import { fraudConfig, type FraudConfig } from './fraud.config';
 import { FraudAuditService } from './fraud-audit.service';
 import { FraudClock } from './fraud-clock';
@@ -89,12 +89,12 @@ export class FraudListsService implements OnModuleInit, OnModuleDestroy {
       multi.del(fraudKeys.list(type));
       if (lists[type].size) multi.sadd(fraudKeys.list(type), ...lists[type]);
     }
-    await withTimeout(multi.exec(), 2_000);
+    await withRedisTimeout(multi.exec(), 2_000);
   }
 
   private async mirror(write: () => Promise<unknown>, consequence: string): Promise<void> {
     try {
-      await withTimeout(write(), 1_000);
+      await withRedisTimeout(write(), 1_000);
     } catch (error) {
       this.logger.warn(`Fraud list mirror write failed: ${(error as Error).message}`);
       throw new ServiceUnavailableException(`Fraud storage is unavailable: the change is ${consequence} (within ${this.config.listResyncSeconds} s of Redis being back)`);

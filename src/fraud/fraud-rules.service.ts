@@ -4,7 +4,7 @@ import type Redis from 'ioredis';
 import { Model } from 'mongoose';
 import { REDIS_CLIENT } from '../redis/redis.constants';
 import { fraudKeys } from './counters/fraud-keys';
-import { withTimeout } from './counters/redis-fraud-counters';
+import { withRedisTimeout } from './counters/redis-fraud-counters';
 import { FraudAuditService } from './fraud-audit.service';
 import { FraudClock } from './fraud-clock';
 import { DEFAULT_RULES, FraudRulesConfig, FraudRulesPatch, mergeRules, rulesConfigProblem } from './fraud-rules.config';
@@ -106,7 +106,7 @@ export class FraudRulesService implements OnModuleInit, OnModuleDestroy {
 
   private async publish(version: number): Promise<void> {
     try {
-      await withTimeout(this.redis.eval(PUBLISH_VERSION, 1, fraudKeys.rulesVersion, version), 1_000);
+      await withRedisTimeout(this.redis.eval(PUBLISH_VERSION, 1, fraudKeys.rulesVersion, version), 1_000);
     } catch (error) {
       // Other instances pick the change up at their next periodic refresh.
       this.logger.warn(`Could not publish fraud rules version ${version} to Redis: ${(error as Error).message}`);

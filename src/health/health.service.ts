@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectConnection } from '@nestjs/mongoose';
 import type Redis from 'ioredis';
 import type { Connection } from 'mongoose';
+import { withTimeout } from '../common/time/with-timeout';
 import { REDIS_CLIENT } from '../redis/redis.constants';
 
 export type DependencyState = 'up' | 'down';
@@ -37,16 +38,8 @@ export class HealthService {
 }
 
 async function probe(ping: () => Promise<unknown>): Promise<DependencyState> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('timeout')), PING_TIMEOUT_MS);
-  });
-  try {
-    await Promise.race([ping(), timeout]);
-    return 'up';
-  } catch {
-    return 'down';
-  } finally {
-    clearTimeout(timer);
-  }
+  return withTimeout(ping(), PING_TIMEOUT_MS).then(
+    () => 'up',
+    () => 'down',
+  );
 }

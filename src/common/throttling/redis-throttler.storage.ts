@@ -1,3 +1,4 @@
+import { withTimeout } from '../time/with-timeout';
 import { Logger } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type Redis from 'ioredis';
@@ -51,21 +52,13 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   }
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number): Promise<ThrottlerStorageRecord> {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-      });
       const call = (this.redis as WithIncrement).throttleIncrement(`throttle:${key}`, `throttle:${key}:blocked`, ttl, limit, Math.max(blockDuration, 1));
-      // When the timeout wins, the command may still fail later: that must not be an unhandled rejection.
-      call.catch(() => undefined);
-      const [hits, windowLeft, blocked, blockLeft] = await Promise.race([call, timeout]);
+      const [hits, windowLeft, blocked, blockLeft] = await withTimeout(call, this.timeoutMs);
       return { totalHits: hits, timeToExpire: Math.ceil(windowLeft / 1000), isBlocked: blocked === 1, timeToBlockExpire: Math.ceil(blockLeft / 1000) };
     } catch (error) {
       this.warn(`rate limits not enforced, Redis unavailable: ${(error as Error).message}`);
       return OPEN;
-    } finally {
-      clearTimeout(timer);
     }
   }
 

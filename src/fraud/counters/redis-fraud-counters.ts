@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { withTimeout } from '../../common/time/with-timeout';
 import { REDIS_CLIENT } from '../../redis/redis.constants';
 import type { FraudRulesConfig } from '../fraud-rules.config';
 import type { FraudFeatures } from '../fraud.types';
@@ -53,7 +54,7 @@ export class RedisFraudCounters implements OnModuleInit {
     if (!this.available) throw new RedisUnavailableError(`redis is ${this.redis.status}`);
     const { hopping, cardTesting, amountAnomaly } = config.rules;
     const card = subject.cardUuid;
-    const reply = await withTimeout(
+    const reply = await withRedisTimeout(
       this.scripts.fraudRead(
         K.cardPayments(card),
         K.cardAmounts(card),
@@ -133,7 +134,7 @@ export class RedisFraudCounters implements OnModuleInit {
           L.declinedCardsKept,
           L.dayMs,
         );
-    await withTimeout(write, timeoutMs);
+    await withRedisTimeout(write, timeoutMs);
   }
 }
 
@@ -199,11 +200,6 @@ redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[6]) + 1))
 redis.call('PEXPIRE', KEYS[2], ARGV[7])
 return 1`;
 
-export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RedisUnavailableError(`no answer from redis within ${ms} ms`)), ms);
-  });
-  promise.catch(() => undefined);
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+export function withRedisTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return withTimeout(promise, ms, () => new RedisUnavailableError(`no answer from redis within ${ms} ms`));
 }
