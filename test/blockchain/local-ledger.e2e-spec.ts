@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { Ed25519Keypair } from '@mysten/sui/keypairs/ed25519';
-import { TransactionDataBuilder } from '@mysten/sui/transactions';
+import { Transaction, TransactionDataBuilder } from '@mysten/sui/transactions';
 import { toBase58 } from '@mysten/sui/utils';
 import { LocalLedger } from '../../src/blockchain/local-ledger/local-ledger';
 import { LocalLedgerError } from '../../src/blockchain/local-ledger/local-ledger.error';
@@ -24,6 +24,22 @@ describe('LocalLedger on MongoDB', () => {
   });
 
   afterEach(() => dropDatabase(connection));
+
+  /** `from` sends `amount` out of its own coin while `sponsor` pays the gas with `gasCoin`; signed by both. */
+  async function sponsoredTransfer(from: Ed25519Keypair, sponsor: Ed25519Keypair, gasCoin: { objectId: string; version: string; digest: string }, amount: bigint, options: { spendGasCoin?: boolean } = {}) {
+    const [coin] = (await ledger.listCoins({ owner: from.toSuiAddress() })).objects;
+    const tx = new Transaction();
+    tx.setSender(from.toSuiAddress());
+    tx.setGasOwner(sponsor.toSuiAddress());
+    tx.setGasPrice(1000n);
+    tx.setGasBudget(10_000_000n);
+    tx.setGasPayment([{ objectId: gasCoin.objectId, version: gasCoin.version, digest: gasCoin.digest }]);
+    const source = options.spendGasCoin ? tx.gas : tx.objectRef({ objectId: coin.objectId, version: coin.version, digest: coin.digest });
+    const [payment] = tx.splitCoins(source, [tx.pure.u64(amount)]);
+    tx.transferObjects([payment], tx.pure.address(bob));
+    const bytes = await tx.build({ client: ledger });
+    return { bytes, user: (await from.signTransaction(bytes)).signature, sponsor: (await sponsor.signTransaction(bytes)).signature };
+  }
 
   it('moves exactly the amount and charges the reported gas', async () => {
     const { bytes, signature } = await signedTransfer(ledger, alice, bob, 75_000_000n);
@@ -172,5 +188,64 @@ describe('LocalLedger on MongoDB', () => {
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     expect(classifyFailure((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason).code).toBe('STALE_OBJECT');
     expect([3_010n, 3_020n]).toContain(await balanceOf(ledger, bob));
+  });
+
+  describe('sponsored gas', () => {
+    let sponsor: Ed25519Keypair;
+    let gasCoin: { objectId: string; version: string; digest: string };
+
+    beforeEach(async () => {
+      sponsor = new Ed25519Keypair();
+      gasCoin = await ledger.fund(sponsor.toSuiAddress(), 10n * SUI);
+    });
+
+    it('takes the amount from the sender and the gas from the sponsor, with both signatures in any order', async () => {
+      const { bytes, user, sponsor: sponsorSignature } = await sponsoredTransfer(alice, sponsor, gasCoin, 5_000n);
+      const result = await ledger.executeTransaction({ transaction: bytes, signatures: [sponsorSignature, user], include });
+
+      expect(result.$kind).toBe('Transaction');
+      expect(await balanceOf(ledger, bob)).toBe(5_000n);
+      expect(await balanceOf(ledger, alice.toSuiAddress())).toBe(100n * SUI - 5_000n);
+      // The sender's coin is rewritten too, so the sponsor pays storage for three objects and gets two rebates.
+      const fee = 1_000_000n + 3n * 988_000n - 2n * 978_120n;
+      expect(await balanceOf(ledger, sponsor.toSuiAddress())).toBe(10n * SUI - fee);
+      expect(result.Transaction!.effects.gasObject?.objectId).toBe(gasCoin.objectId);
+    });
+
+    it("refuses a transaction without the sponsor's signature, or signed twice by the sender; nothing moves", async () => {
+      const { bytes, user } = await sponsoredTransfer(alice, sponsor, gasCoin, 5_000n);
+      const missing = await ledger.executeTransaction({ transaction: bytes, signatures: [user] }).catch((e: unknown) => e);
+      const doubled = await ledger.executeTransaction({ transaction: bytes, signatures: [user, user] }).catch((e: unknown) => e);
+
+      expect(classifyFailure(missing)).toMatchObject({ code: 'INVALID_SIGNATURE', kind: 'permanent' });
+      expect(doubled).toMatchObject({ code: 'InvalidSignature' });
+      expect(await balanceOf(ledger, bob)).toBe(0n);
+      expect(await balanceOf(ledger, sponsor.toSuiAddress())).toBe(10n * SUI);
+    });
+
+    it("does not let the sender spend the sponsor's gas coin", async () => {
+      const { bytes, user, sponsor: sponsorSignature } = await sponsoredTransfer(alice, sponsor, gasCoin, 5_000n, { spendGasCoin: true });
+      const result = await ledger.executeTransaction({ transaction: bytes, signatures: [user, sponsorSignature], include });
+
+      expect(result.$kind).toBe('FailedTransaction');
+      expect(await balanceOf(ledger, bob)).toBe(0n);
+      expect(await balanceOf(ledger, alice.toSuiAddress())).toBe(100n * SUI);
+    });
+
+    it('lets one version of a sponsor coin pay for one transaction only, across senders and instances', async () => {
+      const carol = new Ed25519Keypair();
+      await ledger.fund(carol.toSuiAddress(), SUI);
+      const other = await LocalLedger.open(connection);
+      const a = await sponsoredTransfer(alice, sponsor, gasCoin, 10n);
+      const b = await sponsoredTransfer(carol, sponsor, gasCoin, 20n);
+      const outcomes = await Promise.allSettled([
+        ledger.executeTransaction({ transaction: a.bytes, signatures: [a.user, a.sponsor] }),
+        other.executeTransaction({ transaction: b.bytes, signatures: [b.user, b.sponsor] }),
+      ]);
+
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      expect(classifyFailure((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason)).toMatchObject({ code: 'STALE_OBJECT', kind: 'transient' });
+      expect([10n, 20n]).toContain(await balanceOf(ledger, bob));
+    });
   });
 });

@@ -97,8 +97,8 @@ class ExecutionAbort extends Error {
 export function planTransaction(input: ExecutionInput): TransactionRecord {
   const { data, pt } = input;
   const sender = normalizeSuiAddress(data.sender);
+  // Sponsored gas: the gas coins belong to the gas owner, every other input to the sender.
   const gasOwner = normalizeSuiAddress(data.gasData.owner);
-  if (gasOwner !== sender) throw new LocalLedgerError('Unsupported', 'sponsored gas is not supported');
   const price = BigInt(data.gasData.price);
   const budget = BigInt(data.gasData.budget);
   if (price < input.referenceGasPrice) {
@@ -111,8 +111,9 @@ export function planTransaction(input: ExecutionInput): TransactionRecord {
   if (data.gasData.payment.length === 0) throw new LocalLedgerError('Unsupported', 'gas must be paid with coin objects');
 
   const refs = ownedInputRefs(data, pt);
-  for (const ref of refs) checkOwnedRef(ref, input.objects.get(ref.objectId), sender);
-  const gasCoins = refs.slice(0, data.gasData.payment.length).map((ref) => input.objects.get(ref.objectId)!);
+  const gasCount = data.gasData.payment.length;
+  refs.forEach((ref, i) => checkOwnedRef(ref, input.objects.get(ref.objectId), i < gasCount ? gasOwner : sender));
+  const gasCoins = refs.slice(0, gasCount).map((ref) => input.objects.get(ref.objectId)!);
   const gasBalance = gasCoins.reduce((sum, coin) => sum + coin.balance, 0n);
   if (gasBalance < budget) {
     throw new LocalLedgerError('GasBalanceTooLow', `Balance of gas object ${gasBalance} is lower than the needed amount: ${budget}`);
@@ -123,7 +124,7 @@ export function planTransaction(input: ExecutionInput): TransactionRecord {
   let failure: ExecutionFailure | null = null;
   let coins = startingCoins(input.objects, gasId, gasCoins, budget);
   try {
-    runCommands(pt, coins, gasId, input.digest);
+    runCommands(pt, coins, gasId, input.digest, gasOwner !== sender);
   } catch (error) {
     if (!(error instanceof ExecutionAbort)) throw error;
     failure = error.failure;
@@ -155,7 +156,7 @@ export function planTransaction(input: ExecutionInput): TransactionRecord {
   });
 }
 
-function checkOwnedRef(ref: ObjectRef, current: CoinState | undefined, sender: string): void {
+function checkOwnedRef(ref: ObjectRef, current: CoinState | undefined, signer: string): void {
   if (!current || ref.version > current.version) {
     throw new LocalLedgerError('ObjectNotFound', `Could not find the referenced object ${ref.objectId} at version ${ref.version}`);
   }
@@ -165,8 +166,8 @@ function checkOwnedRef(ref: ObjectRef, current: CoinState | undefined, sender: s
       `Object ID ${ref.objectId} Version ${ref.version} Digest ${ref.digest} is not available for consumption, current version: ${current.version}`,
     );
   }
-  if (current.owner !== sender) {
-    throw new LocalLedgerError('IncorrectUserSignature', `Object ${ref.objectId} is owned by account address ${current.owner}, but given owner/signer address is ${sender}`);
+  if (current.owner !== signer) {
+    throw new LocalLedgerError('IncorrectUserSignature', `Object ${ref.objectId} is owned by account address ${current.owner}, but given owner/signer address is ${signer}`);
   }
 }
 
@@ -187,7 +188,7 @@ function startingCoins(objects: Map<string, CoinState>, gasId: string, gasCoins:
   return coins;
 }
 
-function runCommands(pt: ProgrammableTransaction, coins: Map<string, WorkingCoin>, gasId: string, digest: string): void {
+function runCommands(pt: ProgrammableTransaction, coins: Map<string, WorkingCoin>, gasId: string, digest: string, sponsored: boolean): void {
   const results: string[][] = [];
   const inputCoinIds = pt.inputs.map((input) => (input.Object?.ImmOrOwnedObject ? normalizeSuiAddress(input.Object.ImmOrOwnedObject.objectId) : null));
   const fresh = new Set<string>();
@@ -195,6 +196,8 @@ function runCommands(pt: ProgrammableTransaction, coins: Map<string, WorkingCoin
 
   const coinOf = (arg: Argument, command: number): WorkingCoin => {
     let id: string | null | undefined;
+    // The sponsor's coin pays gas only; the sender may not spend it.
+    if (arg.GasCoin && sponsored) abort('CommandArgumentError', 'the gas coin of a sponsored transaction cannot be used by its commands', command);
     if (arg.GasCoin) id = gasId;
     else if (arg.Input !== undefined) id = inputCoinIds[arg.Input];
     else if (arg.Result !== undefined) id = results[arg.Result]?.length === 1 ? results[arg.Result][0] : undefined;

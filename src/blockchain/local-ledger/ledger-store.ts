@@ -33,6 +33,24 @@ interface HeadDoc {
   seq: number;
 }
 
+/**
+ * Sui's owned-object lock: `_id` = `${objectId}@${version}`, taken by the first transaction to
+ * spend that version. Sponsored gas makes one coin spendable from many senders' logs, so the
+ * per-sender log alone cannot keep two transactions from spending it.
+ */
+interface ObjectLockDoc {
+  _id: string;
+  digest: string;
+  sender: string;
+}
+
+export interface ObjectLockHolder {
+  objectId: string;
+  version: number;
+  digest: string;
+  sender: string;
+}
+
 export interface Commit {
   seq: number;
   done: boolean;
@@ -55,6 +73,7 @@ export class LedgerStore {
   private readonly commits: mongo.Collection<CommitDoc>;
   private readonly transactions: mongo.Collection<TransactionDoc>;
   private readonly heads: mongo.Collection<HeadDoc>;
+  private readonly locks: mongo.Collection<ObjectLockDoc>;
   /** The last entry this process saw of each sender's log, so the usual lookup is one probe. */
   private readonly lastSeen = new Map<string, CommitDoc>();
 
@@ -63,6 +82,7 @@ export class LedgerStore {
     this.commits = connection.collection<CommitDoc>(`${prefix}commits`) as unknown as mongo.Collection<CommitDoc>;
     this.transactions = connection.collection<TransactionDoc>(`${prefix}transactions`) as unknown as mongo.Collection<TransactionDoc>;
     this.heads = connection.collection<HeadDoc>(`${prefix}heads`) as unknown as mongo.Collection<HeadDoc>;
+    this.locks = connection.collection<ObjectLockDoc>(`${prefix}locks`) as unknown as mongo.Collection<ObjectLockDoc>;
   }
 
   async ensureIndexes(): Promise<void> {
@@ -125,6 +145,26 @@ export class LedgerStore {
       if (isDuplicateKeyError(error)) return false;
       throw error;
     }
+  }
+
+  /**
+   * Locks each object version for `digest` (a no-op for versions it already holds); returns the
+   * locks another transaction holds.
+   */
+  async lockObjects(refs: { objectId: string; version: number }[], digest: string, sender: string): Promise<ObjectLockHolder[]> {
+    const docs = refs.map((ref) => ({ _id: versionId(ref.objectId, ref.version), digest, sender }));
+    try {
+      await this.locks.insertMany(docs, { ordered: false });
+      return [];
+    } catch (error) {
+      if (!isDuplicateKeyError(error) && !(error as { writeErrors?: unknown }).writeErrors) throw error;
+    }
+    const held = await Promise.all(docs.map((doc) => this.locks.findOne({ _id: doc._id })));
+    return refs.flatMap((ref, i) => {
+      const lock = held[i];
+      if (!lock) throw new Error(`local ledger: lock ${docs[i]._id} is neither taken nor free`);
+      return lock.digest === digest ? [] : [{ ...ref, digest: lock.digest, sender: lock.sender }];
+    });
   }
 
   /** Writes a committed transaction's objects and its record; each step is a no-op when already done. */

@@ -5,7 +5,6 @@ import { CoreClient, ObjectError, TransactionError, type SuiClientTypes } from '
 import { bcs } from '@mysten/sui/bcs';
 import { Transaction, TransactionDataBuilder, type TransactionPlugin } from '@mysten/sui/transactions';
 import { normalizeStructTag, normalizeSuiAddress, toBase64 } from '@mysten/sui/utils';
-import { verifyTransactionSignature } from '@mysten/sui/verify';
 import { Clock, systemClock } from '../clock';
 import { LOCAL_CHAIN_IDENTIFIER, LOCAL_NETWORK, REFERENCE_GAS_PRICE, SUI_BALANCE_TYPE, SUI_COIN_TYPE } from './ledger-costs';
 import { coinDigest, ownedInputRefs, parseTransaction, planTransaction, type TransactionDataV1 } from './ledger-execution';
@@ -14,6 +13,7 @@ import { localLedgerResolver } from './ledger-resolver';
 import { LOCAL_EPOCH, addressOwner, toCoin, toTransactionResult } from './ledger-results';
 import { Commit, LedgerStore } from './ledger-store';
 import { LocalLedgerError } from './local-ledger.error';
+import { transactionSigner } from './transaction-signer';
 
 const MAX_COMMIT_ATTEMPTS = 8;
 const DEFAULT_PAGE = 50;
@@ -75,7 +75,8 @@ export class LocalLedger extends CoreClient {
     const digest = TransactionDataBuilder.getDigestFromBytes(bytes);
     const { data, pt } = parseTransaction(bytes);
     const sender = normalizeSuiAddress(data.sender);
-    const [, known] = await Promise.all([this.verifySignatures(bytes, options.signatures, sender), this.store.findTransaction(digest)]);
+    const signers = [...new Set([sender, normalizeSuiAddress(data.gasData.owner)])];
+    const [, known] = await Promise.all([this.verifySignatures(bytes, options.signatures, signers), this.store.findTransaction(digest)]);
     const record = known
       ? await this.completed(known)
       : await this.commitAndApply({ digest, bytes: toBase64(bytes), signatures: options.signatures, data, pt, sender });
@@ -223,15 +224,14 @@ export class LocalLedger extends CoreClient {
     throw unsupported('resolveNameServiceAddress');
   }
 
-  private async verifySignatures(bytes: Uint8Array, signatures: string[], sender: string): Promise<void> {
-    if (signatures.length !== 1) {
-      throw new LocalLedgerError('IncorrectUserSignature', `Expected exactly one signature, from ${sender}, got ${signatures.length}`);
+  /** One valid signature from each signer (the sender, and the gas owner when it sponsors), in any order. */
+  private async verifySignatures(bytes: Uint8Array, signatures: string[], signers: string[]): Promise<void> {
+    if (signatures.length !== signers.length) {
+      throw new LocalLedgerError('IncorrectUserSignature', `Expected a signature from each of ${signers.join(', ')}, got ${signatures.length}`);
     }
-    try {
-      await verifyTransactionSignature(bytes, signatures[0], { address: sender });
-    } catch (error) {
-      throw new LocalLedgerError('InvalidSignature', `Signature is not valid: ${(error as Error).message}`);
-    }
+    const signed = await Promise.all(signatures.map((signature) => transactionSigner(bytes, signature)));
+    const missing = signers.filter((signer) => !signed.includes(signer));
+    if (missing.length) throw new LocalLedgerError('InvalidSignature', `Signature is not valid: no valid signature from ${missing.join(', ')}`);
   }
 
   private async commitAndApply(tx: {
@@ -249,6 +249,7 @@ export class LocalLedger extends CoreClient {
       let record: TransactionRecord;
       try {
         record = await this.plan(tx.digest, tx.bytes, tx.signatures, tx.data, tx.pt);
+        await this.lockInputs(tx);
       } catch (error) {
         // The same bytes may have just been executed by another instance, consuming the inputs.
         const done = error instanceof LocalLedgerError ? await this.store.findTransaction(tx.digest) : null;
@@ -263,6 +264,26 @@ export class LocalLedger extends CoreClient {
       }
     }
     throw new LocalLedgerError('ObjectLockConflict', `objects of ${tx.sender} are being changed by concurrent transactions; retry`);
+  }
+
+  /**
+   * Takes the owned-object locks, as validators do. A version locked by another transaction was
+   * either spent by it (stale, once its writes are finished) or is held by one that has not
+   * executed: equivocation, which on Sui freezes the object for the rest of the epoch.
+   */
+  private async lockInputs(tx: { digest: string; sender: string; data: TransactionDataV1; pt: ReturnType<typeof parseTransaction>['pt'] }): Promise<void> {
+    const holders = await this.store.lockObjects(ownedInputRefs(tx.data, tx.pt), tx.digest, tx.sender);
+    for (const holder of holders) {
+      const latest = await this.store.latestCommit(holder.sender);
+      if (latest && !latest.done) await this.finish(latest);
+      if (await this.store.findTransaction(holder.digest)) {
+        throw new LocalLedgerError(
+          'ObjectVersionUnavailableForConsumption',
+          `Object ID ${holder.objectId} Version ${holder.version} is not available for consumption: spent by ${holder.digest}`,
+        );
+      }
+      throw new LocalLedgerError('ObjectLockConflict', `Object ${holder.objectId} at version ${holder.version} is already locked by transaction ${holder.digest} (equivocation)`);
+    }
   }
 
   private async plan(digest: string, bytes: string, signatures: string[], data: TransactionDataV1, pt: ReturnType<typeof parseTransaction>['pt']) {
