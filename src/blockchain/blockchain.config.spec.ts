@@ -12,7 +12,17 @@ describe('blockchain config', () => {
       walletLeaseTtlMs: 30_000,
       submitTimeoutMs: 15_000,
       ledgerFaults: [],
+      sponsoredGas: false,
+      gasSponsorKey: undefined,
+      gasPoolSize: 16,
     });
+  });
+
+  it('reads sponsored gas behind its flag, and needs the sponsor key on a network', () => {
+    expect(parseBlockchainEnv({ SUI_SPONSORED_GAS: 'true', SUI_GAS_POOL_SIZE: '4' })).toMatchObject({ sponsoredGas: true, gasSponsorKey: undefined, gasPoolSize: 4 });
+    expect(() => parseBlockchainEnv({ SUI_SPONSORED_GAS: 'yes' })).toThrow(/SUI_SPONSORED_GAS must be true or false/);
+    expect(() => parseBlockchainEnv({ SUI_SPONSORED_GAS: 'true', SUI_NETWORK: 'testnet' })).toThrow(/needs SUI_GAS_SPONSOR_KEY/);
+    expect(parseBlockchainEnv({ SUI_SPONSORED_GAS: 'true', SUI_NETWORK: 'testnet', SUI_GAS_SPONSOR_KEY: 'suiprivkey1abc' })).toMatchObject({ gasSponsorKey: 'suiprivkey1abc' });
   });
 
   it('reads failure drills for the local ledger only', () => {

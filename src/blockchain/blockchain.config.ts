@@ -21,7 +21,16 @@ export interface BlockchainConfig {
   submitTimeoutMs: number;
   /** Failure drills on the local ledger (LOCAL_LEDGER_FAULTS). */
   ledgerFaults: LedgerFault[];
+  /** SUI_SPONSORED_GAS: a platform wallet pays every settlement's gas; the user's wallet pays only the amount. */
+  sponsoredGas: boolean;
+  /** SUI_GAS_SPONSOR_KEY (`suiprivkey1…`, Ed25519): the sponsor on a network; local mode makes its own. */
+  gasSponsorKey: string | undefined;
+  /** SUI_GAS_POOL_SIZE: how many sponsor coins settlements spread over, i.e. how many run at once. */
+  gasPoolSize: number;
 }
+
+/** The gas budget of one settlement (a split and a transfer cost about 2 000 000 MIST). */
+export const GAS_BUDGET_MIST = 10_000_000n;
 
 /** A submission starts only if the wallet lease outlives its timeout by this much (see SettlementService). */
 export const LEASE_MARGIN_MS = 5_000;
@@ -44,7 +53,17 @@ export function parseBlockchainEnv(env: NodeJS.ProcessEnv): BlockchainConfig {
     production: env.NODE_ENV === 'production',
     ...leaseTimes(env),
     ledgerFaults: ledgerFaults(env, network),
+    ...gasSponsorship(env, network),
   };
+}
+
+function gasSponsorship(env: NodeJS.ProcessEnv, network: string | null): Pick<BlockchainConfig, 'sponsoredGas' | 'gasSponsorKey' | 'gasPoolSize'> {
+  const flag = env.SUI_SPONSORED_GAS?.trim().toLowerCase() || 'false';
+  if (flag !== 'true' && flag !== 'false') throw new Error(`SUI_SPONSORED_GAS must be true or false, got "${env.SUI_SPONSORED_GAS}"`);
+  const sponsoredGas = flag === 'true';
+  const gasSponsorKey = env.SUI_GAS_SPONSOR_KEY?.trim() || undefined;
+  if (sponsoredGas && network && !gasSponsorKey) throw new Error('SUI_SPONSORED_GAS on a network needs SUI_GAS_SPONSOR_KEY (the gas wallet\'s suiprivkey1… key)');
+  return { sponsoredGas, gasSponsorKey, gasPoolSize: Number(positiveInteger(env, 'SUI_GAS_POOL_SIZE', 16n)) };
 }
 
 function ledgerFaults(env: NodeJS.ProcessEnv, network: string | null): LedgerFault[] {

@@ -7,8 +7,10 @@ import type { ClientWithCoreApi } from '@mysten/sui/client';
 import type Redis from 'ioredis';
 import { REDIS_CLIENT } from '../redis/redis.constants';
 import { WALLET_PROVISIONER } from '../auth/wallet-provisioner';
-import { blockchainConfig, type BlockchainConfig } from './blockchain.config';
-import { MASTER_KEY_RING, SETTLEMENT_ATTEMPT_STORE, SETTLEMENT_OPTIONS, SUI_CLIENT, WALLET_FAUCET } from './blockchain.tokens';
+import { blockchainConfig, GAS_BUDGET_MIST, type BlockchainConfig } from './blockchain.config';
+import { GAS_STATION, MASTER_KEY_RING, SETTLEMENT_ATTEMPT_STORE, SETTLEMENT_OPTIONS, SUI_CLIENT, WALLET_FAUCET } from './blockchain.tokens';
+import { GasStation } from './gas/gas-station';
+import { gasSponsor } from './gas/gas-sponsor';
 import { createSuiGrpcClient } from './grpc/sui-grpc-client.factory';
 import { LocalLedger } from './local-ledger/local-ledger';
 import { withLedgerFaults } from './local-ledger/ledger-faults';
@@ -69,7 +71,25 @@ import { WalletService, type WalletFaucet } from './wallets/wallet.service';
     {
       provide: SETTLEMENT_OPTIONS,
       inject: [SUI_CLIENT, blockchainConfig.KEY],
-      useFactory: (client: ClientWithCoreApi, config: BlockchainConfig): SettlementOptions => ({ network: client.network, submitTimeoutMs: config.submitTimeoutMs }),
+      useFactory: (client: ClientWithCoreApi, config: BlockchainConfig): SettlementOptions => ({
+        network: client.network,
+        submitTimeoutMs: config.submitTimeoutMs,
+        gasBudgetMist: GAS_BUDGET_MIST,
+      }),
+    },
+    {
+      provide: GAS_STATION,
+      inject: [SUI_CLIENT, REDIS_CLIENT, WalletLeases, WalletService, blockchainConfig.KEY, WALLET_FAUCET],
+      useFactory: async (client: ClientWithCoreApi, redis: Redis, leases: WalletLeases, wallets: WalletService, config: BlockchainConfig, faucet: WalletFaucet | null) => {
+        if (!config.sponsoredGas) return null;
+        const station = new GasStation(client, redis, leases, await gasSponsor(config.gasSponsorKey, wallets), {
+          gasBudget: GAS_BUDGET_MIST,
+          poolSize: config.gasPoolSize,
+          faucet: faucet ? (address) => faucet.fund(address) : undefined,
+        });
+        await station.prepare();
+        return station;
+      },
     },
     WalletService,
     SettlementService,

@@ -6,3 +6,5 @@ export const SETTLEMENT_OPTIONS = Symbol('SETTLEMENT_OPTIONS');
 export const MASTER_KEY_RING = Symbol('MASTER_KEY_RING');
 /** Funds new wallets; only bound in local mode. */
 export const WALLET_FAUCET = Symbol('WALLET_FAUCET');
+/** The sponsored-gas pool; bound to null unless SUI_SPONSORED_GAS is on. */
+export const GAS_STATION = Symbol('GAS_STATION');

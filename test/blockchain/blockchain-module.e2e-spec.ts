@@ -14,12 +14,17 @@ import { SettlementService } from '../../src/blockchain/settlement/settlement.se
 import { generateMasterKey } from '../../src/blockchain/wallets/wallet-crypto';
 import { WalletService } from '../../src/blockchain/wallets/wallet.service';
 
-describe('BlockchainModule (local mode)', () => {
+describe.each([
+  { mode: 'local mode', sponsored: false },
+  { mode: 'local mode, sponsored gas', sponsored: true },
+])('BlockchainModule ($mode)', ({ sponsored }) => {
   let moduleRef: TestingModule;
   const env = { ...process.env };
 
   beforeAll(async () => {
     delete process.env.SUI_NETWORK;
+    process.env.SUI_SPONSORED_GAS = String(sponsored);
+    process.env.SUI_GAS_POOL_SIZE = '2';
     process.env.WALLET_MASTER_KEY = generateMasterKey();
     process.env.LOCAL_LEDGER_FAUCET_MIST = '2000000000';
     process.env.REDIS_KEY_PREFIX = `ledger_${randomUUID().slice(0, 8)}:`;
@@ -54,5 +59,8 @@ describe('BlockchainModule (local mode)', () => {
     const result = await moduleRef.get(SettlementService).settle({ transactionId: randomUUID(), fromAddress: address, toAddress: merchant, amountMist: 75_000_000n });
     expect(result).toMatchObject({ status: 'success', network: 'localnet', explorerUrl: null });
     expect((await wallets.getBalance(merchant)).balanceSui).toBe('0.075');
+    const paid = 2_000_000_000n - BigInt((await wallets.getBalance(address)).balanceMist);
+    // With sponsored gas the wallet pays exactly the amount; otherwise the amount and the gas.
+    expect(paid).toBe(sponsored ? 75_000_000n : 75_000_000n + BigInt(result.gasFeeMist));
   });
 });

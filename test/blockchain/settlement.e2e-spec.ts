@@ -180,4 +180,72 @@ describe('SettlementService on the LocalLedger', () => {
     expect(await balanceOf(stack.ledger, merchant)).toBe(200_000n);
     expect(await balanceOf(stack.ledger, payer)).toBe(FAUCET_MIST - 200_000n - 20n * TRANSFER_FEE);
   });
+
+  it('never lets two payments share a transfer, even when one is built on coins another instance already spent', async () => {
+    await setUp();
+    const other = await stack.secondInstance();
+    await other.settle(request(1_000n)); // the other instance now holds a hint of the wallet's coin
+    const first = await stack.settlement.settle(request(7_000n)); // spends that coin version
+    const second = await other.settle(request(7_000n)); // same wallet, amount and merchant, on the stale hint
+
+    expect(second.txHash).not.toBe(first.txHash);
+    expect(await balanceOf(stack.ledger, merchant)).toBe(15_000n);
+    expect(await balanceOf(stack.ledger, payer)).toBe(FAUCET_MIST - 15_000n - 3n * TRANSFER_FEE);
+  });
+
+  describe('with sponsored gas', () => {
+    /** A sponsored split-and-transfer: gas coin and the wallet's coin written, payment created; two rebates. */
+    const SPONSORED_FEE = 1_000_000n + 3n * 988_000n - 2n * 978_120n;
+
+    it("takes only the amount from the user's wallet; the sponsor pays the gas", async () => {
+      await setUp({ gasPool: 2 });
+      const sponsorBefore = await balanceOf(stack.ledger, stack.sponsor!);
+      const result = await stack.settlement.settle(request(75_000_000n));
+
+      expect(result).toMatchObject({ status: 'success', amountMist: '75000000', gasFeeMist: String(SPONSORED_FEE) });
+      expect(await balanceOf(stack.ledger, merchant)).toBe(75_000_000n);
+      expect(await balanceOf(stack.ledger, payer)).toBe(FAUCET_MIST - 75_000_000n);
+      expect(await balanceOf(stack.ledger, stack.sponsor!)).toBe(sponsorBefore - SPONSORED_FEE);
+      const tx = await stack.ledger.getTransaction({ digest: result.txHash, include: { transaction: true } });
+      expect(tx.Transaction!.signatures).toHaveLength(2);
+    });
+
+    it('lands 20 concurrent settlements of 10 wallets across two instances on a pool of 3 gas coins, none rejected', async () => {
+      await setUp({ gasPool: 3 });
+      const other = await stack.secondInstance();
+      const payers = await Promise.all(Array.from({ length: 10 }, async () => (await stack.wallets.createWallet(`user_${randomUUID()}`)).address));
+      const sponsorBefore = await balanceOf(stack.ledger, stack.sponsor!);
+      const requests = Array.from({ length: 20 }, (_, i) => request(10_000n, { fromAddress: payers[i % 10] }));
+      const outcomes = await Promise.allSettled(requests.map((req, i) => (i % 2 ? other : stack.settlement).settle(req)));
+
+      expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+      expect(await balanceOf(stack.ledger, merchant)).toBe(200_000n);
+      for (const address of payers) expect(await balanceOf(stack.ledger, address)).toBe(FAUCET_MIST - 20_000n);
+      expect(await balanceOf(stack.ledger, stack.sponsor!)).toBe(sponsorBefore - 20n * SPONSORED_FEE);
+    });
+
+    it.each(['before', 'after'] as const)('a crash %s submitting ends in exactly one transfer on retry, even if the gas coin moved on', async (when) => {
+      let client!: ClientWithCoreApi & { crashed: boolean };
+      await setUp({ gasPool: 1, client: (ledger) => (client = crashOnceAround(ledger, when)) });
+      const req = request(5_000n);
+
+      await expect(stack.settlement.settle(req)).rejects.toMatchObject({ kind: 'transient', code: 'NETWORK' });
+      expect(client.crashed).toBe(true);
+      const stored = await stack.attempts.loadPrepared(req.transactionId);
+      // Meanwhile another wallet's settlement takes the pool's only gas coin.
+      const otherPayer = (await stack.wallets.createWallet(`user_${randomUUID()}`)).address;
+      await stack.settlement.settle(request(1_000n, { fromAddress: otherPayer }));
+
+      const result = await stack.settlement.settle(req);
+      if (when === 'after') {
+        expect(result.txHash).toBe(stored!.digest);
+      } else {
+        // The stored bytes spend a gas coin version that is gone, so they can never run: replaced once.
+        expect(result.txHash).not.toBe(stored!.digest);
+        await expect(stack.ledger.getTransaction({ digest: stored!.digest })).rejects.toMatchObject({ reason: 'notFound' });
+      }
+      expect(await balanceOf(stack.ledger, merchant)).toBe(6_000n);
+      expect(await balanceOf(stack.ledger, payer)).toBe(FAUCET_MIST - 5_000n);
+    });
+  });
 });

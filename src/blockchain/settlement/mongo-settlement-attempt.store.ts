@@ -1,6 +1,7 @@
 import type { Connection, mongo } from 'mongoose';
 import type { PreparedSettlement, SettlementAttemptStore } from './settlement.types';
 import { isDuplicateKeyError } from '../../common/database/duplicate-key';
+import { SettlementError } from './settlement.error';
 
 /** Attempt `gen` of one payment; `_id` = `${transactionId}#${gen}`, so a replacement is won by exactly one insert. */
 interface AttemptDoc extends PreparedSettlement {
@@ -10,6 +11,11 @@ interface AttemptDoc extends PreparedSettlement {
   savedAt: Date;
 }
 
+/** Which payment a transaction digest belongs to; `_id` = `digest:${digest}`, so a digest has one payment only. */
+interface DigestDoc {
+  _id: string;
+  transactionId: string;
+}
 
 /**
  * `SettlementAttemptStore` on its own collection. Attempts are appended, never overwritten, so
@@ -18,9 +24,11 @@ interface AttemptDoc extends PreparedSettlement {
  */
 export class MongoSettlementAttemptStore implements SettlementAttemptStore {
   private readonly attempts: mongo.Collection<AttemptDoc>;
+  private readonly digests: mongo.Collection<DigestDoc>;
 
   constructor(connection: Connection, collection = 'settlement_attempts') {
     this.attempts = connection.collection<AttemptDoc>(collection) as unknown as mongo.Collection<AttemptDoc>;
+    this.digests = connection.collection<DigestDoc>(collection) as unknown as mongo.Collection<DigestDoc>;
   }
 
   async ensureIndexes(): Promise<void> {
@@ -36,6 +44,7 @@ export class MongoSettlementAttemptStore implements SettlementAttemptStore {
     const latest = replacing === null ? null : await this.latest(transactionId);
     if (replacing === null || latest?.digest === replacing) {
       const gen = latest ? latest.gen + 1 : 0;
+      await this.claimDigest(transactionId, next.digest);
       try {
         await this.attempts.insertOne({ _id: `${transactionId}#${gen}`, transactionId, gen, ...next, savedAt: new Date() });
         return next;
@@ -44,6 +53,23 @@ export class MongoSettlementAttemptStore implements SettlementAttemptStore {
       }
     }
     return (await this.loadPrepared(transactionId))!;
+  }
+
+  /**
+   * Two payments with the same wallet, coin version, amount and merchant build the very same
+   * bytes, and the chain answers the second with the first one's effects: it would complete
+   * without moving money. Claiming each digest for one payment makes that a refusal instead.
+   */
+  private async claimDigest(transactionId: string, digest: string): Promise<void> {
+    try {
+      await this.digests.insertOne({ _id: `digest:${digest}`, transactionId });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      const owner = await this.digests.findOne({ _id: `digest:${digest}` });
+      if (owner?.transactionId !== transactionId) {
+        throw new SettlementError('STALE_OBJECT', `transaction ${digest} already belongs to payment ${owner?.transactionId}: it was built on coins that payment spent`);
+      }
+    }
   }
 
   /**

@@ -6,6 +6,10 @@ export type SettlementFailureCode =
   | 'TIMEOUT'
   | 'STALE_OBJECT'
   | 'WALLET_BUSY'
+  /** Sponsored gas: every gas coin of the pool is in use. */
+  | 'GAS_POOL_BUSY'
+  /** Sponsored gas: no coin of the sponsor can cover a budget; waits for a top-up rather than failing payments. */
+  | 'GAS_SPONSOR_EMPTY'
   | 'INSUFFICIENT_BALANCE'
   | 'INVALID_ADDRESS'
   | 'INVALID_AMOUNT'

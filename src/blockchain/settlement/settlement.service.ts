@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { ClientWithCoreApi, SuiClientTypes } from '@mysten/sui/client';
 import { Transaction, TransactionDataBuilder } from '@mysten/sui/transactions';
 import { fromBase64, isValidSuiAddress, normalizeSuiAddress, toBase64 } from '@mysten/sui/utils';
 import { LEASE_MARGIN_MS } from '../blockchain.config';
-import { SETTLEMENT_ATTEMPT_STORE, SETTLEMENT_OPTIONS, SUI_CLIENT } from '../blockchain.tokens';
+import { GAS_STATION, SETTLEMENT_ATTEMPT_STORE, SETTLEMENT_OPTIONS, SUI_CLIENT } from '../blockchain.tokens';
+import type { GasStation, ReservedGas } from '../gas/gas-station';
 import { Clock, systemClock } from '../clock';
 import { WalletService } from '../wallets/wallet.service';
 import { classifyFailure, onChainFailure } from './classify-failure';
@@ -56,6 +57,8 @@ export class SettlementService {
     private readonly leases: WalletLeases,
     @Inject(SETTLEMENT_ATTEMPT_STORE) private readonly attempts: SettlementAttemptStore,
     @Inject(SETTLEMENT_OPTIONS) options: SettlementOptions,
+    /** Set when gas is sponsored: a platform wallet pays gas, the user's wallet only the amount. */
+    @Optional() @Inject(GAS_STATION) private readonly gasStation: GasStation | null = null,
   ) {
     this.network = options.network;
     this.gasBudget = options.gasBudgetMist ?? 10_000_000n;
@@ -98,44 +101,104 @@ export class SettlementService {
       const landed = await this.lookup(prepared.digest);
       if (landed) return landed;
       this.logger.log(`payment ${request.transactionId}: resubmitting stored transaction ${prepared.digest}`);
-    } else {
-      prepared = await attempts.savePrepared(request.transactionId, await this.prepare(request), null);
     }
-    for (let rebuilt = false; ; rebuilt = true) {
-      try {
-        return await this.submit(prepared, lease);
-      } catch (error) {
-        const failure = classifyFailure(error);
-        if (failure.code !== 'STALE_OBJECT' || rebuilt) throw failure;
-        const landed = await this.lookup(prepared.digest);
-        if (landed) return landed;
-        if (!(await this.canNeverExecute(prepared))) throw failure;
-        this.gasHints.delete(normalizeSuiAddress(request.fromAddress));
-        this.logger.warn(`payment ${request.transactionId}: ${prepared.digest} can no longer execute (${failure.message}); building a replacement`);
-        prepared = await attempts.savePrepared(request.transactionId, await this.prepare(request), prepared.digest);
+    let gas = prepared ? await this.gasOfStored(prepared) : await this.gasStation?.reserve();
+    let executed: Executed | undefined;
+    try {
+      if (!prepared) ({ prepared, gas } = await this.prepareAndStore(request, attempts, null, gas));
+      for (let rebuilt = false; ; rebuilt = true) {
+        try {
+          executed = await this.submit(prepared, lease, gas);
+          return executed;
+        } catch (error) {
+          const failure = classifyFailure(error);
+          if (failure.code !== 'STALE_OBJECT' || rebuilt) throw failure;
+          executed = (await this.lookup(prepared.digest)) ?? undefined;
+          if (executed) return executed;
+          if (!(await this.canNeverExecute(prepared))) throw failure;
+          this.gasHints.delete(normalizeSuiAddress(request.fromAddress));
+          this.logger.warn(`payment ${request.transactionId}: ${prepared.digest} can no longer execute (${failure.message}); building a replacement`);
+          await gas?.release();
+          gas = await this.gasStation?.reserve();
+          ({ prepared, gas } = await this.prepareAndStore(request, attempts, prepared.digest, gas));
+        }
       }
+    } finally {
+      await gas?.release(executed);
     }
   }
 
-  private async prepare(request: SettlementRequest): Promise<PreparedSettlement> {
+  /**
+   * Builds, signs and stores a transaction. Returns what is stored, which is another attempt's
+   * if one won the race to store; its gas coin is then the one held. The caller releases `gas`
+   * on failure.
+   */
+  private async prepareAndStore(
+    request: SettlementRequest,
+    attempts: SettlementAttemptStore,
+    replacing: string | null,
+    gas: ReservedGas | undefined,
+  ): Promise<{ prepared: PreparedSettlement; gas: ReservedGas | undefined }> {
+    let built = await this.prepare(request, gas);
+    let stored: PreparedSettlement;
+    try {
+      stored = await attempts.savePrepared(request.transactionId, built, replacing);
+    } catch (error) {
+      if (!(error instanceof SettlementError && error.code === 'STALE_OBJECT')) throw error;
+      // The same bytes as another payment's: built on coins it spent (another instance moved them). Once more from the chain's view.
+      this.gasHints.delete(normalizeSuiAddress(request.fromAddress));
+      built = await this.prepare(request, gas);
+      stored = await attempts.savePrepared(request.transactionId, built, replacing);
+    }
+    if (stored.digest === built.digest) return { prepared: stored, gas };
+    await gas?.release();
+    return { prepared: stored, gas: await this.gasOfStored(stored) };
+  }
+
+  /** The sponsor's coin that stored bytes pay gas with, held while they may be submitted; none when the wallet pays its own gas. */
+  private async gasOfStored(prepared: PreparedSettlement): Promise<ReservedGas | undefined> {
+    const { sender, gasData } = TransactionDataBuilder.fromBytes(fromBase64(prepared.bytes));
+    const sponsored = gasData.owner && normalizeSuiAddress(gasData.owner) !== normalizeSuiAddress(sender!);
+    if (!sponsored || !this.gasStation || !gasData.payment?.length) return undefined;
+    return this.gasStation.reserveCoin(gasData.payment[0].objectId);
+  }
+
+  private async prepare(request: SettlementRequest, gas: ReservedGas | undefined): Promise<PreparedSettlement> {
     const sender = normalizeSuiAddress(request.fromAddress);
     const [signer, { coins, balance }, gasPrice] = await Promise.all([this.wallets.signerFor(sender), this.gasOf(sender), this.referenceGasPrice()]);
-    if (balance < request.amountMist + this.gasBudget) {
+    const needed = gas ? request.amountMist : request.amountMist + this.gasBudget;
+    if (balance < needed) {
       throw new SettlementError(
         'INSUFFICIENT_BALANCE',
-        `wallet ${sender} holds ${balance} MIST; ${request.amountMist} MIST plus up to ${this.gasBudget} MIST of gas are needed`,
+        `wallet ${sender} holds ${balance} MIST; ${request.amountMist} MIST${gas ? '' : ` plus up to ${this.gasBudget} MIST of gas`} are needed`,
       );
     }
     const tx = new Transaction();
     tx.setSender(sender);
     tx.setGasPrice(gasPrice);
     tx.setGasBudget(this.gasBudget);
-    tx.setGasPayment(coins.map(({ objectId, version, digest }) => ({ objectId, version, digest })));
-    const [payment] = tx.splitCoins(tx.gas, [tx.pure.u64(request.amountMist)]);
+    const source = gas?.coin ? this.sponsoredSource(tx, gas.owner, gas.coin, coins) : this.ownGasSource(tx, coins);
+    const [payment] = tx.splitCoins(source, [tx.pure.u64(request.amountMist)]);
     tx.transferObjects([payment], tx.pure.address(normalizeSuiAddress(request.toAddress)));
     const bytes = await tx.build({ client: this.client });
-    const { signature } = await signer.signTransaction(bytes);
-    return { digest: TransactionDataBuilder.getDigestFromBytes(bytes), bytes: toBase64(bytes), signatures: [signature] };
+    const signatures = [(await signer.signTransaction(bytes)).signature];
+    if (gas) signatures.push(await gas.sign(bytes));
+    return { digest: TransactionDataBuilder.getDigestFromBytes(bytes), bytes: toBase64(bytes), signatures };
+  }
+
+  /** The wallet pays gas with its coins (merged into the first by the chain) and the amount comes out of that gas coin. */
+  private ownGasSource(tx: Transaction, coins: GasHint['coins']) {
+    tx.setGasPayment(coins.map(({ objectId, version, digest }) => ({ objectId, version, digest })));
+    return tx.gas;
+  }
+
+  /** The sponsor's coin pays gas; the amount comes out of the wallet's coins, merged into one. */
+  private sponsoredSource(tx: Transaction, sponsor: string, gasCoin: GasHint['coins'][number], coins: GasHint['coins']) {
+    tx.setGasOwner(sponsor);
+    tx.setGasPayment([gasCoin]);
+    const [primary, ...rest] = coins.map((coin) => tx.objectRef(coin));
+    if (rest.length) tx.mergeCoins(primary, rest);
+    return primary;
   }
 
   private async gasOf(owner: string): Promise<GasHint> {
@@ -147,14 +210,18 @@ export class SettlementService {
     return listed;
   }
 
-  /** After a transaction the sender's gas coins are merged into the first, at its new version. */
+  /**
+   * After a settlement the wallet holds one coin: all of its coins went in, merged into the first
+   * (as gas, or by the sponsored transaction's merge), and that one stays the wallet's.
+   */
   private rememberGas(sender: string, executed: Executed): void {
     const tx = executed.Transaction ?? executed.FailedTransaction;
-    const gas = tx.effects.gasObject;
+    const kept = tx.effects.changedObjects.filter((c) => c.outputOwner?.$kind === 'AddressOwner' && normalizeSuiAddress(c.outputOwner.AddressOwner) === sender);
     const before = this.gasHints.get(sender)?.balance;
     const change = tx.balanceChanges.find((c) => normalizeSuiAddress(c.address) === sender && c.coinType.endsWith('::sui::SUI'));
-    if (gas?.outputVersion && gas.outputDigest && before !== undefined && change) {
-      this.gasHints.set(sender, { coins: [{ objectId: gas.objectId, version: gas.outputVersion, digest: gas.outputDigest }], balance: before + BigInt(change.amount) });
+    const coin = kept.length === 1 ? kept[0] : undefined;
+    if (coin?.outputVersion && coin.outputDigest && before !== undefined) {
+      this.gasHints.set(sender, { coins: [{ objectId: coin.objectId, version: coin.outputVersion, digest: coin.outputDigest }], balance: before + BigInt(change?.amount ?? 0) });
     } else {
       this.gasHints.delete(sender);
     }
@@ -180,9 +247,9 @@ export class SettlementService {
     return this.gasPrice.value;
   }
 
-  private async submit(prepared: PreparedSettlement, lease: WalletLease): Promise<Executed> {
-    if (lease.remainingMs() < this.submitTimeoutMs + LEASE_MARGIN_MS) {
-      throw new SettlementError('WALLET_BUSY', 'the wallet lease is too close to expiry to submit safely');
+  private async submit(prepared: PreparedSettlement, lease: WalletLease, gas: ReservedGas | undefined): Promise<Executed> {
+    if (Math.min(lease.remainingMs(), gas?.remainingMs() ?? Infinity) < this.submitTimeoutMs + LEASE_MARGIN_MS) {
+      throw new SettlementError('WALLET_BUSY', 'the wallet or gas coin lease is too close to expiry to submit safely');
     }
     return this.client.core.executeTransaction({
       transaction: fromBase64(prepared.bytes),
@@ -201,9 +268,11 @@ export class SettlementService {
     }
   }
 
-  /** True when a gas coin of the stored bytes has moved past the version they spend, so they can never run. */
+  /** True when a coin the stored bytes spend has moved past the version they spend, so they can never run. */
   private async canNeverExecute(prepared: PreparedSettlement): Promise<boolean> {
-    const refs = TransactionDataBuilder.fromBytes(fromBase64(prepared.bytes)).gasData.payment ?? [];
+    const data = TransactionDataBuilder.fromBytes(fromBase64(prepared.bytes));
+    const inputs = data.inputs.flatMap((input) => (input.Object?.ImmOrOwnedObject ? [input.Object.ImmOrOwnedObject] : []));
+    const refs = [...(data.gasData.payment ?? []), ...inputs];
     const { objects } = await this.client.core.getObjects({ objectIds: refs.map((ref) => ref.objectId) });
     return objects.some((object, i) =>
       object instanceof Error ? (object as { reason?: string }).reason === 'deleted' : BigInt(object.version) > BigInt(refs[i].version),

@@ -73,22 +73,32 @@ export class WalletLeases {
     }
   }
 
+  /** The lease if `resource` is free right now, else null; for picking any free one of many. */
+  async tryAcquire(resource: string): Promise<WalletLease | null> {
+    if (this.local.has(resource)) return null;
+    return this.claim(resource);
+  }
+
   private async acquireShared(wallet: string): Promise<WalletLease> {
-    const key = `wallet-lease:${wallet}`;
-    const token = randomUUID();
     const deadline = this.clock.now() + this.waitTimeoutMs;
     for (let delay = 2; ; delay = Math.min(delay * 2, 100)) {
-      const askedAt = this.clock.now();
-      if ((await this.redis.set(key, token, 'PX', this.ttlMs, 'NX')) === 'OK') {
-        // Counted from before the request: the key may have been set at any moment after it.
-        const expiresAt = askedAt + this.ttlMs;
-        return {
-          remainingMs: () => expiresAt - this.clock.now(),
-          release: async () => void (await (this.redis as LeaseRedis).releaseWalletLease(key, token).catch(() => 0)),
-        };
-      }
+      const lease = await this.claim(wallet);
+      if (lease) return lease;
       if (this.clock.now() >= deadline) throw new SettlementError('WALLET_BUSY', `wallet ${wallet} is busy with another settlement`);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
+  }
+
+  private async claim(resource: string): Promise<WalletLease | null> {
+    const key = `wallet-lease:${resource}`;
+    const token = randomUUID();
+    const askedAt = this.clock.now();
+    if ((await this.redis.set(key, token, 'PX', this.ttlMs, 'NX')) !== 'OK') return null;
+    // Counted from before the request: the key may have been set at any moment after it.
+    const expiresAt = askedAt + this.ttlMs;
+    return {
+      remainingMs: () => expiresAt - this.clock.now(),
+      release: async () => void (await (this.redis as LeaseRedis).releaseWalletLease(key, token).catch(() => 0)),
+    };
   }
 }

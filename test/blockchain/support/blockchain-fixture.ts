@@ -12,6 +12,8 @@ import type { SettlementAttemptStore } from '../../../src/blockchain/settlement/
 import { WalletLeases } from '../../../src/blockchain/settlement/wallet-lease';
 import { generateMasterKey, MasterKeyRing, parseMasterKeys } from '../../../src/blockchain/wallets/wallet-crypto';
 import { WalletService } from '../../../src/blockchain/wallets/wallet.service';
+import { GasStation } from '../../../src/blockchain/gas/gas-station';
+import { gasSponsor } from '../../../src/blockchain/gas/gas-sponsor';
 
 export const SUI = 1_000_000_000n;
 export const FAUCET_MIST = 1000n * SUI;
@@ -69,13 +71,20 @@ export interface SettlementStack {
   wallets: WalletService;
   attempts: MongoSettlementAttemptStore;
   settlement: SettlementService;
+  /** The gas sponsor's address when gas is sponsored. */
+  sponsor: string | null;
   /** Another app instance on the same database: own ledger client, leases and services. */
   secondInstance(): Promise<SettlementService>;
 }
 
 export async function settlementStack(
   connection: Connection,
-  options: { client?: (ledger: LocalLedger) => ClientWithCoreApi; attempts?: SettlementAttemptStore } = {},
+  options: {
+    client?: (ledger: LocalLedger) => ClientWithCoreApi;
+    attempts?: SettlementAttemptStore;
+    /** Sponsored gas from a pool of this many sponsor coins. */
+    gasPool?: number;
+  } = {},
 ): Promise<SettlementStack> {
   const ring = parseMasterKeys(generateMasterKey());
   const redis = leaseRedis();
@@ -87,8 +96,16 @@ export async function settlementStack(
     const attempts = new MongoSettlementAttemptStore(connection);
     const leases = new WalletLeases(redis);
     await attempts.ensureIndexes();
-    const settlement = new SettlementService(client, wallets, leases, options.attempts ?? attempts, { network: 'localnet' });
-    return { ledger, wallets, attempts, settlement };
+    const gasStation = options.gasPool
+      ? new GasStation(client, redis, leases, await gasSponsor(undefined, wallets), {
+          gasBudget: 10_000_000n,
+          poolSize: options.gasPool,
+          faucet: async (address) => void (await ledger.fund(address, FAUCET_MIST)),
+        })
+      : null;
+    await gasStation?.prepare();
+    const settlement = new SettlementService(client, wallets, leases, options.attempts ?? attempts, { network: 'localnet' }, gasStation);
+    return { ledger, wallets, attempts, settlement, sponsor: gasStation?.sponsorAddress ?? null };
   };
   const first = await build();
   return { ...first, ring, secondInstance: async () => (await build()).settlement };
