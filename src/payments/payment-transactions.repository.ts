@@ -75,16 +75,24 @@ export class PaymentTransactionsRepository {
   /**
    * Shows the payment as processing (the start claim is what counts). Null when it is already
    * final; `firstStart` when this is its first settlement attempt.
+   *
+   * Filters are `_id` alone: FerretDB answers any other filter, even `_id` plus a condition, by
+   * scanning the whole collection, which made every settlement slower as payments piled up. So
+   * instead of a conditional update, a write that finds it overtook the finalizer puts the final
+   * status straight back (the final claim stays the truth throughout).
    */
   async markProcessing(transactionId: string, at: Date): Promise<{ payment: Transaction; firstStart: boolean } | null> {
     const before = await this.transactions
-      .findOneAndUpdate({ _id: transactionId, status: { $in: ['pending', 'processing'] } }, { $set: { status: 'processing' }, $inc: { attempts: 1 } }, { returnDocument: 'before' })
+      .findOneAndUpdate({ _id: transactionId }, { $set: { status: 'processing' }, $inc: { attempts: 1 } }, { returnDocument: 'before' })
       .lean<Transaction>()
       .exec();
-    if (before && !before.processingStartedAt) {
-      await this.transactions.updateOne({ _id: transactionId, processingStartedAt: { $exists: false } }, { $set: { processingStartedAt: at } }).exec();
+    if (!before) return null;
+    if (isFinal(before.status)) {
+      await this.transactions.updateOne({ _id: transactionId }, { $set: { status: before.status }, $inc: { attempts: -1 } }).exec();
+      return null;
     }
-    return before && { payment: { ...before, status: 'processing', processingStartedAt: before.processingStartedAt ?? at }, firstStart: !before.processingStartedAt };
+    if (!before.processingStartedAt) await this.transactions.updateOne({ _id: transactionId }, { $set: { processingStartedAt: at } }).exec();
+    return { payment: { ...before, status: 'processing', processingStartedAt: before.processingStartedAt ?? at }, firstStart: !before.processingStartedAt };
   }
 
   /**
