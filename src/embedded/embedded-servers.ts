@@ -66,17 +66,23 @@ async function startMongod(binary: string): Promise<EmbeddedServer> {
   return { uri: `mongodb://127.0.0.1:${port}`, via: 'mongod', stop: () => terminate(child, dir) };
 }
 
-async function startFerretDb(binary: string): Promise<EmbeddedServer> {
-  const port = await findFreePort();
-  const dir = mkdtempSync(join(tmpdir(), 'nfcpay-ferretdb-'));
+/** FerretDB's command line for a server on loopback `port` keeping its data in `dir`. */
+export function ferretDbArgs(dir: string, port: number): string[] {
   const usePostgres = process.env.FERRETDB_POSTGRESQL_URL;
   const backend = usePostgres
     ? ['--handler=postgresql', `--postgresql-url=${usePostgres}`]
     : // WAL without an fsync per commit: a crash of this process loses nothing, a crash of the OS may
       // lose the last commits, which is right for a development and test server, and far faster.
       ['--handler=sqlite', `--sqlite-url=file:${dir}/?_pragma=synchronous(normal)`];
-  const args = [...backend, `--state-dir=${dir}`, `--listen-addr=127.0.0.1:${port}`, '--debug-addr=-', '--telemetry=disable', '--log-level=error'];
-  const child = await launch(binary, args, dir, port);
+  // FERRETDB_DEBUG_ADDR (e.g. 127.0.0.1:8089) serves Go's pprof and FerretDB's metrics, for profiling.
+  return [...backend, `--state-dir=${dir}`, `--listen-addr=127.0.0.1:${port}`, `--debug-addr=${process.env.FERRETDB_DEBUG_ADDR ?? '-'}`, '--telemetry=disable', '--log-level=error'];
+}
+
+async function startFerretDb(binary: string): Promise<EmbeddedServer> {
+  const port = await findFreePort();
+  const dir = mkdtempSync(join(tmpdir(), 'nfcpay-ferretdb-'));
+  const usePostgres = process.env.FERRETDB_POSTGRESQL_URL;
+  const child = await launch(binary, ferretDbArgs(dir, port), dir, port);
   return {
     uri: `mongodb://127.0.0.1:${port}`,
     via: `ferretdb (${usePostgres ? 'postgresql' : 'sqlite'})`,

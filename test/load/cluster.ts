@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ferretDbBinary, findOnPath, projectRoot } from '../../src/embedded/embedded-servers';
+import { ferretDbArgs, ferretDbBinary, findOnPath, projectRoot } from '../../src/embedded/embedded-servers';
 import { findFreePort } from '../../src/embedded/free-port';
 import { waitForPort } from '../../src/embedded/wait-for-port';
 
@@ -95,15 +95,8 @@ export class Cluster {
     const [mongoPort, redisPort, api1, api2] = await Promise.all([findFreePort(), findFreePort(), findFreePort(), findFreePort()]);
     this.mongoUri = `mongodb://127.0.0.1:${mongoPort}`;
     this.redisUrl = `redis://127.0.0.1:${redisPort}`;
-    this.mongo = new Process('ferretdb', ferretdb, [
-      '--handler=sqlite',
-      `--sqlite-url=file:${this.dir}/`,
-      `--state-dir=${this.dir}`,
-      `--listen-addr=127.0.0.1:${mongoPort}`,
-      '--debug-addr=-',
-      '--telemetry=disable',
-      '--log-level=error',
-    ], process.env, mongoPort);
+    // The same server settings as `npm start` and the tests use.
+    this.mongo = new Process('ferretdb', ferretdb, ferretDbArgs(this.dir, mongoPort), process.env, mongoPort);
     this.redis = new Process('redis', redisServer, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir], process.env, redisPort);
     await Promise.all([this.mongo.start(), this.redis.start()]);
 

@@ -19,6 +19,8 @@ export interface SoakOptions {
   seconds: number;
   /** Cardholders (each with CARDS_PER_USER cards and one socket). */
   users?: number;
+  /** The section of docs/reliability.md to write; defaults to the scenario's name. */
+  reportAs?: string;
   log?: (line: string) => void;
 }
 
@@ -70,6 +72,8 @@ export interface SoakReport {
   outageAnswers: Record<string, number>;
   recoveryMs: number | null;
   memoryMiB: Record<string, { start?: number; end?: number }>;
+  /** Resident memory of each process at even intervals through the load, to tell a leak from warm-up. */
+  memorySamples: { atSeconds: number; mib: Record<string, number | undefined> }[];
   invariants: { name: string; holds: boolean; detail: string }[];
 }
 
@@ -87,13 +91,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const faultAt = Math.round((options.seconds * 1000) / 3);
     const fault = injectLater(cluster, options.scenario, faultAt, log);
     const started = Date.now();
+    const sampler = sampleMemory(cluster, started, options.seconds);
     await drive.run(options.seconds * 1000, options.scenario === 'settlement-faults' ? [FLAKY_AMOUNT, DOOMED_AMOUNT] : []);
     const faultEnd = await fault;
+    const memorySamples = sampler.stop();
     const loadSeconds = (Date.now() - started) / 1000;
     log(`load done: ${drive.taps.length} taps sent; waiting for settlement`);
     const settled = await waitUntilSettled(cluster);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const report = await reconcile(cluster, options, drive, events, settled, loadSeconds, faultEnd, memoryStart, memory(cluster));
+    const report = await reconcile(cluster, options, drive, events, settled, loadSeconds, faultEnd, memoryStart, memory(cluster), memorySamples);
     for (const holder of world.holders) holder.socket?.disconnect();
     return report;
   } finally {
@@ -275,6 +281,16 @@ function memory(cluster: Cluster): Record<string, number | undefined> {
   return Object.fromEntries(cluster.processes().map((p) => [p.name, p.rssMiB()]));
 }
 
+/** Ten samples across the load (at least 10 s apart). */
+function sampleMemory(cluster: Cluster, startedAt: number, seconds: number): { stop(): SoakReport['memorySamples'] } {
+  const samples: SoakReport['memorySamples'] = [];
+  const timer = setInterval(
+    () => samples.push({ atSeconds: Math.round((Date.now() - startedAt) / 1000), mib: memory(cluster) }),
+    Math.max(10, seconds / 10) * 1000,
+  );
+  return { stop: () => (clearInterval(timer), samples) };
+}
+
 function percentile(values: number[], p: number): number {
   if (!values.length) return 0;
   const sorted = [...values].sort((a, b) => a - b);
@@ -291,6 +307,7 @@ async function reconcile(
   faultEnd: number | null,
   memoryStart: Record<string, number | undefined>,
   memoryEnd: Record<string, number | undefined>,
+  memorySamples: SoakReport['memorySamples'],
 ): Promise<SoakReport> {
   const client = await MongoClient.connect(cluster.mongoUri);
   try {
@@ -363,6 +380,7 @@ async function reconcile(
       outageAnswers: drive.outageAnswers,
       recoveryMs: recoveredAt === null || !Number.isFinite(recoveredAt) ? null : Math.max(0, recoveredAt - faultEnd!),
       memoryMiB: Object.fromEntries(Object.keys(memoryEnd).map((name) => [name, { start: memoryStart[name], end: memoryEnd[name] }])),
+      memorySamples,
       invariants,
     };
   } finally {
@@ -386,6 +404,7 @@ export function formatReport(report: SoakReport): string {
     `| answers other than 202/400 during the run | ${Object.entries(report.outageAnswers).map(([k, v]) => `${k}: ${v}`).join(', ') || 'none'} |`,
     `| recovery (fault over → next payment accepted) | ${report.recoveryMs === null ? 'n/a' : `${report.recoveryMs} ms`} |`,
     `| memory, MiB (start → end) | ${Object.entries(report.memoryMiB).map(([k, v]) => `${k} ${v.start ?? '?'} → ${v.end ?? '?'}`).join(', ')} |`,
+    ...(report.memorySamples.length ? [`| memory, MiB, through the load | ${formatSamples(report)} |`] : []),
     '',
     '| invariant | holds | detail |',
     '|---|---|---|',
@@ -395,12 +414,17 @@ export function formatReport(report: SoakReport): string {
   return lines.join('\n');
 }
 
-/** Keeps one section per scenario in docs/reliability.md, replacing the last run's. */
-function writeReport(report: SoakReport): void {
+function formatSamples(report: SoakReport): string {
+  const names = Object.keys(report.memoryMiB);
+  return names.map((name) => `${name} ${report.memorySamples.map((s) => s.mib[name] ?? '?').join(' ')}`).join('; ') + ` (at ${report.memorySamples.map((s) => `${s.atSeconds}`).join(', ')} s)`;
+}
+
+/** Keeps one section per report name (the scenario's by default) in docs/reliability.md, replacing the last run's. */
+function writeReport(report: SoakReport, name: string): void {
   const file = join(process.cwd(), 'docs', 'reliability.md');
   mkdirSync(join(file, '..'), { recursive: true });
-  const begin = `<!-- soak:${report.scenario}:begin -->`;
-  const end = `<!-- soak:${report.scenario}:end -->`;
+  const begin = `<!-- soak:${name}:begin -->`;
+  const end = `<!-- soak:${name}:end -->`;
   const section = `${begin}\n${formatReport(report)}${end}`;
   let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Reliability\n\nWritten by `npm run soak`; see the README for what each scenario does.\n\n';
   doc = doc.includes(begin) ? doc.replace(new RegExp(`${begin}[\\s\\S]*?${end}`), section) : `${doc.trimEnd()}\n\n${section}\n`;
@@ -414,7 +438,13 @@ function parseArgs(argv: string[]): SoakOptions {
   };
   const scenario = value('scenario', 'baseline') as Scenario;
   if (!SCENARIOS.includes(scenario)) throw new Error(`--scenario must be one of ${SCENARIOS.join(', ')}`);
-  return { scenario, rate: Number(value('rate', '50')), seconds: Number(value('seconds', '30')), users: Number(value('users', String(DEFAULT_USERS))) };
+  return {
+    scenario,
+    rate: Number(value('rate', '50')),
+    seconds: Number(value('seconds', '30')),
+    users: Number(value('users', String(DEFAULT_USERS))),
+    reportAs: value('report-as', scenario),
+  };
 }
 
 if (require.main === module) {
@@ -422,7 +452,7 @@ if (require.main === module) {
   runSoak(options)
     .then((report) => {
       console.log(`\n${formatReport(report)}`);
-      writeReport(report);
+      writeReport(report, options.reportAs ?? options.scenario);
       const broken = report.invariants.filter((i) => !i.holds);
       if (broken.length) {
         console.error(`${broken.length} invariant(s) broken`);
