@@ -1,5 +1,5 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { findFreePort } from './free-port';
@@ -109,9 +109,23 @@ export function ferretDbBinary(log: (line: string) => void = console.log): strin
   return findOnPath('ferretdb') ?? ensureFerretDb(log);
 }
 
+/**
+ * FerretDB 1.24's SQLite backend looks `_id` up as `_ferretdb_sjson->'$._id'` while its unique
+ * index is on `_ferretdb_sjson->"_id"`; SQLite only uses an index for the very same expression, so
+ * every find, update and delete by `_id` scanned (and JSON-parsed) the whole table, and the app
+ * slowed down as its collections grew. The build writes the lookup the way the index is written
+ * (same value for every document: `->'_id'` is the top-level `_id` label).
+ */
+const FERRETDB_ID_LOOKUP = {
+  file: join('internal', 'backends', 'sqlite', 'metadata', 'metadata.go'),
+  from: `IDColumn = DefaultColumn + "->'$._id'"`,
+  to: `IDColumn = DefaultColumn + "->'_id'"`,
+};
+
 /** Builds FerretDB from the Go module proxy into the project cache; undefined when Go is missing. */
 function ensureFerretDb(log: (line: string) => void): string | undefined {
-  const target = join(cacheBin, 'ferretdb');
+  // Named after the version and the patch, so a binary built without the patch is never reused.
+  const target = join(cacheBin, `ferretdb-${FERRETDB_VERSION}-indexed-id`);
   if (existsSync(target)) return target;
   const go = findOnPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
   if (!go) return undefined;
@@ -125,6 +139,7 @@ function ensureFerretDb(log: (line: string) => void): string | undefined {
     spawnSync('chmod', ['-R', 'u+w', work]);
     // A module download lacks the generated version file that the FerretDB binary insists on.
     writeFileSync(join(work, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+    patchIdLookup(work);
     mkdirSync(cacheBin, { recursive: true });
     const build = spawnSync(go, ['build', '-o', target, './cmd/ferretdb'], { cwd: work, encoding: 'utf8', stdio: ['ignore', 'inherit', 'inherit'] });
     if (build.status !== 0) throw new Error(`building FerretDB failed (exit ${build.status})`);
@@ -133,6 +148,13 @@ function ensureFerretDb(log: (line: string) => void): string | undefined {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+function patchIdLookup(sourceDir: string): void {
+  const file = join(sourceDir, FERRETDB_ID_LOOKUP.file);
+  const source = readFileSync(file, 'utf8');
+  if (!source.includes(FERRETDB_ID_LOOKUP.from)) throw new Error(`FerretDB ${FERRETDB_VERSION}: ${FERRETDB_ID_LOOKUP.file} no longer reads as expected; review the _id lookup patch`);
+  writeFileSync(file, source.replace(FERRETDB_ID_LOOKUP.from, FERRETDB_ID_LOOKUP.to));
 }
 
 const running = new Set<ChildProcess>();
