@@ -76,10 +76,11 @@ export class LocalLedger extends CoreClient {
     const { data, pt } = parseTransaction(bytes);
     const sender = normalizeSuiAddress(data.sender);
     const signers = [...new Set([sender, normalizeSuiAddress(data.gasData.owner)])];
+    const ahead = this.readAhead(sender, data, pt);
     const [, known] = await Promise.all([this.verifySignatures(bytes, options.signatures, signers), this.store.findTransaction(digest)]);
     const record = known
       ? await this.completed(known)
-      : await this.commitAndApply({ digest, bytes: toBase64(bytes), signatures: options.signatures, data, pt, sender });
+      : await this.commitAndApply({ digest, bytes: toBase64(bytes), signatures: options.signatures, data, pt, sender }, ahead);
     return toTransactionResult(record, options.include);
   }
 
@@ -241,14 +242,17 @@ export class LocalLedger extends CoreClient {
     data: TransactionDataV1;
     pt: ReturnType<typeof parseTransaction>['pt'];
     sender: string;
-  }): Promise<TransactionRecord> {
+  }, ahead: Promise<ReadAhead> | null): Promise<TransactionRecord> {
     for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
-      const latest = await this.store.latestCommit(tx.sender);
-      if (latest && !latest.done) await this.finish(latest);
+      let { latest, objects } = (attempt === 0 && (await ahead)) || { latest: await this.store.latestCommit(tx.sender), objects: undefined };
+      if (latest && !latest.done) {
+        await this.finish(latest);
+        objects = undefined;
+      }
       if (latest?.record.digest === tx.digest) return latest.record;
       let record: TransactionRecord;
       try {
-        record = await this.plan(tx.digest, tx.bytes, tx.signatures, tx.data, tx.pt);
+        record = await this.plan(tx.digest, tx.bytes, tx.signatures, tx.data, tx.pt, objects);
         await this.lockInputs(tx);
       } catch (error) {
         // The same bytes may have just been executed by another instance, consuming the inputs.
@@ -286,9 +290,32 @@ export class LocalLedger extends CoreClient {
     }
   }
 
-  private async plan(digest: string, bytes: string, signatures: string[], data: TransactionDataV1, pt: ReturnType<typeof parseTransaction>['pt']) {
+  /**
+   * What committing needs (the sender's log head, the input objects), read while the signatures
+   * are checked; null if the transaction is malformed, which planning reports in order.
+   */
+  private readAhead(sender: string, data: TransactionDataV1, pt: ReturnType<typeof parseTransaction>['pt']): Promise<ReadAhead> | null {
+    let refs: ReturnType<typeof ownedInputRefs>;
+    try {
+      refs = ownedInputRefs(data, pt);
+    } catch {
+      return null;
+    }
+    const ahead = Promise.all([this.store.latestCommit(sender), this.store.readReferencedCoins(refs)]).then(([latest, objects]) => ({ latest, objects }));
+    ahead.catch(() => undefined);
+    return ahead;
+  }
+
+  private async plan(
+    digest: string,
+    bytes: string,
+    signatures: string[],
+    data: TransactionDataV1,
+    pt: ReturnType<typeof parseTransaction>['pt'],
+    readAhead?: Map<string, CoinState>,
+  ) {
     const refs = ownedInputRefs(data, pt);
-    const objects = await this.store.readReferencedCoins(refs);
+    const objects = readAhead ?? (await this.store.readReferencedCoins(refs));
     return planTransaction({ digest, bytes, signatures, timestampMs: this.clock.now(), referenceGasPrice: REFERENCE_GAS_PRICE, data, pt, objects });
   }
 
@@ -301,8 +328,13 @@ export class LocalLedger extends CoreClient {
 
   private async finish(commit: Commit): Promise<void> {
     await this.store.applyWrites(commit.record);
-    await this.store.markDone(commit.record.sender, commit.seq);
+    this.store.markDone(commit.record.sender, commit.seq);
   }
+}
+
+interface ReadAhead {
+  latest: Commit | null;
+  objects: Map<string, CoinState> | undefined;
 }
 
 function unsupported(what: string): LocalLedgerError {

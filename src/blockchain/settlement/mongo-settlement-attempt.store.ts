@@ -44,13 +44,7 @@ export class MongoSettlementAttemptStore implements SettlementAttemptStore {
     const latest = replacing === null ? null : await this.latest(transactionId);
     if (replacing === null || latest?.digest === replacing) {
       const gen = latest ? latest.gen + 1 : 0;
-      await this.claimDigest(transactionId, next.digest);
-      try {
-        await this.attempts.insertOne({ _id: `${transactionId}#${gen}`, transactionId, gen, ...next, savedAt: new Date() });
-        return next;
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-      }
+      if (await this.insertClaimed(transactionId, { _id: `${transactionId}#${gen}`, transactionId, gen, ...next, savedAt: new Date() })) return next;
     }
     return (await this.loadPrepared(transactionId))!;
   }
@@ -58,17 +52,35 @@ export class MongoSettlementAttemptStore implements SettlementAttemptStore {
   /**
    * Two payments with the same wallet, coin version, amount and merchant build the very same
    * bytes, and the chain answers the second with the first one's effects: it would complete
-   * without moving money. Claiming each digest for one payment makes that a refusal instead.
+   * without moving money. So each digest is claimed for one payment, then the attempt stored: one
+   * ordered insert of both, which stops at the claim if the digest is another payment's. False if
+   * another attempt took this generation first.
    */
-  private async claimDigest(transactionId: string, digest: string): Promise<void> {
+  private async insertClaimed(transactionId: string, attempt: AttemptDoc): Promise<boolean> {
+    const claim: DigestDoc = { _id: `digest:${attempt.digest}`, transactionId };
     try {
-      await this.digests.insertOne({ _id: `digest:${digest}`, transactionId });
+      await this.attempts.insertMany([claim as unknown as AttemptDoc, attempt], { ordered: true });
+      return true;
+    } catch (error) {
+      const failedAt = (error as { writeErrors?: { index: number }[] }).writeErrors?.[0]?.index;
+      if (!isDuplicateKeyError(error) || failedAt === undefined) throw error;
+      if (failedAt === 1) return false;
+    }
+    await this.checkDigestOwner(transactionId, attempt.digest);
+    try {
+      await this.attempts.insertOne(attempt);
+      return true;
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
-      const owner = await this.digests.findOne({ _id: `digest:${digest}` });
-      if (owner?.transactionId !== transactionId) {
-        throw new SettlementError('STALE_OBJECT', `transaction ${digest} already belongs to payment ${owner?.transactionId}: it was built on coins that payment spent`);
-      }
+      return false;
+    }
+  }
+
+  /** A digest claimed by another payment means bytes built on coins that payment spent. */
+  private async checkDigestOwner(transactionId: string, digest: string): Promise<void> {
+    const owner = await this.digests.findOne({ _id: `digest:${digest}` });
+    if (owner?.transactionId !== transactionId) {
+      throw new SettlementError('STALE_OBJECT', `transaction ${digest} already belongs to payment ${owner?.transactionId}: it was built on coins that payment spent`);
     }
   }
 

@@ -125,9 +125,9 @@ export class CrashingLedgerStore extends LedgerStore {
     return super.applyWrites(record);
   }
 
-  override async markDone(...args: Parameters<LedgerStore['markDone']>): Promise<void> {
+  override markDone(...args: Parameters<LedgerStore['markDone']>): void {
     this.crashOnce('markDone');
-    return super.markDone(...args);
+    super.markDone(...args);
   }
 
   private crashOnce(step: 'applyWrites' | 'markDone'): void {
