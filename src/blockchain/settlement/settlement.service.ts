@@ -105,6 +105,8 @@ export class SettlementService {
     let gas = prepared ? await this.gasOfStored(prepared) : await this.gasStation?.reserve();
     let executed: Executed | undefined;
     try {
+      // Waiting for a gas coin ate into the wallet's lease; start its term again.
+      if (gas && !(await lease.renew())) throw new SettlementError('WALLET_BUSY', 'the wallet lease lapsed while waiting for a gas coin');
       if (!prepared) ({ prepared, gas } = await this.prepareAndStore(request, attempts, null, gas));
       for (let rebuilt = false; ; rebuilt = true) {
         try {

@@ -6,6 +6,8 @@ import { SettlementError } from './settlement.error';
 export interface WalletLease {
   /** How long the lease is certainly still ours (by the injected clock). */
   remainingMs(): number;
+  /** Restarts the lease's full term if it is still ours; false if it lapsed (someone may hold it now). */
+  renew(): Promise<boolean>;
   release(): Promise<void>;
 }
 
@@ -20,7 +22,15 @@ const RELEASE_IF_MINE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
-type LeaseRedis = Redis & { releaseWalletLease(key: string, token: string): Promise<number> };
+// Extends the lease only if it is still the caller's.
+const RENEW_IF_MINE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`;
+
+type LeaseRedis = Redis & {
+  releaseWalletLease(key: string, token: string): Promise<number>;
+  renewWalletLease(key: string, token: string, ttlMs: number): Promise<number>;
+};
 
 /**
  * One settlement at a time per wallet, across all app instances, surviving crashes: a lease is a
@@ -42,6 +52,7 @@ export class WalletLeases {
     this.waitTimeoutMs = options.waitTimeoutMs ?? 60_000;
     this.clock = options.clock ?? systemClock;
     if (!('releaseWalletLease' in redis)) redis.defineCommand('releaseWalletLease', { numberOfKeys: 1, lua: RELEASE_IF_MINE });
+    if (!('renewWalletLease' in redis)) redis.defineCommand('renewWalletLease', { numberOfKeys: 1, lua: RENEW_IF_MINE });
   }
 
   async acquire(wallet: string): Promise<WalletLease> {
@@ -59,6 +70,7 @@ export class WalletLeases {
       const lease = await this.acquireShared(wallet);
       return {
         remainingMs: lease.remainingMs,
+        renew: lease.renew,
         release: async () => {
           try {
             await lease.release();
@@ -95,9 +107,15 @@ export class WalletLeases {
     const askedAt = this.clock.now();
     if ((await this.redis.set(key, token, 'PX', this.ttlMs, 'NX')) !== 'OK') return null;
     // Counted from before the request: the key may have been set at any moment after it.
-    const expiresAt = askedAt + this.ttlMs;
+    let expiresAt = askedAt + this.ttlMs;
     return {
       remainingMs: () => expiresAt - this.clock.now(),
+      renew: async () => {
+        const renewedAt = this.clock.now();
+        if ((await (this.redis as LeaseRedis).renewWalletLease(key, token, this.ttlMs)) !== 1) return false;
+        expiresAt = renewedAt + this.ttlMs;
+        return true;
+      },
       release: async () => void (await (this.redis as LeaseRedis).releaseWalletLease(key, token).catch(() => 0)),
     };
   }

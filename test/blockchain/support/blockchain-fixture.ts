@@ -33,10 +33,14 @@ export function leaseRedis(): Redis {
   return client;
 }
 
+export async function closeLeaseRedis(): Promise<void> {
+  await Promise.all(redisClients.splice(0).map((client) => client.quit()));
+}
+
 export async function dropDatabase(connection: Connection): Promise<void> {
   await connection.dropDatabase();
   await connection.close();
-  await Promise.all(redisClients.splice(0).map((client) => client.quit()));
+  await closeLeaseRedis();
 }
 
 export async function balanceOf(client: ClientWithCoreApi, owner: string): Promise<bigint> {
