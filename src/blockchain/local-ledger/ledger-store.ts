@@ -60,6 +60,11 @@ export interface Commit {
 export type StoredObject = Omit<ObjectVersionDoc, '_id' | 'live'> | 'deleted';
 
 const versionId = (objectId: string, version: number) => `${objectId}@${version}`;
+const lockDoc = (ref: { objectId: string; version: number }, digest: string, sender: string): ObjectLockDoc => ({
+  _id: `lock:${versionId(ref.objectId, ref.version)}`,
+  digest,
+  sender,
+});
 
 /**
  * MongoDB persistence of the local ledger, written so that the only operation relied on for
@@ -82,7 +87,8 @@ export class LedgerStore {
     this.commits = connection.collection<CommitDoc>(`${prefix}commits`) as unknown as mongo.Collection<CommitDoc>;
     this.transactions = connection.collection<TransactionDoc>(`${prefix}transactions`) as unknown as mongo.Collection<TransactionDoc>;
     this.heads = connection.collection<HeadDoc>(`${prefix}heads`) as unknown as mongo.Collection<HeadDoc>;
-    this.locks = connection.collection<ObjectLockDoc>(`${prefix}locks`) as unknown as mongo.Collection<ObjectLockDoc>;
+    // Locks share the log's collection so that locks and log position are taken in one insert.
+    this.locks = connection.collection<ObjectLockDoc>(`${prefix}commits`) as unknown as mongo.Collection<ObjectLockDoc>;
   }
 
   async ensureIndexes(): Promise<void> {
@@ -148,11 +154,30 @@ export class LedgerStore {
   }
 
   /**
+   * The usual commit: the inputs' locks and log position `seq` in one ordered insert, which stops
+   * at the first one taken. 'locks-contended' when a lock already exists (maybe this
+   * transaction's own, from an attempt that crashed): then `lockObjects` and `commit` sort it out.
+   */
+  async commitLocked(record: TransactionRecord, seq: number, refs: { objectId: string; version: number }[]): Promise<'committed' | 'position-taken' | 'locks-contended'> {
+    const locks = refs.map((ref) => lockDoc(ref, record.digest, record.sender));
+    const entry: CommitDoc = { _id: `${record.sender}:${seq}`, sender: record.sender, seq, digest: record.digest, record, done: false };
+    try {
+      await this.commits.insertMany([...(locks as unknown as CommitDoc[]), entry], { ordered: true });
+      this.remember(entry);
+      return 'committed';
+    } catch (error) {
+      const failedAt = (error as { writeErrors?: { index: number }[] }).writeErrors?.[0]?.index;
+      if (!isDuplicateKeyError(error) || failedAt === undefined) throw error;
+      return failedAt === locks.length ? 'position-taken' : 'locks-contended';
+    }
+  }
+
+  /**
    * Locks each object version for `digest` (a no-op for versions it already holds); returns the
    * locks another transaction holds.
    */
   async lockObjects(refs: { objectId: string; version: number }[], digest: string, sender: string): Promise<ObjectLockHolder[]> {
-    const docs = refs.map((ref) => ({ _id: versionId(ref.objectId, ref.version), digest, sender }));
+    const docs = refs.map((ref) => lockDoc(ref, digest, sender));
     try {
       await this.locks.insertMany(docs, { ordered: false });
       return [];

@@ -251,9 +251,10 @@ export class LocalLedger extends CoreClient {
       }
       if (latest?.record.digest === tx.digest) return latest.record;
       let record: TransactionRecord;
+      let committed: boolean;
       try {
         record = await this.plan(tx.digest, tx.bytes, tx.signatures, tx.data, tx.pt, objects);
-        await this.lockInputs(tx);
+        committed = await this.commitWithLocks(tx, record, latest ? latest.seq + 1 : 0);
       } catch (error) {
         // The same bytes may have just been executed by another instance, consuming the inputs.
         const done = error instanceof LocalLedgerError ? await this.store.findTransaction(tx.digest) : null;
@@ -261,13 +262,21 @@ export class LocalLedger extends CoreClient {
         throw error;
       }
       const seq = latest ? latest.seq + 1 : 0;
-      if (await this.store.commit(record, seq)) {
+      if (committed) {
         await this.finish({ seq, done: false, record });
         this.logger.debug?.(`local ledger: executed ${record.digest} (${record.failure ? `failed: ${record.failure.kind}` : 'success'})`);
         return record;
       }
     }
     throw new LocalLedgerError('ObjectLockConflict', `objects of ${tx.sender} are being changed by concurrent transactions; retry`);
+  }
+
+  /** Locks the inputs and takes log position `seq`: one insert unless a lock is contended. False if the position was taken. */
+  private async commitWithLocks(tx: { digest: string; sender: string; data: TransactionDataV1; pt: ReturnType<typeof parseTransaction>['pt'] }, record: TransactionRecord, seq: number): Promise<boolean> {
+    const outcome = await this.store.commitLocked(record, seq, ownedInputRefs(tx.data, tx.pt));
+    if (outcome !== 'locks-contended') return outcome === 'committed';
+    await this.lockInputs(tx);
+    return this.store.commit(record, seq);
   }
 
   /**
