@@ -49,6 +49,10 @@ export class RedisRecoveryStore {
     this.stream = `sio:recovery:${namespace}:packets`;
   }
 
+  get sessionTtlMs(): number {
+    return this.maxDisconnectionDurationMs;
+  }
+
   append(offset: string, packet: StoredPacket): void {
     const minId = `${Date.now() - this.maxDisconnectionDurationMs}-0`;
     this.redis
@@ -108,6 +112,7 @@ function reaches(packet: StoredPacket, sessionRooms: string[]): boolean {
 export class RecoverableRedisAdapter extends RedisAdapter {
   private readonly offsetPrefix = randomBytes(6).toString('base64url');
   private sequence = 0;
+  private readonly refresh: NodeJS.Timeout | undefined;
 
   constructor(
     nsp: Namespace,
@@ -117,6 +122,32 @@ export class RecoverableRedisAdapter extends RedisAdapter {
     private readonly store: RedisRecoveryStore | undefined,
   ) {
     super(nsp, pubClient, subClient, options);
+    if (store) this.refresh = setInterval(() => this.keepSessions(), store.sessionTtlMs / 2).unref();
+  }
+
+  /**
+   * socket.io keeps a session only when its socket disconnects, which a killed instance never gets
+   * to do. So sessions are kept from every join on, and refreshed while connected: a client whose
+   * instance died reconnects elsewhere and still gets what it missed.
+   */
+  override addAll(id: string, rooms: Set<string>): void {
+    super.addAll(id, rooms);
+    this.keepSession(id);
+  }
+
+  override close(): ReturnType<RedisAdapter['close']> {
+    clearInterval(this.refresh);
+    return super.close();
+  }
+
+  private keepSessions(): void {
+    for (const id of this.nsp.sockets.keys()) this.keepSession(id);
+  }
+
+  private keepSession(id: string): void {
+    const socket = this.nsp.sockets.get(id) as { pid?: string; data: unknown } | undefined;
+    if (!this.store || !socket?.pid) return;
+    this.store.persistSession({ sid: id, pid: socket.pid, rooms: [...(this.sids.get(id) ?? [])], data: socket.data });
   }
 
   override broadcast(packet: { type: number; id?: number; data: unknown[] }, opts: BroadcastOptions): void {

@@ -2,7 +2,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import request from 'supertest';
 import { PAYMENT_UPDATED, type PaymentEvent } from '../../src/payments/payment.events';
+import type Redis from 'ioredis';
 import { RealtimeService } from '../../src/realtime/realtime.service';
+import { REDIS_CLIENT } from '../../src/redis/redis.constants';
 import { pay } from '../support/payments';
 import { bearer, registerCard, seedSession, type Session } from '../support/session';
 import { newIsolation } from '../support/test-app';
@@ -99,6 +101,18 @@ describe('realtime across instances (Redis adapter)', () => {
     const next = nextEvent(socket, 'card:status:update', 10_000, (p) => p.cardUuid === cardUuid && p.status === 'active');
     await request(apiB.getHttpServer()).post(`/api/cards/${cardUuid}/unblock`).set(bearer(session.user.token)).expect(200);
     await next;
+  });
+
+  it('keeps a connected session in Redis from its first join, so it outlives an instance killed without a goodbye', async () => {
+    const { socket } = await connect(urlB, { token: session.user.token, reconnection: true });
+    const cardUuid = await registerCard(apiB, session.user);
+    expect(await ack(socket, 'subscribe:card', cardUuid)).toMatchObject({ success: true });
+    const pid = (socket as unknown as { _pid?: string })._pid;
+    expect(pid).toEqual(expect.any(String));
+
+    // No disconnect has happened: this is what a SIGKILLed instance leaves behind.
+    const kept = await apiB.get<Redis>(REDIS_CLIENT).get(`sio:recovery:session:${pid}`);
+    expect(JSON.parse(kept!)).toMatchObject({ pid, rooms: expect.arrayContaining([`card:${cardUuid}`]) });
   });
 
   it('sends system:shutdown when an instance closes, and the client recovers on another instance', async () => {
