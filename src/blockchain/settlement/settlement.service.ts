@@ -96,6 +96,9 @@ export class SettlementService {
   }
 
   private async executeOnce(request: SettlementRequest, attempts: SettlementAttemptStore, lease: WalletLease): Promise<Executed> {
+    // Built while the store is asked for this payment's bytes, and used only if there are none:
+    // the usual first attempt then costs no extra wait. (Sponsored builds need a coin first.)
+    const early = this.gasStation ? undefined : later(this.prepare(request, undefined));
     let prepared = await attempts.loadPrepared(request.transactionId);
     if (prepared) {
       const landed = await this.lookup(prepared.digest);
@@ -107,7 +110,7 @@ export class SettlementService {
     try {
       // Waiting for a gas coin ate into the wallet's lease; start its term again.
       if (gas && !(await lease.renew())) throw new SettlementError('WALLET_BUSY', 'the wallet lease lapsed while waiting for a gas coin');
-      if (!prepared) ({ prepared, gas } = await this.prepareAndStore(request, attempts, null, gas));
+      if (!prepared) ({ prepared, gas } = await this.prepareAndStore(request, attempts, null, gas, early));
       for (let rebuilt = false; ; rebuilt = true) {
         try {
           executed = await this.submit(prepared, lease, gas);
@@ -140,8 +143,9 @@ export class SettlementService {
     attempts: SettlementAttemptStore,
     replacing: string | null,
     gas: ReservedGas | undefined,
+    early?: Promise<() => PreparedSettlement>,
   ): Promise<{ prepared: PreparedSettlement; gas: ReservedGas | undefined }> {
-    let built = await this.prepare(request, gas);
+    let built = early ? (await early)() : await this.prepare(request, gas);
     let stored: PreparedSettlement;
     try {
       stored = await attempts.savePrepared(request.transactionId, built, replacing);
@@ -307,6 +311,16 @@ export class SettlementService {
 interface GasHint {
   coins: { objectId: string; version: string; digest: string }[];
   balance: bigint;
+}
+
+/** Never rejects, so it may be dropped unawaited; calling the result returns the value or rethrows. */
+function later<T>(promise: Promise<T>): Promise<() => T> {
+  return promise.then(
+    (value) => () => value,
+    (error: unknown) => () => {
+      throw error;
+    },
+  );
 }
 
 function validate(request: SettlementRequest): void {
