@@ -78,7 +78,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     this.pubClient = new Redis(this.redis.url, { ...options, connectionName: `${options.connectionName}:sio-pub` });
     this.subClient = new Redis(this.redis.url, { ...options, connectionName: `${options.connectionName}:sio-sub` });
     for (const client of [this.pubClient, this.subClient]) client.on('error', (error) => this.logger.warn(`Socket.IO Redis connection problem: ${error.message}`));
-    this.dropFailedPublishes(this.pubClient);
+    this.dropFailures(this.pubClient, 'publish');
+    this.dropFailures(this.subClient, 'punsubscribe', 'unsubscribe');
     server.adapter(
       createRecoverableRedisAdapter(
         this.pubClient,
@@ -91,17 +92,20 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   }
 
   /**
-   * The adapter publishes without handling a rejection, so with Redis away every broadcast would
-   * be an unhandled rejection that kills the process. Events are best effort while Redis is down
-   * (reconnecting clients recover what they missed); the payment itself is never affected.
+   * The adapter publishes, and unsubscribes when closing, without handling a rejection, so with
+   * Redis away each would be an unhandled rejection that kills the process. Events are best effort
+   * while Redis is down (reconnecting clients recover what they missed); the payment itself is
+   * never affected, and a closing adapter's subscriptions end with its connection anyway.
    */
-  private dropFailedPublishes(client: Redis): void {
-    const publish = client.publish.bind(client) as (...args: unknown[]) => Promise<number>;
-    (client as unknown as { publish: (...args: unknown[]) => Promise<number> }).publish = (...args: unknown[]) =>
-      publish(...args).catch((error: Error) => {
-        this.logger.warn(`Socket.IO event not published: ${error.message}`);
-        return 0;
-      });
+  private dropFailures(client: Redis, ...commands: ('publish' | 'punsubscribe' | 'unsubscribe')[]): void {
+    for (const command of commands) {
+      const original = (client[command] as (...args: unknown[]) => Promise<unknown>).bind(client);
+      (client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[command] = (...args: unknown[]) =>
+        original(...args).catch((error: Error) => {
+          this.logger.warn(`Socket.IO Redis ${command} failed: ${error.message}`);
+          return 0;
+        });
+    }
   }
 
   async handleConnection(socket: Socket): Promise<void> {
