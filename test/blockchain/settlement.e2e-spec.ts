@@ -193,6 +193,17 @@ describe('SettlementService on the LocalLedger', () => {
     expect(await balanceOf(stack.ledger, payer)).toBe(FAUCET_MIST - 15_000n - 3n * TRANSFER_FEE);
   });
 
+  it('finds the key of a wallet made before the address index, and indexes it', async () => {
+    await setUp();
+    const addresses = connection.collection('custodial_wallet_addresses');
+    expect(await addresses.countDocuments({ _id: payer as never })).toBe(1);
+    await addresses.deleteOne({ _id: payer as never });
+
+    const fresh = await stack.secondInstance(); // no signer cached
+    expect((await fresh.settle(request(3_000n))).status).toBe('success');
+    expect(await addresses.countDocuments({ _id: payer as never })).toBe(1);
+  });
+
   describe('with sponsored gas', () => {
     /** A sponsored split-and-transfer: gas coin and the wallet's coin written, payment created; two rebates. */
     const SPONSORED_FEE = 1_000_000n + 3n * 988_000n - 2n * 978_120n;

@@ -30,6 +30,12 @@ interface WalletDoc {
   createdAt: Date;
 }
 
+/** Which user a wallet address belongs to: `_id` lookups only, as FerretDB scans for any other filter. */
+interface AddressDoc {
+  _id: string;
+  userId: string;
+}
+
 const MAX_CACHED_SIGNERS = 10_000;
 
 /**
@@ -39,6 +45,7 @@ const MAX_CACHED_SIGNERS = 10_000;
 @Injectable()
 export class WalletService implements WalletProvisioner, OnModuleInit {
   private readonly wallets: mongo.Collection<WalletDoc>;
+  private readonly addresses: mongo.Collection<AddressDoc>;
   private readonly logger = new Logger(WalletService.name);
   /**
    * Decrypted signers of recently used wallets. Looking a wallet up by address makes FerretDB scan
@@ -53,6 +60,7 @@ export class WalletService implements WalletProvisioner, OnModuleInit {
     @Optional() @Inject(WALLET_FAUCET) private readonly faucet: WalletFaucet | null = null,
   ) {
     this.wallets = connection.collection<WalletDoc>('custodial_wallets') as unknown as mongo.Collection<WalletDoc>;
+    this.addresses = connection.collection<AddressDoc>('custodial_wallet_addresses') as unknown as mongo.Collection<AddressDoc>;
   }
 
   async onModuleInit(): Promise<void> {
@@ -77,6 +85,7 @@ export class WalletService implements WalletProvisioner, OnModuleInit {
         if (!isDuplicateKeyError(error)) throw error;
         return this.createWallet(userId);
       }
+      await this.indexAddress(address, userId);
     }
     if (!wallet.funded && this.faucet) {
       await this.faucet.fund(wallet.address);
@@ -107,8 +116,14 @@ export class WalletService implements WalletProvisioner, OnModuleInit {
   }
 
   private async loadSigner(normalized: string): Promise<CustodialSigner> {
-    const wallet = await this.wallets.findOne({ address: normalized });
-    if (!wallet) throw new WalletKeyError(`no custodial wallet with address ${normalized}`);
+    const owner = await this.addresses.findOne({ _id: normalized });
+    let wallet = owner && (await this.wallets.findOne({ _id: owner.userId }));
+    if (!wallet) {
+      // A wallet made before the address index, or whose indexing a crash cut short.
+      wallet = await this.wallets.findOne({ address: normalized });
+      if (wallet) await this.indexAddress(wallet.address, wallet._id);
+    }
+    if (wallet?.address !== normalized) throw new WalletKeyError(`no custodial wallet with address ${normalized}`);
     const seed = decryptSecret(wallet.encryptedKey, this.keys, wallet.address);
     try {
       const signer = CustodialSigner.fromSeed(seed);
@@ -117,6 +132,12 @@ export class WalletService implements WalletProvisioner, OnModuleInit {
     } finally {
       seed.fill(0);
     }
+  }
+
+  private async indexAddress(address: string, userId: string): Promise<void> {
+    await this.addresses.insertOne({ _id: address, userId }).catch((error: unknown) => {
+      if (!isDuplicateKeyError(error)) throw error;
+    });
   }
 
   /** Re-encrypts every wallet still under an older master key; returns how many changed. */
