@@ -56,6 +56,12 @@ export class GasStation {
   private readonly clock: Clock;
   private pool: Promise<string[]> | null = null;
   private next = 0;
+  /**
+   * This process never holds more coins than the pool has, so callers beyond that wait here, in
+   * order, instead of all polling Redis for a coin (which slowed everyone down).
+   */
+  private permits: number;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(
     private readonly client: ClientWithCoreApi,
@@ -67,6 +73,7 @@ export class GasStation {
     this.refsKey = `gas-coin-refs:${normalizeSuiAddress(sponsor.address)}`;
     this.waitTimeoutMs = options.waitTimeoutMs ?? 30_000;
     this.clock = options.clock ?? systemClock;
+    this.permits = options.poolSize;
   }
 
   get sponsorAddress(): string {
@@ -80,6 +87,16 @@ export class GasStation {
 
   /** Any free coin that can cover a gas budget; waits while all are busy. */
   async reserve(): Promise<ReservedGas> {
+    await this.takePermit();
+    try {
+      return await this.reserveAny();
+    } catch (error) {
+      this.returnPermit();
+      throw error;
+    }
+  }
+
+  private async reserveAny(): Promise<ReservedGas> {
     const deadline = this.clock.now() + this.waitTimeoutMs;
     for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
       const pool = await this.coins();
@@ -89,7 +106,7 @@ export class GasStation {
       }
       const start = this.next++;
       for (let i = 0; i < pool.length; i++) {
-        const reserved = await this.tryReserve(pool[(start + i) % pool.length]);
+        const reserved = await this.tryReserve(pool[(start + i) % pool.length], () => this.returnPermit());
         if (reserved) return reserved;
       }
       if (this.clock.now() >= deadline) throw new SettlementError('GAS_POOL_BUSY', `all ${pool.length} gas coins of the sponsor are in use`);
@@ -103,12 +120,26 @@ export class GasStation {
     return this.reserved(normalizeSuiAddress(objectId), null, lease);
   }
 
-  private async tryReserve(objectId: string): Promise<ReservedGas | null> {
+  private takePermit(): Promise<void> {
+    if (this.permits > 0) {
+      this.permits--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private returnPermit(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.permits++;
+  }
+
+  private async tryReserve(objectId: string, onRelease: () => void): Promise<ReservedGas | null> {
     const lease = await this.leases.tryAcquire(`gas-coin:${objectId}`);
     if (!lease) return null;
     try {
       const state = await this.stateOf(objectId);
-      if (state && state.balance >= this.options.gasBudget) return this.reserved(objectId, state.ref, lease);
+      if (state && state.balance >= this.options.gasBudget) return this.reserved(objectId, state.ref, lease, onRelease);
       this.logger.warn(`gas coin ${objectId} of the sponsor ${state ? `holds ${state.balance} MIST, under one gas budget` : 'is gone'}; leaving it out of the pool`);
       await this.dropFromPool(objectId);
       await lease.release();
@@ -119,7 +150,7 @@ export class GasStation {
     }
   }
 
-  private reserved(objectId: string, coin: GasCoinRef | null, lease: WalletLease): ReservedGas {
+  private reserved(objectId: string, coin: GasCoinRef | null, lease: WalletLease, onRelease?: () => void): ReservedGas {
     let released = false;
     return {
       owner: this.sponsorAddress,
@@ -133,6 +164,7 @@ export class GasStation {
           await this.remember(objectId, executed);
         } finally {
           await lease.release();
+          onRelease?.();
         }
       },
     };
