@@ -28,6 +28,22 @@ function crashOnceAround(ledger: LocalLedger, when: 'before' | 'after'): ClientW
   return proxy as unknown as ClientWithCoreApi & { crashed: boolean };
 }
 
+/** A store whose first save stores the bytes and then dies, as a process would right after writing them. */
+function crashingOnceAfterStoring(real: SettlementAttemptStore): SettlementAttemptStore {
+  let crash = true;
+  return {
+    loadPrepared: (id) => real.loadPrepared(id),
+    savePrepared: async (id, next, replacing) => {
+      const saved = await real.savePrepared(id, next, replacing);
+      if (crash) {
+        crash = false;
+        throw new Error('simulated crash after storing the bytes');
+      }
+      return saved;
+    },
+  };
+}
+
 describe('SettlementService on the LocalLedger', () => {
   let connection: Connection;
   let stack: SettlementStack;
@@ -96,19 +112,7 @@ describe('SettlementService on the LocalLedger', () => {
 
   it('a crash right after the bytes were stored ends in exactly one transfer on retry', async () => {
     const real = new MongoSettlementAttemptStore(connection);
-    let crash = true;
-    const crashingStore: SettlementAttemptStore = {
-      loadPrepared: (id) => real.loadPrepared(id),
-      savePrepared: async (id, next, replacing) => {
-        const saved = await real.savePrepared(id, next, replacing);
-        if (crash) {
-          crash = false;
-          throw new Error('simulated crash after storing the bytes');
-        }
-        return saved;
-      },
-    };
-    await setUp({ attempts: crashingStore });
+    await setUp({ attempts: crashingOnceAfterStoring(real) });
     const req = request(9_000n);
 
     await expect(stack.settlement.settle(req)).rejects.toMatchObject({ kind: 'transient' });
@@ -121,19 +125,7 @@ describe('SettlementService on the LocalLedger', () => {
 
   it('replaces stored bytes only once their gas coin was consumed by another payment, still paying once', async () => {
     const real = new MongoSettlementAttemptStore(connection);
-    let crash = true;
-    const store: SettlementAttemptStore = {
-      loadPrepared: (id) => real.loadPrepared(id),
-      savePrepared: async (id, next, replacing) => {
-        const saved = await real.savePrepared(id, next, replacing);
-        if (crash) {
-          crash = false;
-          throw new Error('simulated crash after storing the bytes');
-        }
-        return saved;
-      },
-    };
-    await setUp({ attempts: store });
+    await setUp({ attempts: crashingOnceAfterStoring(real) });
     const stale = request(1_111n);
     await expect(stack.settlement.settle(stale)).rejects.toMatchObject({ kind: 'transient' });
     const abandoned = (await real.loadPrepared(stale.transactionId))!.digest;
