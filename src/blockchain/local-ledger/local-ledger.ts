@@ -29,13 +29,16 @@ export interface LocalLedgerOptions {
  * exactly the settlement code that talks to a real node. State lives in MongoDB (see
  * LedgerStore), shared by every app instance and kept across restarts.
  *
- * Executing a transaction: verify the sender's signature; if the digest is already recorded,
- * answer the recorded result; otherwise read the sender's latest log entry, then the input
- * objects, plan the full outcome, and commit it by inserting it as the sender's next log entry
- * (a unique `_id`, so of two transactions planned on the same state only one gets in; the other
- * re-reads and re-checks). The object writes that follow are idempotent, and an entry not yet
- * marked done is completed by the next execution touching that sender (or a re-execution of the
- * same bytes) before anything else, so a crash at any step loses nothing and applies nothing twice.
+ * Executing a transaction: verify the signatures (sender's, and the gas owner's when it
+ * sponsors); if the digest is already recorded, answer the recorded result; otherwise read the
+ * sender's latest log entry and the input objects, plan the full outcome, and commit it by
+ * inserting a lock on each input object version and the sender's next log entry (unique `_id`s:
+ * of two transactions planned on the same state only one gets in, the other re-reads and
+ * re-checks; an object version locked by another transaction is never spent by a second, even
+ * from another sender's log, as with sponsored gas). The object writes that follow are
+ * idempotent, and an entry not yet marked done is completed by the next execution touching that
+ * sender (or a re-execution of the same bytes) before anything else, so a crash at any step loses
+ * nothing and applies nothing twice.
  */
 export class LocalLedger extends CoreClient {
   private readonly clock: Clock;
