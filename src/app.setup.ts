@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { quietFrameworkLogger } from './common/logging/quiet-framework-logger';
 import { validationExceptionFactory } from './common/filters/validation-exception.factory';
 import { requestIdMiddleware } from './common/request-id/request-id.middleware';
 import { appConfig, AppConfig } from './config/app.config';
@@ -13,7 +14,7 @@ import { MetricsService } from './metrics/metrics.service';
 /** Everything main.ts and the e2e tests share, so tests exercise the app exactly as it runs. */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   const config = app.get<AppConfig>(appConfig.KEY);
-  app.useLogger(app.get(Logger));
+  app.useLogger(quietFrameworkLogger(app.get(Logger)));
   app.use(requestIdMiddleware);
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.use(helmet());
@@ -36,4 +37,13 @@ function setUpSwagger(app: NestExpressApplication): void {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, document), { jsonDocumentUrl: 'api/docs-json' });
+}
+
+/** A worker-only process: /health and /metrics on METRICS_PORT, the API's error shape, no API. */
+export function configureWorkerApp(app: NestExpressApplication): NestExpressApplication {
+  app.useLogger(quietFrameworkLogger(app.get(Logger)));
+  app.use(requestIdMiddleware);
+  app.use(helmet());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  return app;
 }

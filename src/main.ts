@@ -1,55 +1,59 @@
-import './load-env';
+import './require-node-24';
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
-import { appConfig, AppConfig } from './config/app.config';
-import { ConfigError, validateEnvironment } from './config/env.validation';
+import { configureApp, configureWorkerApp } from './app.setup';
+import { loadConfiguration, type NfcPayConfig } from './config/app.config';
+import { processEnvironment } from './config/environment';
+import { ConfigError } from './config/env.validation';
 import { EmbeddedServer, startMongo, startRedis } from './embedded/embedded-servers';
+import { RootModule } from './roles/root.module';
 
 async function main(): Promise<void> {
-  validateEnvironment(process.env);
-  const embeddedServers = await startMissingServers();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), {
-    bodyParser: false,
-    bufferLogs: true,
-  });
-  configureApp(app);
-  shutDownGracefullyOnSignals(app, embeddedServers);
-  const config = app.get<AppConfig>(appConfig.KEY);
-  if (!validateEnvironment(process.env).API_ENABLED) {
-    // A worker-only process: queues and sweeps run, no HTTP or socket server.
-    await app.init();
-    console.log('NFC Pay worker is up (API_ENABLED=false)');
-    return;
+  const configured = loadConfiguration(processEnvironment());
+  const { config, embedded } = await withEmbeddedServers(configured);
+  const app = await NestFactory.create<NestExpressApplication>(RootModule.forConfig(config), { bodyParser: false, bufferLogs: true });
+  shutDownGracefullyOnSignals(app, embedded);
+  if (config.app.role === 'worker') {
+    configureWorkerApp(app);
+    await listen(app, config.app.metricsPort, config.app.host, 'METRICS_PORT');
+  } else {
+    configureApp(app);
+    await listen(app, config.app.port, config.app.host, 'PORT');
   }
-  await app.listen(config.port, config.host);
-  announce(await app.getUrl(), embeddedServers);
+  announce(config, await app.getUrl(), embedded);
 }
 
-/** With no MONGODB_URI / REDIS_URL the process brings up its own servers (development default). */
-async function startMissingServers(): Promise<EmbeddedServer[]> {
-  const started: EmbeddedServer[] = [];
-  const log = (line: string) => console.log(line);
+/**
+ * Development default: with no MONGODB_URI / REDIS_URL the process brings up its own servers
+ * (production refuses to start without them, see env.validation.ts).
+ */
+async function withEmbeddedServers(config: NfcPayConfig): Promise<{ config: NfcPayConfig; embedded: EmbeddedServer[] }> {
+  const embedded: EmbeddedServer[] = [];
   try {
-    if (!process.env.MONGODB_URI) {
-      const mongo = await startMongo(log);
-      started.push(mongo);
-      process.env.MONGODB_URI = mongo.uri;
-      log(`Embedded MongoDB-compatible server: ${mongo.via} at ${mongo.uri}`);
-    }
-    if (!process.env.REDIS_URL) {
-      const redis = await startRedis();
-      started.push(redis);
-      process.env.REDIS_URL = redis.uri;
-      log(`Embedded Redis: ${redis.via} at ${redis.uri}`);
-    }
+    const mongo = config.database.embedded ? await startMongo((line) => console.log(line)) : undefined;
+    if (mongo) embedded.push(mongo);
+    const redis = config.redis.embedded ? await startRedis() : undefined;
+    if (redis) embedded.push(redis);
+    return {
+      embedded,
+      config: { ...config, database: { ...config.database, uri: mongo?.uri ?? config.database.uri }, redis: { ...config.redis, url: redis?.uri ?? config.redis.url } },
+    };
   } catch (error) {
-    await Promise.all(started.map((server) => server.stop()));
+    await Promise.all(embedded.map((server) => server.stop()));
     throw error;
   }
-  return started;
+}
+
+async function listen(app: NestExpressApplication, port: number, host: string, variable: string): Promise<void> {
+  try {
+    await app.listen(port, host);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new ConfigError(`Port ${port} on ${host} is already in use: set ${variable} to a free port (e.g. ${variable}=${port + 1} npm start)`);
+    }
+    throw error;
+  }
 }
 
 /**
@@ -78,24 +82,25 @@ function shutDownGracefullyOnSignals(app: NestExpressApplication, embedded: Embe
   process.on('SIGINT', shutDown);
 }
 
-function announce(url: string, embedded: EmbeddedServer[]): void {
+/** The one start-up banner: what runs where, on what data, with which ledger. */
+function announce(config: NfcPayConfig, url: string, embedded: EmbeddedServer[]): void {
   const base = url.replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost').replace('127.0.0.1', 'localhost');
-  console.log(
-    [
-      `NFC Pay is up${embedded.length ? ' (embedded servers; stop with Ctrl-C)' : ''}`,
-      `  API:       ${base}/api`,
-      `  Swagger:   ${base}/api/docs`,
-      `  Socket.IO: ${base} (path /nfc-ws)`,
-      `  Health:    ${base}/health/ready`,
-    ].join('\n'),
-  );
+  const { role } = config.app;
+  const ledger = config.blockchain.network ? `Sui ${config.blockchain.network}` : 'local (in-process ledger: no real money moves)';
+  const lines = [`NFC Pay is up: role ${role}${embedded.length ? ' (embedded servers; stop with Ctrl-C)' : ''}`];
+  if (role === 'worker') {
+    lines.push(`  Health:    ${base}/health`, `  Metrics:   ${base}/metrics`);
+  } else {
+    lines.push(`  API:       ${base}/api`, `  Swagger:   ${base}/api/docs`, `  Socket.IO: ${base} (path /nfc-ws)`, `  Health:    ${base}/health/ready`, `  Queues:    ${base}/admin/queues (admins)`);
+    lines.push(`  Metrics:   ${base}/metrics${config.app.isProduction ? ' (Bearer METRICS_TOKEN)' : ` (Bearer ${config.metrics.token})`}`);
+  }
+  lines.push(`  Ledger:    ${ledger}`);
+  for (const server of embedded) lines.push(`  ${server.uri.startsWith('redis') ? 'Redis:  ' : 'MongoDB:'}   ${server.via} at ${server.uri}${server.why ? ` (${server.why})` : ''}`);
+  if (!config.app.isProduction && config.auth.adminEmail) lines.push(`  Admin:     ${config.auth.adminEmail} (password in ${config.app.cacheDir}/dev-secrets.json unless ADMIN_PASSWORD is set)`);
+  console.log(lines.join('\n'));
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-  } else {
-    console.error('NFC Pay failed to start:', error instanceof Error ? error.message : error);
-  }
+  console.error(error instanceof ConfigError ? error.message : `NFC Pay failed to start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

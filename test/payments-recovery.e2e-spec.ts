@@ -58,7 +58,7 @@ describe('settlement survives losing its queue and its worker', () => {
   });
 
   const apiOnly = async (isolation: string) => {
-    const app = await createTestApp({ isolation, env: { REDIS_URL: redis.uri, WORKERS_ENABLED: 'false' } });
+    const app = await createTestApp({ isolation, env: { REDIS_URL: redis.uri, APP_ROLE: 'api' } });
     apps.push(app);
     return app;
   };
@@ -86,7 +86,7 @@ describe('settlement survives losing its queue and its worker', () => {
     await admin.flushall();
     admin.disconnect();
 
-    const worker = await createTestApp({ isolation, env: { REDIS_URL: redis.uri, WORKERS_ENABLED: 'true', OUTBOX_SWEEP_INTERVAL_MS: '200' } });
+    const worker = await createTestApp({ isolation, env: { REDIS_URL: redis.uri, APP_ROLE: 'all', OUTBOX_SWEEP_INTERVAL_MS: '200' } });
     apps.push(worker);
     await waitFor(async () => (await statuses(api, s.adminToken, ids)).every((t) => t.status === 'completed'), 30_000, 'all payments to complete');
     await expectSettledExactlyOnce(api, s, ids, total, before);
@@ -119,7 +119,7 @@ describe('settlement survives losing its queue and its worker', () => {
 
 const workers: ChildProcess[] = [];
 
-/** A worker-only process (`API_ENABLED=false`) of the built app, sharing the test's database and Redis. */
+/** A worker-only process (`APP_ROLE=worker`) of the built app, sharing the test's database and Redis. */
 function startWorker(isolation: string, redisUrl: string): ChildProcess {
   const worker = spawn(process.execPath, [join(__dirname, '..', 'dist', 'main.js')], {
     env: {
@@ -128,7 +128,8 @@ function startWorker(isolation: string, redisUrl: string): ChildProcess {
       NODE_ENV: 'test',
       LOG_LEVEL: 'error',
       LOG_FORMAT: 'json',
-      API_ENABLED: 'false',
+      APP_ROLE: 'worker',
+      METRICS_PORT: '0',
       MONGODB_URI: process.env.TEST_MONGODB_URI,
       MONGODB_DB_NAME: isolation,
       REDIS_URL: redisUrl,

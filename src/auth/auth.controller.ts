@@ -5,6 +5,7 @@ import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import type { Principal } from '../common/auth/principal';
 import { Public } from '../common/auth/public.decorator';
 import { ErrorResponseDto } from '../common/filters/error-body';
+import { RateLimit } from '../common/throttling/rate-limit.decorator';
 import { AuthService } from './auth.service';
 import { LoginDto, MeResponseDto, RegisterDto, TerminalSessionResponseDto, TerminalTokenDto, UserSessionResponseDto } from './dto/auth.dto';
 
@@ -15,6 +16,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Public()
+  @RateLimit({ kind: 'credentials' })
   @Post('register')
   @ApiOperation({ summary: 'Create a cardholder account (and its custodial Sui wallet)' })
   @ApiCreatedResponse({ type: UserSessionResponseDto })
@@ -24,6 +26,7 @@ export class AuthController {
   }
 
   @Public()
+  @RateLimit({ kind: 'credentials', accountField: 'email' })
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Log in a cardholder or admin' })
@@ -35,6 +38,7 @@ export class AuthController {
   }
 
   @Public()
+  @RateLimit({ kind: 'credentials', accountField: 'terminalId' })
   @Post('terminal/token')
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange a terminal id and secret for a terminal access token' })

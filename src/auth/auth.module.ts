@@ -6,7 +6,7 @@ import { BlockchainModule } from '../blockchain/blockchain.module';
 import { authConfig, AuthConfig } from '../config/app.config';
 import { MerchantsModule } from '../merchants/merchants.module';
 import { AdminSeeder } from './admin-seeder';
-import { AuthController } from './auth.controller';
+import { TokenCallerIdentity } from './caller-identity';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { LoginAttemptsService } from './login-attempts.service';
@@ -27,8 +27,7 @@ import { TokenService } from './token.service';
     MerchantsModule,
     BlockchainModule,
   ],
-  controllers: [AuthController],
-  providers: [AuthService, TokenService, LoginAttemptsService, AdminSeeder, { provide: APP_GUARD, useClass: JwtAuthGuard }],
-  exports: [TokenService, AuthService],
+  providers: [AuthService, TokenService, LoginAttemptsService, AdminSeeder, TokenCallerIdentity, { provide: APP_GUARD, useClass: JwtAuthGuard }],
+  exports: [TokenService, AuthService, TokenCallerIdentity],
 })
 export class AuthModule {}

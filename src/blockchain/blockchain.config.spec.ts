@@ -1,4 +1,8 @@
-import { parseBlockchainEnv } from './blockchain.config';
+import 'reflect-metadata';
+import { validateEnvironment } from '../config/env.validation';
+import { blockchainSection } from './blockchain.config';
+
+const parseBlockchainEnv = (raw: Record<string, string>) => blockchainSection(validateEnvironment(raw));
 
 describe('blockchain config', () => {
   it('defaults to the local ledger with the documented amounts', () => {
@@ -20,8 +24,8 @@ describe('blockchain config', () => {
 
   it('reads sponsored gas behind its flag, and needs the sponsor key on a network', () => {
     expect(parseBlockchainEnv({ SUI_SPONSORED_GAS: 'true', SUI_GAS_POOL_SIZE: '4' })).toMatchObject({ sponsoredGas: true, gasSponsorKey: undefined, gasPoolSize: 4 });
-    expect(() => parseBlockchainEnv({ SUI_SPONSORED_GAS: 'yes' })).toThrow(/SUI_SPONSORED_GAS must be true or false/);
-    expect(() => parseBlockchainEnv({ SUI_SPONSORED_GAS: 'true', SUI_NETWORK: 'testnet' })).toThrow(/needs SUI_GAS_SPONSOR_KEY/);
+    expect(() => parseBlockchainEnv({ SUI_SPONSORED_GAS: 'maybe' })).toThrow(/SUI_SPONSORED_GAS/);
+    expect(() => parseBlockchainEnv({ SUI_SPONSORED_GAS: 'true', SUI_NETWORK: 'testnet' })).toThrow(/SUI_GAS_SPONSOR_KEY: SUI_SPONSORED_GAS on a network needs/);
     expect(parseBlockchainEnv({ SUI_SPONSORED_GAS: 'true', SUI_NETWORK: 'testnet', SUI_GAS_SPONSOR_KEY: 'suiprivkey1abc' })).toMatchObject({ gasSponsorKey: 'suiprivkey1abc' });
   });
 
@@ -35,7 +39,7 @@ describe('blockchain config', () => {
   });
 
   it('refuses a wallet lease that could lapse during a submission', () => {
-    expect(() => parseBlockchainEnv({ WALLET_LEASE_TTL_MS: '10999', SUI_SUBMIT_TIMEOUT_MS: '1000' })).toThrow(/WALLET_LEASE_TTL_MS must be at least/);
+    expect(() => parseBlockchainEnv({ WALLET_LEASE_TTL_MS: '10999', SUI_SUBMIT_TIMEOUT_MS: '1000' })).toThrow(/WALLET_LEASE_TTL_MS: must be at least/);
     expect(parseBlockchainEnv({ WALLET_LEASE_TTL_MS: '11000', SUI_SUBMIT_TIMEOUT_MS: '1000' })).toMatchObject({ walletLeaseTtlMs: 11000, submitTimeoutMs: 1000 });
   });
 
@@ -46,8 +50,18 @@ describe('blockchain config', () => {
       SETTLEMENT_MIST_PER_UNIT: '2000',
       LOCAL_LEDGER_FAUCET_MIST: '1_000_000',
       NODE_ENV: 'production',
+      JWT_SECRET: 'q8Z2-vT1m9XkLp4Rw7Yc0bN6hJ3sFd5G',
+      MONGODB_URI: 'mongodb://db:27017',
+      REDIS_URL: 'redis://cache:6379',
+      WALLET_MASTER_KEY: 'k'.repeat(44),
+      METRICS_TOKEN: 'a-metrics-token-of-some-length',
+      WEBHOOKS_ENABLED: 'false',
     });
     expect(config).toMatchObject({ network: 'testnet', grpcUrl: 'https://grpc.example:443', mistPerUnit: 2000n, faucetMist: 1_000_000n, production: true });
+  });
+
+  it('treats SUI_NETWORK=local as the local ledger, said on purpose', () => {
+    expect(parseBlockchainEnv({ SUI_NETWORK: 'local' }).network).toBeNull();
   });
 
   it('refuses unknown networks, bad URLs and non-positive amounts', () => {

@@ -1,4 +1,5 @@
-import { registerAs } from '@nestjs/config';
+import { ConfigError, type EnvironmentVariables } from '../config/env.validation';
+import { configToken } from '../config/config-token';
 import { type LedgerFault, parseLedgerFaults } from './local-ledger/ledger-faults';
 
 export const SUI_NETWORKS = ['testnet', 'mainnet', 'devnet'] as const;
@@ -37,56 +38,46 @@ export const LEASE_MARGIN_MS = 5_000;
 /** Time a lease must leave, beyond that, to build and sign before submitting. */
 const LEASE_HEADROOM_MS = 5_000;
 
-export function parseBlockchainEnv(env: NodeJS.ProcessEnv): BlockchainConfig {
-  const network = env.SUI_NETWORK?.trim() || null;
-  if (network !== null && !(SUI_NETWORKS as readonly string[]).includes(network)) {
-    throw new Error(`SUI_NETWORK must be one of ${SUI_NETWORKS.join(', ')} (or unset for the local ledger), got "${network}"`);
+/** The blockchain section of the configuration, from the validated environment (cross-field rules here). */
+export function blockchainSection(env: EnvironmentVariables): BlockchainConfig {
+  const network = env.SUI_NETWORK && env.SUI_NETWORK !== 'local' ? env.SUI_NETWORK : null;
+  const production = env.NODE_ENV === 'production';
+  if (env.SUI_SPONSORED_GAS && network && !env.SUI_GAS_SPONSOR_KEY) {
+    throw new ConfigError("Invalid configuration: SUI_GAS_SPONSOR_KEY: SUI_SPONSORED_GAS on a network needs the gas wallet's suiprivkey1… key");
   }
-  const grpcUrl = env.SUI_GRPC_URL?.trim() || null;
-  if (grpcUrl !== null && !/^https?:\/\/\S+$/.test(grpcUrl)) throw new Error(`SUI_GRPC_URL must be an http(s) URL, got "${grpcUrl}"`);
   return {
-    network: network as SuiNetwork | null,
-    grpcUrl,
-    mistPerUnit: positiveInteger(env, 'SETTLEMENT_MIST_PER_UNIT', 1000n),
+    network,
+    grpcUrl: env.SUI_GRPC_URL ?? null,
+    mistPerUnit: BigInt(env.SETTLEMENT_MIST_PER_UNIT),
     walletMasterKey: env.WALLET_MASTER_KEY?.trim() || undefined,
-    faucetMist: positiveInteger(env, 'LOCAL_LEDGER_FAUCET_MIST', 1_000_000_000_000n),
-    production: env.NODE_ENV === 'production',
+    faucetMist: env.LOCAL_LEDGER_FAUCET_MIST,
+    production,
     ...leaseTimes(env),
-    ledgerFaults: ledgerFaults(env, network),
-    ...gasSponsorship(env, network),
+    ledgerFaults: ledgerFaults(env.LOCAL_LEDGER_FAULTS, network !== null || production),
+    sponsoredGas: env.SUI_SPONSORED_GAS,
+    gasSponsorKey: env.SUI_GAS_SPONSOR_KEY,
+    gasPoolSize: env.SUI_GAS_POOL_SIZE,
   };
 }
 
-function gasSponsorship(env: NodeJS.ProcessEnv, network: string | null): Pick<BlockchainConfig, 'sponsoredGas' | 'gasSponsorKey' | 'gasPoolSize'> {
-  const flag = env.SUI_SPONSORED_GAS?.trim().toLowerCase() || 'false';
-  if (flag !== 'true' && flag !== 'false') throw new Error(`SUI_SPONSORED_GAS must be true or false, got "${env.SUI_SPONSORED_GAS}"`);
-  const sponsoredGas = flag === 'true';
-  const gasSponsorKey = env.SUI_GAS_SPONSOR_KEY?.trim() || undefined;
-  if (sponsoredGas && network && !gasSponsorKey) throw new Error('SUI_SPONSORED_GAS on a network needs SUI_GAS_SPONSOR_KEY (the gas wallet\'s suiprivkey1… key)');
-  return { sponsoredGas, gasSponsorKey, gasPoolSize: Number(positiveInteger(env, 'SUI_GAS_POOL_SIZE', 16n)) };
-}
-
-function ledgerFaults(env: NodeJS.ProcessEnv, network: string | null): LedgerFault[] {
-  const faults = parseLedgerFaults(env.LOCAL_LEDGER_FAULTS);
-  if (faults.length && (network || env.NODE_ENV === 'production')) throw new Error('LOCAL_LEDGER_FAULTS is for local-ledger drills only, never on a network or in production');
+function ledgerFaults(spec: string | undefined, onRealMoney: boolean): LedgerFault[] {
+  let faults: LedgerFault[];
+  try {
+    faults = parseLedgerFaults(spec);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: ${(error as Error).message}`);
+  }
+  if (faults.length && onRealMoney) throw new ConfigError('Invalid configuration: LOCAL_LEDGER_FAULTS: is for local-ledger drills only, never on a network or in production');
   return faults;
 }
 
-function leaseTimes(env: NodeJS.ProcessEnv): Pick<BlockchainConfig, 'walletLeaseTtlMs' | 'submitTimeoutMs'> {
-  const walletLeaseTtlMs = Number(positiveInteger(env, 'WALLET_LEASE_TTL_MS', 30_000n));
-  const submitTimeoutMs = Number(positiveInteger(env, 'SUI_SUBMIT_TIMEOUT_MS', 15_000n));
+function leaseTimes(env: EnvironmentVariables): Pick<BlockchainConfig, 'walletLeaseTtlMs' | 'submitTimeoutMs'> {
+  const { WALLET_LEASE_TTL_MS: walletLeaseTtlMs, SUI_SUBMIT_TIMEOUT_MS: submitTimeoutMs } = env;
   const minimum = submitTimeoutMs + LEASE_MARGIN_MS + LEASE_HEADROOM_MS;
   if (walletLeaseTtlMs < minimum) {
-    throw new Error(`WALLET_LEASE_TTL_MS must be at least SUI_SUBMIT_TIMEOUT_MS + ${LEASE_MARGIN_MS + LEASE_HEADROOM_MS} (${minimum}), got ${walletLeaseTtlMs}`);
+    throw new ConfigError(`Invalid configuration: WALLET_LEASE_TTL_MS: must be at least SUI_SUBMIT_TIMEOUT_MS + ${LEASE_MARGIN_MS + LEASE_HEADROOM_MS} (${minimum}), got ${walletLeaseTtlMs}`);
   }
   return { walletLeaseTtlMs, submitTimeoutMs };
 }
 
-function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: bigint): bigint {
-  const raw = env[name]?.trim().replace(/_/g, '');
-  if (!raw) return fallback;
-  if (!/^\d+$/.test(raw) || BigInt(raw) === 0n) throw new Error(`${name} must be a positive integer, got "${env[name]}"`);
-  return BigInt(raw);
-}
-
-export const blockchainConfig = registerAs('blockchain', (): BlockchainConfig => parseBlockchainEnv(process.env));
+export const blockchainConfig = configToken('blockchain');

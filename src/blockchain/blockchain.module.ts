@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { Logger, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import type { ClientWithCoreApi } from '@mysten/sui/client';
@@ -18,7 +17,6 @@ import { MongoSettlementAttemptStore } from './settlement/mongo-settlement-attem
 import { SettlementService, type SettlementOptions } from './settlement/settlement.service';
 import { WalletLeases } from './settlement/wallet-lease';
 import { resolveMasterKeyRing } from './wallets/master-key';
-import { WalletController } from './wallet.controller';
 import { WalletService, type WalletFaucet } from './wallets/wallet.service';
 
 /**
@@ -26,8 +24,6 @@ import { WalletService, type WalletFaucet } from './wallets/wallet.service';
  * connection; with SUI_NETWORK unset every transaction goes to the local ledger in that database.
  */
 @Module({
-  imports: [ConfigModule.forFeature(blockchainConfig)],
-  controllers: [WalletController],
   providers: [
     {
       provide: SUI_CLIENT,

@@ -1,12 +1,10 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { CardsController } from './cards.controller';
 import { CardsService } from './cards.service';
 import { Card, CardSchema } from './schemas/card.schema';
 
 @Module({
   imports: [MongooseModule.forFeature([{ name: Card.name, schema: CardSchema }])],
-  controllers: [CardsController],
   providers: [CardsService],
   exports: [CardsService],
 })

@@ -28,14 +28,31 @@ describe('validateEnvironment', () => {
 
   describe('in production', () => {
     const strong = 'q8Z2-vT1m9XkLp4Rw7Yc0bN6hJ3sFd5G';
-    const complete = { NODE_ENV: 'production', JWT_SECRET: strong, MONGODB_URI: 'mongodb://db:27017', REDIS_URL: 'redis://cache:6379', WALLET_MASTER_KEY: 'k'.repeat(44) };
+    const complete = {
+      NODE_ENV: 'production',
+      JWT_SECRET: strong,
+      MONGODB_URI: 'mongodb://db:27017',
+      REDIS_URL: 'redis://cache:6379',
+      WALLET_MASTER_KEY: 'k'.repeat(44),
+      SUI_NETWORK: 'testnet',
+      METRICS_TOKEN: 'a-metrics-token-of-some-length',
+      WEBHOOK_SECRET_KEY: 'a'.repeat(64),
+    };
 
     it('starts with every secret and server given', () => {
       expect(validateEnvironment(complete).NODE_ENV).toBe('production');
     });
 
-    it.each(['JWT_SECRET', 'MONGODB_URI', 'REDIS_URL', 'WALLET_MASTER_KEY'])('requires %s', (name) => {
-      expect(() => validateEnvironment({ ...complete, [name]: undefined })).toThrow(new RegExp(`${name}: is required`));
+    it.each(['JWT_SECRET', 'MONGODB_URI', 'REDIS_URL', 'WALLET_MASTER_KEY', 'SUI_NETWORK', 'METRICS_TOKEN', 'WEBHOOK_SECRET_KEY'])('requires %s', (name) => {
+      expect(() => validateEnvironment({ ...complete, [name]: undefined })).toThrow(new RegExp(`^Invalid configuration: ${name}: is required[^\\n]*$`));
+    });
+
+    it('starts on the local ledger only when SUI_NETWORK=local says so', () => {
+      expect(validateEnvironment({ ...complete, SUI_NETWORK: 'local' }).SUI_NETWORK).toBe('local');
+    });
+
+    it('needs no webhook key when webhooks are off', () => {
+      expect(validateEnvironment({ ...complete, WEBHOOK_SECRET_KEY: undefined, WEBHOOKS_ENABLED: 'false' }).WEBHOOKS_ENABLED).toBe(false);
     });
 
     it.each(['a'.repeat(40), 'changeme-changeme-changeme-changeme!', 'my-super-secret-jwt-signing-key-123456'])('refuses the weak secret %s', (secret) => {
@@ -50,11 +67,11 @@ describe('booleans', () => {
     ['0', false],
     ['true', true],
     ['yes', true],
-  ])('reads WORKERS_ENABLED=%s as %s', (raw, expected) => {
-    expect(validateEnvironment({ WORKERS_ENABLED: raw }).WORKERS_ENABLED).toBe(expected);
+  ])('reads THROTTLE_ENABLED=%s as %s', (raw, expected) => {
+    expect(validateEnvironment({ THROTTLE_ENABLED: raw }).THROTTLE_ENABLED).toBe(expected);
   });
 
   it('rejects a word it does not know', () => {
-    expect(() => validateEnvironment({ API_ENABLED: 'maybe' })).toThrow(/API_ENABLED/);
+    expect(() => validateEnvironment({ THROTTLE_ENABLED: 'maybe' })).toThrow(/THROTTLE_ENABLED/);
   });
 });

@@ -1,5 +1,8 @@
-import { plainToInstance, Transform, TransformFnParams, Type } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsInt, IsTimeZone, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { plainToInstance, Transform, TransformFnParams } from 'class-transformer';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsTimeZone, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateBy, validateSync } from 'class-validator';
+
+export const APP_ROLES = ['all', 'api', 'worker'] as const;
+export type AppRole = (typeof APP_ROLES)[number];
 
 /** "true"/"1"/"yes" and "false"/"0"/"no"; anything else is left for @IsBoolean to reject. */
 function toBoolean({ obj, key }: TransformFnParams): unknown {
@@ -10,6 +13,25 @@ function toBoolean({ obj, key }: TransformFnParams): unknown {
   return raw;
 }
 
+/** Whole numbers as digits only ("1e5" or "10.0" stay strings, for @IsInt to reject). */
+function toInteger({ obj, key }: TransformFnParams): unknown {
+  const raw = obj[key];
+  return typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
+}
+
+/** Digits (with `_` separators allowed, as in 1_000_000) as a bigint; anything else is left for the check to reject. */
+function toBigInt({ obj, key }: TransformFnParams): unknown {
+  const raw = String(obj[key]).trim().replace(/_/g, '');
+  return /^\d+$/.test(raw) ? BigInt(raw) : obj[key];
+}
+
+function IsPositiveBigInt() {
+  return ValidateBy({
+    name: 'isPositiveBigInt',
+    validator: { validate: (value) => typeof value === 'bigint' && value > 0n, defaultMessage: (args) => `${args?.property} must be a positive integer` },
+  });
+}
+
 /**
  * Every environment variable the process reads, validated once at start-up. `.env.example`
  * documents each of them; keep the two in step.
@@ -18,14 +40,26 @@ export class EnvironmentVariables {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Type(() => Number)
+  /** all: one process serves the API and runs the workers; api or worker: one role per process. */
+  @IsIn(APP_ROLES)
+  APP_ROLE: AppRole = 'all';
+
+  /** A worker-only process serves /health and /metrics here. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT: number = 9464;
+
+  @Transform(toInteger)
   @IsInt()
   @Min(0)
   @Max(65535)
   PORT: number = 8080;
 
+  /** Loopback by default: a development server is not on the network unless asked (HOST=0.0.0.0 in containers). */
   @IsString()
-  HOST: string = '0.0.0.0';
+  HOST: string = '127.0.0.1';
 
   @IsOptional()
   @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'MONGODB_URI must be a mongodb:// or mongodb+srv:// URI' })
@@ -66,8 +100,13 @@ export class EnvironmentVariables {
   @MinLength(12, { message: 'ADMIN_PASSWORD must be at least 12 characters' })
   ADMIN_PASSWORD?: string;
 
+  /** A file holding ADMIN_PASSWORD (a Docker or Kubernetes secret); read at start-up. */
+  @IsOptional()
+  @IsString()
+  ADMIN_PASSWORD_FILE?: string;
+
   /** MIST (1e-9 SUI) settled per minor unit of the card currency: 75 000 VND × 1000 = 0.075 SUI. */
-  @Type(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   SETTLEMENT_MIST_PER_UNIT: number = 1000;
@@ -77,46 +116,43 @@ export class EnvironmentVariables {
   @IsTimeZone({ message: 'LIMITS_TIMEZONE must be an IANA time zone such as UTC or Asia/Ho_Chi_Minh' })
   LIMITS_TIMEZONE: string = 'UTC';
 
-  @Transform(toBoolean)
-  @IsBoolean()
-  API_ENABLED: boolean = true;
-
-  @Transform(toBoolean)
-  @IsBoolean()
-  WORKERS_ENABLED: boolean = true;
-
-  @Type(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(256)
   PAYMENT_QUEUE_CONCURRENCY: number = 16;
 
-  @Type(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(64)
   NOTIFICATION_QUEUE_CONCURRENCY: number = 4;
 
   /** How long a worker holds a job before Bull counts it as stalled (its worker died) and retries it. */
-  @Type(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(500)
   QUEUE_LOCK_DURATION_MS: number = 30_000;
 
-  @Type(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(500)
   QUEUE_STALLED_INTERVAL_MS: number = 30_000;
 
-  @Type(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(100)
   OUTBOX_SWEEP_INTERVAL_MS: number = 5_000;
 
-  @Type(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(24)
   IDEMPOTENCY_TTL_HOURS: number = 24;
+
+  /** Log every MongoDB command (development profiling). */
+  @Transform(toBoolean)
+  @IsBoolean()
+  MONGODB_MONITOR_COMMANDS: boolean = false;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
@@ -140,46 +176,46 @@ export class EnvironmentVariables {
   THROTTLE_ENABLED: boolean = true;
 
   /** `strict-nfc`: process-async calls per terminal (or cardholder) per THROTTLE_PAYMENT_TTL_SECONDS. */
-  @Type(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   THROTTLE_PAYMENT_LIMIT: number = 120;
 
   /** `strict-nfc-card`: process-async calls per card per THROTTLE_PAYMENT_TTL_SECONDS. */
-  @Type(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   THROTTLE_PAYMENT_CARD_LIMIT: number = 30;
 
-  @Type(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   THROTTLE_PAYMENT_TTL_SECONDS: number = 60;
 
   /** `nfc`: calls to status, history and ops routes per caller (or IP) per THROTTLE_NFC_TTL_SECONDS. */
-  @Type(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   THROTTLE_NFC_LIMIT: number = 600;
 
-  @Type(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   THROTTLE_NFC_TTL_SECONDS: number = 60;
 
   /** `auth-ip`: login, register and terminal-token calls per client IP per THROTTLE_AUTH_TTL_SECONDS. */
-  @Type(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   THROTTLE_AUTH_IP_LIMIT: number = 30;
 
   /** `auth-account`: login calls per email, terminal-token calls per terminalId, per THROTTLE_AUTH_TTL_SECONDS. */
-  @Type(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   THROTTLE_AUTH_ACCOUNT_LIMIT: number = 10;
 
-  @Type(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   THROTTLE_AUTH_TTL_SECONDS: number = 60;
@@ -191,38 +227,43 @@ export class EnvironmentVariables {
   @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, { message: 'WEBHOOK_SECRET_KEY must be 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)' })
   WEBHOOK_SECRET_KEY?: string;
 
+  /** false: this deployment sends no merchant webhooks, and production needs no WEBHOOK_SECRET_KEY. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  WEBHOOKS_ENABLED: boolean = true;
+
   /** Development only: let webhook URLs point at loopback, private or link-local addresses. */
   @Transform(toBoolean)
   @IsBoolean()
   WEBHOOK_ALLOW_PRIVATE_URLS: boolean = false;
 
-  @Type(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(100)
   @Max(60_000)
   WEBHOOK_TIMEOUT_MS: number = 10_000;
 
   /** Bull exponential backoff base: the n-th retry waits (2^n - 1) × this. */
-  @Type(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(10)
   WEBHOOK_RETRY_DELAY_MS: number = 8_000;
 
   /** With the default delay, 15 attempts span about 3 days. */
-  @Type(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(30)
   WEBHOOK_MAX_ATTEMPTS: number = 15;
 
-  @Type(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(256)
   WEBHOOK_CONCURRENCY: number = 32;
 
   /** After a rotation, deliveries are also signed with the old secret for this many hours. */
-  @Type(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(0)
   @Max(720)
@@ -235,11 +276,108 @@ export class EnvironmentVariables {
 
   // --- metrics (src/metrics) -------------------------------------------------------------------
 
-  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; otherwise protect it by network policy. */
+  /** GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. Required in production; generated into the development secrets otherwise. */
   @IsOptional()
   @IsString()
   @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
   METRICS_TOKEN?: string;
+
+  // --- development servers (src/embedded) ---------------------------------------------------
+
+  /** Where FerretDB is built and development secrets are kept (default: .cache in the project). */
+  @IsOptional()
+  @IsString()
+  NFCPAY_CACHE_DIR?: string;
+
+  /** Run the embedded FerretDB on this PostgreSQL instead of SQLite. */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'FERRETDB_POSTGRESQL_URL must be a postgres:// URL' })
+  FERRETDB_POSTGRESQL_URL?: string;
+
+  // --- Sui (src/blockchain) ------------------------------------------------------------------
+
+  /** testnet | mainnet | devnet: a real network over gRPC; local: the in-process ledger. Unset means local outside production; production must say. */
+  @IsOptional()
+  @IsIn(['testnet', 'mainnet', 'devnet', 'local'], { message: 'SUI_NETWORK must be one of testnet, mainnet, devnet, local' })
+  SUI_NETWORK?: 'testnet' | 'mainnet' | 'devnet' | 'local';
+
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'SUI_GRPC_URL must be an http(s) URL' })
+  SUI_GRPC_URL?: string;
+
+  /** What the local ledger's faucet gives each new wallet (MIST). */
+  @Transform(toBigInt)
+  @IsPositiveBigInt()
+  LOCAL_LEDGER_FAUCET_MIST: bigint = 1_000_000_000_000n;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  WALLET_LEASE_TTL_MS: number = 30_000;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  SUI_SUBMIT_TIMEOUT_MS: number = 15_000;
+
+  /** Failure drills on the local ledger only: `<amountMist>:transient:<n>,<amountMist>:permanent`. */
+  @IsOptional()
+  @IsString()
+  LOCAL_LEDGER_FAULTS?: string;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  SUI_SPONSORED_GAS: boolean = false;
+
+  @IsOptional()
+  @Matches(/^suiprivkey1[0-9a-z]+$/, { message: 'SUI_GAS_SPONSOR_KEY must be a suiprivkey1… key' })
+  SUI_GAS_SPONSOR_KEY?: string;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1024)
+  SUI_GAS_POOL_SIZE: number = 16;
+
+  // --- fraud (src/fraud) -----------------------------------------------------------------------
+
+  /** With Redis down: allow_small, block_all or allow_all (see .env.example). */
+  @IsIn(['allow_small', 'block_all', 'allow_all'])
+  FRAUD_REDIS_DOWN_MODE: 'allow_small' | 'block_all' | 'allow_all' = 'allow_small';
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  FRAUD_DEGRADED_MAX_AMOUNT: number = 200_000;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  FRAUD_REDIS_TIMEOUT_MS: number = 50;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  FRAUD_ASSESSMENT_RETENTION_DAYS: number = 90;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  FRAUD_BACKTEST_MAX_DAYS: number = 90;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  FRAUD_BACKTEST_MAX_PAYMENTS: number = 200_000;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  FRAUD_LIST_RESYNC_SECONDS: number = 60;
 }
 
 export class ConfigError extends Error {}
@@ -256,14 +394,24 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   return env;
 }
 
+/**
+ * Production never falls back to a development default: every server, secret and the chain must
+ * be named, so a deploy cannot quietly run on embedded servers, generated keys or the local ledger.
+ */
 function requireProductionSettings(env: EnvironmentVariables): void {
-  if (!env.JWT_SECRET) throw new ConfigError('Invalid configuration: JWT_SECRET: is required when NODE_ENV=production');
-  if (isWeakSecret(env.JWT_SECRET)) {
+  const required = (name: keyof EnvironmentVariables, why = 'is required when NODE_ENV=production') => {
+    if (!env[name]) throw new ConfigError(`Invalid configuration: ${name}: ${why}`);
+  };
+  required('JWT_SECRET');
+  if (isWeakSecret(env.JWT_SECRET!)) {
     throw new ConfigError('Invalid configuration: JWT_SECRET: is too weak for production (use 32+ random characters, e.g. `openssl rand -base64 48`)');
   }
-  for (const name of ['MONGODB_URI', 'REDIS_URL', 'WALLET_MASTER_KEY'] as const) {
-    if (!env[name]) throw new ConfigError(`Invalid configuration: ${name}: is required when NODE_ENV=production`);
-  }
+  required('MONGODB_URI');
+  required('REDIS_URL');
+  required('WALLET_MASTER_KEY');
+  required('SUI_NETWORK', 'is required when NODE_ENV=production: testnet, mainnet or devnet (or local, on purpose, to settle on the in-process ledger)');
+  required('METRICS_TOKEN', 'is required when NODE_ENV=production (Prometheus scrapes /metrics with it as a bearer token)');
+  if (env.WEBHOOKS_ENABLED) required('WEBHOOK_SECRET_KEY', 'is required when NODE_ENV=production (or set WEBHOOKS_ENABLED=false)');
 }
 
 function isWeakSecret(secret: string): boolean {

@@ -1,7 +1,9 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { delimiter, join } from 'node:path';
+import { projectRoot } from '../config/project-root';
+import { withTimeout } from '../common/time/with-timeout';
 import { findFreePort } from './free-port';
 import { waitForPort } from './wait-for-port';
 
@@ -14,6 +16,8 @@ export interface EmbeddedServer {
   readonly uri: string;
   /** What is serving, e.g. "ferretdb (sqlite)" or "redis-server". */
   readonly via: string;
+  /** Why this one, for the start banner (e.g. "no mongod on PATH, no download possible"). */
+  readonly why?: string;
   stop(): Promise<void>;
 }
 
@@ -21,15 +25,9 @@ const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 const FERRETDB_VERSION = 'v1.24.2';
 const STARTUP_TIMEOUT_MS = 30_000;
 
-/** The folder holding package.json, wherever this file was compiled to (dist/, dist-load/, or run from src/). */
-export const projectRoot = findProjectRoot(__dirname);
-
-function findProjectRoot(from: string): string {
-  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-  }
-  return resolve(from, '..', '..');
-}
+export { projectRoot };
+/** How long a mongod download may take to start before FerretDB is built instead (no internet: it fails at once). */
+const DOWNLOAD_GIVE_UP_MS = 8_000;
 const cacheBin = join(process.env.NFCPAY_CACHE_DIR ?? join(projectRoot, '.cache'), 'bin');
 
 export function findOnPath(binary: string): string | undefined {
@@ -40,12 +38,22 @@ export function findOnPath(binary: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The real thing where it can be had: a mongod on PATH, then a ferretdb on PATH, then a real mongod
+ * downloaded by mongodb-memory-server, and only then FerretDB built from the Go module proxy.
+ */
 export async function startMongo(log: (line: string) => void = console.log): Promise<EmbeddedServer> {
   const mongod = findOnPath('mongod');
-  if (mongod) return startMongod(mongod);
-  const ferretdb = ferretDbBinary(log);
-  if (ferretdb) return startFerretDb(ferretdb);
-  return startMongoMemoryServer(log);
+  if (mongod) return { ...(await startMongod(mongod)), why: 'mongod found on PATH' };
+  const ferretdb = findOnPath('ferretdb');
+  if (ferretdb) return { ...(await startFerretDb(ferretdb)), why: 'ferretdb found on PATH (no mongod)' };
+  const downloaded = await startMongoMemoryServer(log);
+  if (downloaded.server) return { ...downloaded.server, why: 'no mongod or ferretdb on PATH: a mongod was downloaded' };
+  const built = ensureFerretDb(log);
+  if (built) return { ...(await startFerretDb(built)), why: `no mongod or ferretdb on PATH and no mongod download (${downloaded.problem}): FerretDB built with Go` };
+  throw new Error(
+    `No MongoDB-compatible server could be started. Set MONGODB_URI, put mongod or ferretdb on PATH, or install Go so FerretDB can be built (mongod download: ${downloaded.problem}).`,
+  );
 }
 
 export async function startRedis(): Promise<EmbeddedServer> {
@@ -90,17 +98,14 @@ async function startFerretDb(binary: string): Promise<EmbeddedServer> {
   };
 }
 
-async function startMongoMemoryServer(log: (line: string) => void): Promise<EmbeddedServer> {
-  log('No mongod or ferretdb found and no Go to build FerretDB: trying mongodb-memory-server (downloads mongod; needs internet).');
+async function startMongoMemoryServer(log: (line: string) => void): Promise<{ server?: EmbeddedServer; problem?: string }> {
+  log('No mongod or ferretdb on PATH: trying to download a mongod (mongodb-memory-server)...');
   try {
     const { MongoMemoryServer } = await import('mongodb-memory-server-core');
-    const server = await MongoMemoryServer.create();
-    return { uri: server.getUri(), via: 'mongodb-memory-server', stop: async () => void (await server.stop()) };
+    const server = await withTimeout(MongoMemoryServer.create(), DOWNLOAD_GIVE_UP_MS, () => new Error(`gave up after ${DOWNLOAD_GIVE_UP_MS / 1000} s`));
+    return { server: { uri: server.getUri(), via: 'mongod (mongodb-memory-server)', stop: async () => void (await server.stop()) } };
   } catch (error) {
-    throw new Error(
-      'No MongoDB-compatible server could be started. Set MONGODB_URI, put mongod or ferretdb on PATH, ' +
-        `or install Go so FerretDB can be built (${(error as Error).message}).`,
-    );
+    return { problem: (error as Error).message.split('\n')[0] };
   }
 }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { fraudConfig, type FraudConfig } from './fraud.config';
@@ -8,11 +8,12 @@ import { FraudAssessmentRecord } from './schemas/fraud-assessment.schema';
 type NewAssessment = Omit<FraudAssessmentRecord, '_id'>;
 type AssessmentUpdate = Partial<Pick<FraudAssessmentRecord, 'approved' | 'transactionId'>>;
 
-const FLUSH_EVERY_MS = 100;
+/** How often buffered assessments are written (src/roles/periodic-work.ts). */
+export const FLUSH_EVERY_MS = 100;
 const FLUSH_AT = 500;
 /** While MongoDB is away, at most this many assessments wait; older ones are dropped (logged). */
 const MAX_BUFFERED = 50_000;
-const CLEANUP_EVERY_MS = 3_600_000;
+export const CLEANUP_EVERY_MS = 3_600_000;
 
 /**
  * Stores every assessment without making the payment wait: assessments are buffered and written
@@ -22,34 +23,17 @@ const CLEANUP_EVERY_MS = 3_600_000;
  * FerretDB has no TTL indexes, so old assessments are deleted by a periodic query.
  */
 @Injectable()
-export class FraudAssessmentsStore implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {
+export class FraudAssessmentsStore implements OnApplicationShutdown {
   private readonly logger = new Logger('FraudAssessments');
   private buffered = new Map<string, NewAssessment>();
   private updates = new Map<string, AssessmentUpdate>();
   private flushing?: Promise<void>;
-  private timer?: NodeJS.Timeout;
-  private cleanupTimer?: NodeJS.Timeout;
 
   constructor(
     @InjectModel(FraudAssessmentRecord.name) private readonly model: Model<FraudAssessmentRecord>,
     @Inject(fraudConfig.KEY) private readonly config: FraudConfig,
     private readonly clock: FraudClock,
   ) {}
-
-  onModuleInit(): void {
-    this.timer = setInterval(() => void this.flush(), FLUSH_EVERY_MS);
-    this.timer.unref();
-    this.cleanupTimer = setInterval(
-      () => void this.cleanup().catch((error) => this.logger.error(`Fraud assessment cleanup failed: ${error.message}`)),
-      CLEANUP_EVERY_MS,
-    );
-    this.cleanupTimer.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
-    clearInterval(this.cleanupTimer);
-  }
 
   async onApplicationShutdown(): Promise<void> {
     await this.whenIdle();
@@ -83,7 +67,7 @@ export class FraudAssessmentsStore implements OnModuleInit, OnModuleDestroy, OnA
   }
 
   /** One batch at a time, so an update never overtakes the insert it belongs to. */
-  private flush(): Promise<void> {
+  flush(): Promise<void> {
     this.flushing ??= this.write().finally(() => (this.flushing = undefined));
     return this.flushing;
   }

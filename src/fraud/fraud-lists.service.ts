@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, NotFoundException, OnModuleDestroy, OnModuleInit, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, Logger, NotFoundException, OnModuleInit, ServiceUnavailableException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type Redis from 'ioredis';
 import { Model } from 'mongoose';
@@ -17,9 +17,8 @@ import { FraudListEntry, LIST_TYPES, ListType } from './schemas/fraud-list-entry
  * FRAUD_LIST_RESYNC_SECONDS, which also repairs it after Redis lost data or a write to it failed.
  */
 @Injectable()
-export class FraudListsService implements OnModuleInit, OnModuleDestroy {
+export class FraudListsService implements OnModuleInit {
   private readonly logger = new Logger('FraudLists');
-  private timer?: NodeJS.Timeout;
 
   constructor(
     @InjectModel(FraudListEntry.name) private readonly entries: Model<FraudListEntry>,
@@ -31,15 +30,6 @@ export class FraudListsService implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     await this.resync().catch((error) => this.logger.warn(`Could not mirror fraud lists into Redis: ${error.message}`));
-    this.timer = setInterval(
-      () => void this.resync().catch((error) => this.logger.warn(`Could not mirror fraud lists into Redis: ${error.message}`)),
-      this.config.listResyncSeconds * 1000,
-    );
-    this.timer.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
   }
 
   async list(type: ListType | undefined, limit: number): Promise<FraudListEntry[]> {

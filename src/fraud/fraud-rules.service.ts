@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type Redis from 'ioredis';
 import { Model } from 'mongoose';
@@ -23,7 +23,8 @@ if current < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) return 1
 return 0`;
 
 /** A safety net beside the per-assessment version check (e.g. Redis lost the version key). */
-const REFRESH_EVERY_MS = 30_000;
+/** A safety net beside the version check: rules are reloaded this often anyway (src/roles/periodic-work.ts). */
+export const REFRESH_EVERY_MS = 30_000;
 
 /**
  * The active rule set: MongoDB is the source of truth; every instance caches it in memory and
@@ -31,11 +32,10 @@ const REFRESH_EVERY_MS = 30_000;
  * past its cached one, so a change applies to the next payment on every instance.
  */
 @Injectable()
-export class FraudRulesService implements OnModuleInit, OnModuleDestroy {
+export class FraudRulesService implements OnModuleInit {
   private readonly logger = new Logger('FraudRules');
   private active: ActiveRules = { version: 0, config: DEFAULT_RULES };
   private reloading?: Promise<ActiveRules>;
-  private timer?: NodeJS.Timeout;
 
   constructor(
     @InjectModel(FraudRuleSet.name) private readonly ruleSets: Model<FraudRuleSet>,
@@ -52,12 +52,6 @@ export class FraudRulesService implements OnModuleInit, OnModuleDestroy {
     );
     await this.reload();
     await this.publish(this.active.version);
-    this.timer = setInterval(() => void this.reload().catch((error) => this.logger.warn(`Reloading fraud rules failed: ${error.message}`)), REFRESH_EVERY_MS);
-    this.timer.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
   }
 
   current(): ActiveRules {

@@ -1,10 +1,11 @@
-import { ConfigType, registerAs } from '@nestjs/config';
+import type { EnvironmentVariables } from '../config/env.validation';
+import { configToken } from '../config/config-token';
 
 export const REDIS_DOWN_MODES = ['allow_small', 'block_all', 'allow_all'] as const;
 export type RedisDownMode = (typeof REDIS_DOWN_MODES)[number];
 
 /**
- * Fraud settings read from the environment (the tunable rule set lives in MongoDB instead):
+ * Fraud settings (the configuration's `fraud` section) (the tunable rule set lives in MongoDB instead):
  *
  * - FRAUD_REDIS_DOWN_MODE (allow_small): what assess answers when its counters cannot be read:
  *   `allow_small` lets amounts under FRAUD_DEGRADED_MAX_AMOUNT through flagged `fraud_degraded` and
@@ -16,32 +17,17 @@ export type RedisDownMode = (typeof REDIS_DOWN_MODES)[number];
  * - FRAUD_BACKTEST_MAX_DAYS (90) and FRAUD_BACKTEST_MAX_PAYMENTS (200000): backtest bounds.
  * - FRAUD_LIST_RESYNC_SECONDS (60): how often the Redis mirror of the lists is rebuilt from MongoDB.
  */
-export const fraudConfig = registerAs('fraud', () => readFraudConfig(process.env));
-
-export function readFraudConfig(env: Record<string, string | undefined>) {
+export function fraudSection(env: EnvironmentVariables) {
   return {
-    redisDownMode: oneOf('FRAUD_REDIS_DOWN_MODE', env.FRAUD_REDIS_DOWN_MODE, REDIS_DOWN_MODES, 'allow_small'),
-    degradedMaxAmount: integer('FRAUD_DEGRADED_MAX_AMOUNT', env.FRAUD_DEGRADED_MAX_AMOUNT, 200_000, 0),
-    redisTimeoutMs: integer('FRAUD_REDIS_TIMEOUT_MS', env.FRAUD_REDIS_TIMEOUT_MS, 50, 1, 10_000),
-    assessmentRetentionDays: integer('FRAUD_ASSESSMENT_RETENTION_DAYS', env.FRAUD_ASSESSMENT_RETENTION_DAYS, 90, 1, 3650),
-    backtestMaxDays: integer('FRAUD_BACKTEST_MAX_DAYS', env.FRAUD_BACKTEST_MAX_DAYS, 90, 1, 3650),
-    backtestMaxPayments: integer('FRAUD_BACKTEST_MAX_PAYMENTS', env.FRAUD_BACKTEST_MAX_PAYMENTS, 200_000, 1),
-    listResyncSeconds: integer('FRAUD_LIST_RESYNC_SECONDS', env.FRAUD_LIST_RESYNC_SECONDS, 60, 1, 86_400),
+    redisDownMode: env.FRAUD_REDIS_DOWN_MODE as RedisDownMode,
+    degradedMaxAmount: env.FRAUD_DEGRADED_MAX_AMOUNT,
+    redisTimeoutMs: env.FRAUD_REDIS_TIMEOUT_MS,
+    assessmentRetentionDays: env.FRAUD_ASSESSMENT_RETENTION_DAYS,
+    backtestMaxDays: env.FRAUD_BACKTEST_MAX_DAYS,
+    backtestMaxPayments: env.FRAUD_BACKTEST_MAX_PAYMENTS,
+    listResyncSeconds: env.FRAUD_LIST_RESYNC_SECONDS,
   };
 }
 
-export type FraudConfig = ConfigType<typeof fraudConfig>;
-
-function integer(name: string, raw: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw.trim())) throw new Error(`Invalid configuration: ${name}: must be a whole number`);
-  const value = Number(raw.trim());
-  if (value < min || value > max) throw new Error(`Invalid configuration: ${name}: must be between ${min} and ${max}`);
-  return value;
-}
-
-function oneOf<T extends string>(name: string, raw: string | undefined, allowed: readonly T[], fallback: T): T {
-  if (raw === undefined || raw === '') return fallback;
-  if (!allowed.includes(raw as T)) throw new Error(`Invalid configuration: ${name}: must be one of ${allowed.join(', ')}`);
-  return raw as T;
-}
+export type FraudConfig = ReturnType<typeof fraudSection>;
+export const fraudConfig = configToken('fraud');

@@ -1,18 +1,13 @@
 import { Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { MongooseModule } from '@nestjs/mongoose';
 import { RedisFraudCounters } from './counters/redis-fraud-counters';
-import { fraudConfig } from './fraud.config';
 import { FraudService } from './fraud.service';
 import { FraudAssessmentsStore } from './fraud-assessments.store';
 import { FraudAuditService } from './fraud-audit.service';
 import { FraudBacktestService } from './fraud-backtest.service';
 import { FraudClock } from './fraud-clock';
-import { FraudListsController } from './fraud-lists.controller';
 import { FraudListsService } from './fraud-lists.service';
-import { FraudReviewsController } from './fraud-reviews.controller';
 import { FraudReviewsService } from './fraud-reviews.service';
-import { FraudRulesController } from './fraud-rules.controller';
 import { FraudRulesService } from './fraud-rules.service';
 import { FraudAssessmentRecord, FraudAssessmentSchema } from './schemas/fraud-assessment.schema';
 import { FraudAuditEntry, FraudAuditSchema } from './schemas/fraud-audit.schema';
@@ -26,7 +21,6 @@ import { FraudRuleSet, FraudRuleSetSchema } from './schemas/fraud-rule-set.schem
  */
 @Module({
   imports: [
-    ConfigModule.forFeature(fraudConfig),
     MongooseModule.forFeature([
       { name: FraudAssessmentRecord.name, schema: FraudAssessmentSchema },
       { name: FraudRuleSet.name, schema: FraudRuleSetSchema },
@@ -35,7 +29,6 @@ import { FraudRuleSet, FraudRuleSetSchema } from './schemas/fraud-rule-set.schem
       { name: FraudReview.name, schema: FraudReviewSchema },
     ]),
   ],
-  controllers: [FraudRulesController, FraudListsController, FraudReviewsController],
   providers: [
     FraudClock,
     RedisFraudCounters,
@@ -47,6 +40,6 @@ import { FraudRuleSet, FraudRuleSetSchema } from './schemas/fraud-rule-set.schem
     FraudBacktestService,
     FraudService,
   ],
-  exports: [FraudService],
+  exports: [FraudService, FraudRulesService, FraudListsService, FraudReviewsService, FraudBacktestService, FraudAuditService, FraudAssessmentsStore],
 })
 export class FraudModule {}

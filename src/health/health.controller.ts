@@ -1,12 +1,14 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/auth/public.decorator';
+import { NoRateLimit } from '../common/throttling/rate-limit.decorator';
 import { ErrorResponseDto } from '../common/filters/error-body';
 import { LivenessDto, ReadinessDto } from './dto/health.dto';
 import { HealthService } from './health.service';
 
 @ApiTags('health')
 @Public()
+@NoRateLimit()
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: HealthService) {}
@@ -15,7 +17,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Liveness: the process is up and serving' })
   @ApiOkResponse({ type: LivenessDto })
   live(): LivenessDto {
-    return { success: true, status: 'ok', uptimeSeconds: Math.round(process.uptime()), chain: this.health.chain() };
+    return { success: true, status: 'ok', uptimeSeconds: Math.round(process.uptime()), chain: this.health.chain(), ledger: this.health.ledger() };
   }
 
   @Get('ready')

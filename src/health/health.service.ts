@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { InjectConnection } from '@nestjs/mongoose';
 import type Redis from 'ioredis';
 import type { Connection } from 'mongoose';
 import { withTimeout } from '../common/time/with-timeout';
 import { REDIS_CLIENT } from '../redis/redis.constants';
+import { blockchainConfig, type BlockchainConfig } from '../blockchain/blockchain.config';
 
 export type DependencyState = 'up' | 'down';
 export interface Readiness {
@@ -19,13 +19,18 @@ export class HealthService {
   constructor(
     @InjectConnection() private readonly mongo: Connection,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
-    private readonly config: ConfigService,
+    @Inject(blockchainConfig.KEY) private readonly chainConfig: BlockchainConfig,
   ) {}
 
   /** Where payments settle: a Sui network, or the local ledger (said plainly, so nobody mistakes it for a chain). */
   chain(): string {
-    const network = this.config.get<{ network: string | null }>('blockchain')?.network;
+    const network = this.chainConfig.network;
     return network ? `sui:${network}` : 'local-ledger (no Sui node; development only)';
+  }
+
+  /** `local` when payments settle on the in-process ledger, else the Sui network's name. */
+  ledger(): string {
+    return this.chainConfig.network ?? 'local';
   }
 
   async readiness(): Promise<Readiness> {

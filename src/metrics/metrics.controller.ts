@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Public } from '../common/auth/public.decorator';
+import { NoRateLimit } from '../common/throttling/rate-limit.decorator';
 import { metricsConfig, type MetricsConfig } from '../config/app.config';
 import { MetricsService } from './metrics.service';
 
@@ -12,6 +13,7 @@ import { MetricsService } from './metrics.service';
  * network (e.g. the ingress does not route /metrics). Not an API route: no JWT, no rate limit.
  */
 @ApiExcludeController()
+@NoRateLimit()
 @Controller('metrics')
 export class MetricsController {
   constructor(

@@ -3,7 +3,8 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import type { Principal } from '../common/auth/principal';
 import { webhooksConfig, type WebhooksConfig } from '../config/app.config';
-import { RealtimeService } from '../realtime/realtime.service';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { ALERT_RAISED, type AlertRaisedEvent } from './alert.events';
 import { postJson } from './http-poster';
 import { type AlertFailedTransactionJob, USER_AGENT } from './notifications.constants';
 import { Alert, type AlertStatus } from './schemas/alert.schema';
@@ -28,7 +29,8 @@ export interface AlertView {
 }
 
 /**
- * Failed-payment alerts: one record per payment, pushed to admin sockets as `system:alert` and,
+ * Failed-payment alerts: one record per payment, announced as a domain event (realtime pushes it to
+ * admin sockets as `system:alert`) and,
  * when ALERT_WEBHOOK_URL is set, POSTed there. Admins list and acknowledge them.
  */
 @Injectable()
@@ -37,7 +39,7 @@ export class AlertsService {
 
   constructor(
     @InjectModel(Alert.name) private readonly alerts: Model<Alert>,
-    private readonly realtime: RealtimeService,
+    private readonly events: EventEmitter2,
     @Inject(webhooksConfig.KEY) private readonly config: WebhooksConfig,
   ) {}
 
@@ -65,7 +67,7 @@ export class AlertsService {
       alert = (await this.alerts.findById(job.transactionId).lean().exec())!;
     }
     if (created) {
-      this.realtime.systemAlert({ message: alertMessage(alert), level: 'error', audience: 'admins' });
+      this.events.emit(ALERT_RAISED, { transactionId: alert.transactionId, message: alertMessage(alert) } satisfies AlertRaisedEvent);
       this.logger.warn(`alert for failed payment ${alert.transactionId}: ${alert.reason}`);
     }
     if (this.config.alertWebhookUrl && !alert.forwardedAt) await this.forward(alert);

@@ -1,6 +1,5 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/time/clock';
-import { paymentsConfig, type PaymentsConfig } from '../config/app.config';
 import { IdempotencyService } from './idempotency.service';
 import { PaymentQueue } from './payment-queue';
 import { isFinal } from './payment-state';
@@ -18,38 +17,20 @@ const BATCH = 200;
 
 /**
  * The outbox sweep: MongoDB is the source of truth for accepted payments, the queue only a way to
- * run them. Periodically re-queues what has no live job, so nothing accepted is ever lost, and
+ * run them. Run every OUTBOX_SWEEP_INTERVAL_MS (src/roles/periodic-work.ts), it re-queues what has no live job, so nothing accepted is ever lost, and
  * clears expired idempotency keys and old spend entries (FerretDB has no TTL indexes).
  */
 @Injectable()
-export class OutboxSweeper implements OnApplicationBootstrap, OnModuleDestroy {
+export class OutboxSweeper {
   private readonly logger = new Logger(OutboxSweeper.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
 
   constructor(
     private readonly transactions: PaymentTransactionsRepository,
     private readonly queue: PaymentQueue,
     private readonly idempotency: IdempotencyService,
     private readonly limits: SpendingLimitsService,
-    @Inject(paymentsConfig.KEY) private readonly config: PaymentsConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.sweep()
-        .then(() => undefined)
-        .catch((error: Error) => this.logger.warn(`outbox sweep failed: ${error.message}`))
-        .finally(() => (this.running = undefined));
-    }, this.config.outboxSweepIntervalMs);
-    this.timer.unref();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
 
   /** One pass; returns how many payments were re-queued. */
   async sweep(): Promise<number> {

@@ -1,3 +1,4 @@
+import { RateLimit } from '../common/throttling/rate-limit.decorator';
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -32,6 +33,7 @@ export class PaymentsController {
   ) {}
 
   @Post('process-async')
+  @RateLimit({ kind: 'payment' })
   @Authenticated({ roles: ['terminal', 'user'] })
   @ApiOperation({ summary: 'Accept an NFC tap; settles on Sui in the background', description: 'Answers 202 in milliseconds; follow it at statusUrl or on the websocketChannel.' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Up to 255 printable characters; a retry with the same key and body is the same payment' })

@@ -1,5 +1,5 @@
 import { BullModule } from '@nestjs/bull';
-import { DynamicModule, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { BlockchainModule } from '../blockchain/blockchain.module';
 import { CardsModule } from '../cards/cards.module';
@@ -13,9 +13,7 @@ import { OutboxSweeper } from './outbox-sweeper';
 import { cryptoPaymentIds, PAYMENT_IDS } from './payment-ids';
 import { NOTIFICATIONS_QUEUE, PAYMENTS_QUEUE, PaymentQueue } from './payment-queue';
 import { PaymentTransactionsRepository } from './payment-transactions.repository';
-import { PaymentsController } from './payments.controller';
 import { PaymentsService } from './payments.service';
-import { PaymentProcessor } from './processors/payment.processor';
 import { PaymentFinalizer } from './payment-finalizer';
 import { OutboxEntry, OutboxEntrySchema } from './schemas/outbox-entry.schema';
 import { PaymentClaim, PaymentClaimSchema } from './schemas/payment-claim.schema';
@@ -26,46 +24,41 @@ import { SpendingLimitsService } from './spending-limits.service';
 import { InitiatePaymentUseCase } from './use-cases/initiate-payment.use-case';
 import { SettlePaymentUseCase } from './use-cases/settle-payment.use-case';
 
-export interface PaymentsModuleOptions {
-  /** Run the settlement processor and the outbox sweep in this process (WORKERS_ENABLED). */
-  workers: boolean;
-}
+const queues = BullModule.registerQueue({ name: PAYMENTS_QUEUE }, { name: NOTIFICATIONS_QUEUE });
 
-@Module({})
-export class PaymentsModule {
-  static register(options: PaymentsModuleOptions): DynamicModule {
-    return {
-      module: PaymentsModule,
-      imports: [
-        MongooseModule.forFeature([
-          { name: Transaction.name, schema: TransactionSchema },
-          { name: PaymentClaim.name, schema: PaymentClaimSchema },
-          { name: OutboxEntry.name, schema: OutboxEntrySchema },
-          { name: SpendEntry.name, schema: SpendEntrySchema },
-          { name: IdempotencyKey.name, schema: IdempotencyKeySchema },
-        ]),
-        BullModule.registerQueue({ name: PAYMENTS_QUEUE }, { name: NOTIFICATIONS_QUEUE }),
-        CardsModule,
-        MerchantsModule,
-        BlockchainModule,
-        FraudModule,
-      ],
-      controllers: [PaymentsController],
-      providers: [
-        PaymentsService,
-        PaymentTransactionsRepository,
-        PaymentFinalizer,
-        PaymentQueue,
-        SpendingLimitsService,
-        IdempotencyService,
-        InitiatePaymentUseCase,
-        SettlePaymentUseCase,
-        { provide: FRAUD_PORT, useExisting: FraudService },
-        { provide: PAYMENT_IDS, useValue: cryptoPaymentIds },
-        { provide: CLOCK, useValue: systemClock },
-        ...(options.workers ? [PaymentProcessor, OutboxSweeper] : []),
-      ],
-      exports: [PaymentsService],
-    };
-  }
-}
+/**
+ * Accepting, settling and finishing payments. The HTTP controller is mounted by the API role and
+ * the settlement processor and outbox sweep by the worker role (src/roles).
+ */
+@Module({
+  imports: [
+    MongooseModule.forFeature([
+      { name: Transaction.name, schema: TransactionSchema },
+      { name: PaymentClaim.name, schema: PaymentClaimSchema },
+      { name: OutboxEntry.name, schema: OutboxEntrySchema },
+      { name: SpendEntry.name, schema: SpendEntrySchema },
+      { name: IdempotencyKey.name, schema: IdempotencyKeySchema },
+    ]),
+    queues,
+    CardsModule,
+    MerchantsModule,
+    BlockchainModule,
+    FraudModule,
+  ],
+  providers: [
+    PaymentsService,
+    PaymentTransactionsRepository,
+    PaymentFinalizer,
+    PaymentQueue,
+    SpendingLimitsService,
+    IdempotencyService,
+    InitiatePaymentUseCase,
+    SettlePaymentUseCase,
+    OutboxSweeper,
+    { provide: FRAUD_PORT, useExisting: FraudService },
+    { provide: PAYMENT_IDS, useValue: cryptoPaymentIds },
+    { provide: CLOCK, useValue: systemClock },
+  ],
+  exports: [PaymentsService, InitiatePaymentUseCase, SettlePaymentUseCase, OutboxSweeper, queues],
+})
+export class PaymentsModule {}

@@ -13,9 +13,8 @@ import type { Server, Socket } from 'socket.io';
 import { TokenService } from '../auth/token.service';
 import type { Principal } from '../common/auth/principal';
 import { appConfig, type AppConfig, redisConfig, type RedisConfig } from '../config/app.config';
-import { closeRedis, redisClientOptions } from '../redis/redis.module';
 import { REDIS_CLIENT } from '../redis/redis.constants';
-import { createRecoverableRedisAdapter } from './recoverable-redis-adapter';
+import { SocketRedisAdapter } from './socket-redis-adapter';
 import { CLIENT_EVENTS, REALTIME_LIMITS, SERVER_EVENTS, SOCKET_PATH } from './realtime.constants';
 import { type Ack, RealtimeService, refuse, type SocketData } from './realtime.service';
 import { refusalOf, TokenBucket, tokenFromHandshake } from './socket-input';
@@ -48,17 +47,17 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   private readonly logger = new Logger(RealtimeGateway.name);
   private readonly expiryTimers = new WeakMap<Socket, NodeJS.Timeout>();
   private readonly buckets = new WeakMap<Socket, TokenBucket>();
-  private pubClient?: Redis;
-  private subClient?: Redis;
+  private readonly adapter: SocketRedisAdapter;
 
   constructor(
     private readonly realtime: RealtimeService,
     private readonly tokens: TokenService,
     @Inject(appConfig.KEY) app: AppConfig,
-    @Inject(redisConfig.KEY) private readonly redis: RedisConfig,
-    @Inject(REDIS_CLIENT) private readonly sharedRedis: Redis,
+    @Inject(redisConfig.KEY) redis: RedisConfig,
+    @Inject(REDIS_CLIENT) sharedRedis: Redis,
   ) {
     allowedOrigin = app.frontendUrl;
+    this.adapter = new SocketRedisAdapter(redis, sharedRedis);
   }
 
   afterInit(server: Server): void {
@@ -72,40 +71,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
         },
       );
     });
-    // Own pub/sub connections (a subscribed connection can do nothing else); channels are not
-    // keys, so the deployment's key prefix goes into the adapter's channel name instead.
-    const { keyPrefix, ...options } = redisClientOptions(this.redis);
-    this.pubClient = new Redis(this.redis.url, { ...options, connectionName: `${options.connectionName}:sio-pub` });
-    this.subClient = new Redis(this.redis.url, { ...options, connectionName: `${options.connectionName}:sio-sub` });
-    for (const client of [this.pubClient, this.subClient]) client.on('error', (error) => this.logger.warn(`Socket.IO Redis connection problem: ${error.message}`));
-    this.dropFailures(this.pubClient, 'publish');
-    this.dropFailures(this.subClient, 'punsubscribe', 'unsubscribe');
-    server.adapter(
-      createRecoverableRedisAdapter(
-        this.pubClient,
-        this.subClient,
-        { key: `${keyPrefix}socket.io`, requestsTimeout: 2_000 },
-        { redis: this.sharedRedis, maxDisconnectionDurationMs: REALTIME_LIMITS.maxDisconnectionDurationMs },
-      ) as unknown as Parameters<Server['adapter']>[0],
-    );
+    this.adapter.attach(server);
     this.realtime.attach(server);
-  }
-
-  /**
-   * The adapter publishes, and unsubscribes when closing, without handling a rejection, so with
-   * Redis away each would be an unhandled rejection that kills the process. Events are best effort
-   * while Redis is down (reconnecting clients recover what they missed); the payment itself is
-   * never affected, and a closing adapter's subscriptions end with its connection anyway.
-   */
-  private dropFailures(client: Redis, ...commands: ('publish' | 'punsubscribe' | 'unsubscribe')[]): void {
-    for (const command of commands) {
-      const original = (client[command] as (...args: unknown[]) => Promise<unknown>).bind(client);
-      (client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[command] = (...args: unknown[]) =>
-        original(...args).catch((error: Error) => {
-          this.logger.warn(`Socket.IO Redis ${command} failed: ${error.message}`);
-          return 0;
-        });
-    }
   }
 
   async handleConnection(socket: Socket): Promise<void> {
@@ -166,7 +133,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   /** Runs after Nest closed the socket server (and with it the adapter's subscriptions). */
   async onApplicationShutdown(): Promise<void> {
     this.realtime.detach();
-    await Promise.all([this.pubClient, this.subClient].map((client) => client && closeRedis(client)));
+    await this.adapter.close();
   }
 
   /** Undefined to accept; an Error whose message the client gets as `connect_error`. Never logs the token. */

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { CARD_UPDATED, type CardUpdatedEvent } from '../cards/card.events';
+import { ALERT_RAISED, type AlertRaisedEvent } from '../notifications/alert.events';
 import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_UPDATED, type PaymentEvent } from '../payments/payment.events';
 import { RealtimeService } from './realtime.service';
 
@@ -35,6 +36,11 @@ export class RealtimeEventsListener {
   @OnEvent(CARD_UPDATED)
   onCardUpdated(event: CardUpdatedEvent): void {
     this.guard(CARD_UPDATED, () => this.realtime.cardUpdated(event));
+  }
+
+  @OnEvent(ALERT_RAISED)
+  onAlertRaised(event: AlertRaisedEvent): void {
+    this.guard(ALERT_RAISED, () => this.realtime.systemAlert({ message: event.message, level: 'error', audience: 'admins' }));
   }
 
   private guard(name: string, broadcast: () => void): void {

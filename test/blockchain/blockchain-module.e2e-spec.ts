@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Test, TestingModule } from '@nestjs/testing';
-import { ConfigModule } from '@nestjs/config';
 import { MongooseModule, getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { Ed25519Keypair } from '@mysten/sui/keypairs/ed25519';
 import { WALLET_PROVISIONER } from '../../src/auth/wallet-provisioner';
 import { BlockchainModule } from '../../src/blockchain/blockchain.module';
-import { redisConfig } from '../../src/config/app.config';
+import { loadConfiguration } from '../../src/config/app.config';
+import { ConfigurationModule } from '../../src/config/configuration.module';
 import { RedisModule } from '../../src/redis/redis.module';
 import { SUI_CLIENT } from '../../src/blockchain/blockchain.tokens';
 import { LocalLedger } from '../../src/blockchain/local-ledger/local-ledger';
@@ -19,20 +19,21 @@ describe.each([
   { mode: 'local mode, sponsored gas', sponsored: true },
 ])('BlockchainModule ($mode)', ({ sponsored }) => {
   let moduleRef: TestingModule;
-  const env = { ...process.env };
-
   beforeAll(async () => {
-    delete process.env.SUI_NETWORK;
-    process.env.SUI_SPONSORED_GAS = String(sponsored);
-    process.env.SUI_GAS_POOL_SIZE = '2';
-    process.env.WALLET_MASTER_KEY = generateMasterKey();
-    process.env.LOCAL_LEDGER_FAUCET_MIST = '2000000000';
-    process.env.REDIS_KEY_PREFIX = `ledger_${randomUUID().slice(0, 8)}:`;
+    const config = loadConfiguration({
+      NODE_ENV: 'test',
+      REDIS_URL: process.env.TEST_REDIS_URL,
+      SUI_SPONSORED_GAS: String(sponsored),
+      SUI_GAS_POOL_SIZE: '2',
+      WALLET_MASTER_KEY: generateMasterKey(),
+      LOCAL_LEDGER_FAUCET_MIST: '2000000000',
+      REDIS_KEY_PREFIX: `ledger_${randomUUID().slice(0, 8)}:`,
+    });
     moduleRef = await Test.createTestingModule({
       imports: [
-        ConfigModule.forRoot({ ignoreEnvFile: true, isGlobal: true, load: [redisConfig] }),
+        ConfigurationModule.forRoot(config),
         RedisModule,
-        MongooseModule.forRoot(process.env.MONGODB_URI!, { dbName: `ledger_${randomUUID().slice(0, 8)}` }),
+        MongooseModule.forRoot(process.env.TEST_MONGODB_URI!, { dbName: `ledger_${randomUUID().slice(0, 8)}` }),
         BlockchainModule,
       ],
     }).compile();
@@ -42,7 +43,6 @@ describe.each([
   afterAll(async () => {
     await moduleRef.get<Connection>(getConnectionToken()).dropDatabase();
     await moduleRef.close();
-    process.env = env;
   });
 
   it('wires the local ledger, funds new wallets from the faucet and settles', async () => {

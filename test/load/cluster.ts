@@ -101,8 +101,8 @@ export class Cluster {
     await Promise.all([this.mongo.start(), this.redis.start()]);
 
     const common = this.appEnv();
-    this.apis = [api1, api2].map((port, i) => new Process(`api-${i + 1}`, process.execPath, [MAIN], { ...common, PORT: String(port), WORKERS_ENABLED: 'false' }, port));
-    this.worker = new Process('worker', process.execPath, [MAIN], { ...common, API_ENABLED: 'false', WORKERS_ENABLED: 'true' }, 0, /worker is up/);
+    this.apis = [api1, api2].map((port, i) => new Process(`api-${i + 1}`, process.execPath, [MAIN], { ...common, PORT: String(port), APP_ROLE: 'api' }, port));
+    this.worker = new Process('worker', process.execPath, [MAIN], { ...common, APP_ROLE: 'worker', METRICS_PORT: '0' }, 0, /role worker/);
     await Promise.all([...this.apis, this.worker].map((p) => p.start()));
   }
 

@@ -12,7 +12,7 @@ import { ack, closeClients, connect, createRealtimeApp, listen, nextEvent, recor
 
 /**
  * One deployment, three processes sharing MongoDB and Redis: a worker-only process (no HTTP
- * server, as with API_ENABLED=false) that settles every payment, and two API instances that
+ * server, as with APP_ROLE=worker) that settles every payment, and two API instances that
  * clients connect to.
  */
 describe('realtime across instances (Redis adapter)', () => {
@@ -25,9 +25,9 @@ describe('realtime across instances (Redis adapter)', () => {
   let session: Session;
 
   beforeAll(async () => {
-    worker = await createRealtimeApp({ isolation, env: { API_ENABLED: 'false', WORKERS_ENABLED: 'true' } });
-    apiB = await createRealtimeApp({ isolation, env: { API_ENABLED: 'true', WORKERS_ENABLED: 'false' } });
-    apiC = await createRealtimeApp({ isolation, env: { API_ENABLED: 'true', WORKERS_ENABLED: 'false' } });
+    worker = await createRealtimeApp({ isolation, env: { APP_ROLE: 'worker' } });
+    apiB = await createRealtimeApp({ isolation, env: { APP_ROLE: 'api' } });
+    apiC = await createRealtimeApp({ isolation, env: { APP_ROLE: 'api' } });
     urlB = await listen(apiB);
     urlC = await listen(apiC);
     session = await seedSession(apiB);

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
-import { AppModule } from '../../src/app.module';
-import { configureApp } from '../../src/app.setup';
+import { configureApp, configureWorkerApp } from '../../src/app.setup';
+import { loadConfiguration, type NfcPayConfig } from '../../src/config/app.config';
+import { RootModule } from '../../src/roles/root.module';
 import { TEST_ADMIN } from './session';
 
 export interface TestAppOptions {
-  /** Environment for this app only (e.g. a REDIS_URL of a server the test will stop). */
+  /** Settings for this app only (e.g. a REDIS_URL of a server the test will stop), as environment variables. */
   env?: Record<string, string>;
   /** Extra controllers/providers a test needs beside the real app. */
   extra?: ModuleMetadata;
@@ -17,21 +18,21 @@ export interface TestAppOptions {
 
 export const newIsolation = () => `t_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
 
-/**
- * The real app, configured exactly as main.ts configures it, against the run's real MongoDB and
- * Redis. Each app gets its own database and Redis key prefix, so test files never share state.
- */
-export async function createTestApp(options: TestAppOptions = {}): Promise<NestExpressApplication> {
-  const isolation = options.isolation ?? newIsolation();
-  Object.assign(process.env, {
+export const TEST_METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
+
+/** The configuration a test app runs with: the run's servers, its own database and key prefix, and `env` on top. */
+export function testConfiguration(isolation: string, env: Record<string, string> = {}): NfcPayConfig {
+  return loadConfiguration({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     MONGODB_URI: process.env.TEST_MONGODB_URI,
     REDIS_URL: process.env.TEST_REDIS_URL,
+    NFCPAY_CACHE_DIR: process.env.NFCPAY_CACHE_DIR,
     MONGODB_DB_NAME: isolation,
     REDIS_KEY_PREFIX: `${isolation}:`,
     ADMIN_EMAIL: TEST_ADMIN.email,
     ADMIN_PASSWORD: TEST_ADMIN.password,
+    METRICS_TOKEN: TEST_METRICS_TOKEN,
     // Suites poll status every 50 ms and log in from one IP many times: far above any real
     // caller. test/throttling sets its own small limits through options.env.
     THROTTLE_PAYMENT_LIMIT: '100000',
@@ -41,15 +42,25 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<NestE
     THROTTLE_AUTH_ACCOUNT_LIMIT: '100000',
     // Tests receive webhooks on 127.0.0.1; test/notifications turns this off to see the refusal.
     WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
-    ...options.env,
+    ...env,
   });
+}
+
+/**
+ * The real app, configured exactly as main.ts configures it, against the run's real MongoDB and
+ * Redis. Each app gets its own database and Redis key prefix, so test files never share state;
+ * its configuration is an explicit object, so no setting leaks from one app into the next.
+ */
+export async function createTestApp(options: TestAppOptions = {}): Promise<NestExpressApplication> {
+  const config = testConfiguration(options.isolation ?? newIsolation(), options.env);
   const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot(), ...(options.extra?.imports ?? [])],
+    imports: [RootModule.forConfig(config), ...(options.extra?.imports ?? [])],
     controllers: options.extra?.controllers ?? [],
     providers: options.extra?.providers ?? [],
   }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, bufferLogs: true });
-  configureApp(app);
+  if (config.app.role === 'worker') configureWorkerApp(app);
+  else configureApp(app);
   await app.init();
   return app;
 }

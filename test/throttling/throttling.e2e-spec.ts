@@ -15,7 +15,7 @@ const LIMITS = {
   THROTTLE_AUTH_IP_LIMIT: '20',
   THROTTLE_AUTH_ACCOUNT_LIMIT: '3',
   // Taps are only accepted here; nobody needs them settled.
-  WORKERS_ENABLED: 'false',
+  APP_ROLE: 'api',
 };
 
 describe('named rate limits shared across instances', () => {

@@ -12,6 +12,9 @@ export class LivenessDto {
 
   @ApiProperty({ example: 'sui:testnet', description: 'Where payments settle' })
   chain: string;
+
+  @ApiProperty({ example: 'testnet', enum: ['local', 'testnet', 'mainnet', 'devnet'], description: '`local`: payments settle on the in-process ledger and move no real money' })
+  ledger: string;
 }
 
 export class DependencyChecksDto {

@@ -7,12 +7,13 @@ import { NestFactory } from '@nestjs/core';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { io, type Socket } from 'socket.io-client';
-import { AppModule } from '../../app.module';
-import { TokenService } from '../../auth/token.service';
-import { EmbeddedServer, startMongo, startRedis } from '../../embedded/embedded-servers';
-import { PAYMENT_UPDATED, type PaymentEvent } from '../../payments/payment.events';
-import { SOCKET_PATH } from '../realtime.constants';
-import { RealtimeService } from '../realtime.service';
+import { RootModule } from '../src/roles/root.module';
+import { benchConfiguration } from './bench-app';
+import { TokenService } from '../src/auth/token.service';
+import { EmbeddedServer, startMongo, startRedis } from '../src/embedded/embedded-servers';
+import { PAYMENT_UPDATED, type PaymentEvent } from '../src/payments/payment.events';
+import { SOCKET_PATH } from '../src/realtime/realtime.constants';
+import { RealtimeService } from '../src/realtime/realtime.service';
 
 /**
  * `npm run bench:ws`: delivery latency of realtime events with WS_BENCH_CLIENTS (1000) connected
@@ -57,20 +58,20 @@ export async function main(): Promise<WsBenchResult> {
   const alerts = Number(process.env.WS_BENCH_ALERTS ?? 20);
 
   const servers: EmbeddedServer[] = [];
-  if (!process.env.REDIS_URL) {
-    const redis = await startRedis();
-    servers.push(redis);
-    process.env.REDIS_URL = redis.uri;
-  }
-  if (!process.env.MONGODB_URI) {
-    const mongo = await startMongo((line) => console.log(line));
-    servers.push(mongo);
-    process.env.MONGODB_URI = mongo.uri;
-  }
+  const redis = process.env.REDIS_URL ? undefined : await startRedis();
+  if (redis) servers.push(redis);
+  const mongo = process.env.MONGODB_URI ? undefined : await startMongo((line) => console.log(line));
+  if (mongo) servers.push(mongo);
   const isolation = `wsbench_${randomUUID().replace(/-/g, '').slice(0, 8)}`;
-  Object.assign(process.env, { MONGODB_DB_NAME: isolation, REDIS_KEY_PREFIX: `${isolation}:`, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', WORKERS_ENABLED: 'false' });
+  const config = benchConfiguration({
+    MONGODB_DB_NAME: isolation,
+    REDIS_KEY_PREFIX: `${isolation}:`,
+    APP_ROLE: 'api',
+    ...(redis && { REDIS_URL: redis.uri }),
+    ...(mongo && { MONGODB_URI: mongo.uri }),
+  });
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), { logger: ['error', 'warn'] });
+  const app = await NestFactory.create<NestExpressApplication>(RootModule.forConfig(config), { logger: ['error', 'warn'] });
   const child = fork(__filename, ['--clients'], { stdio: 'inherit' });
   try {
     await app.listen(0, '127.0.0.1');

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { NestFactory } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { MongooseModule } from '@nestjs/mongoose';
@@ -8,14 +8,17 @@ import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { databaseConfig, DatabaseConfig, redisConfig } from '../../config/app.config';
-import { EmbeddedServer, startMongo, startRedis } from '../../embedded/embedded-servers';
-import { REDIS_CLIENT } from '../../redis/redis.constants';
-import { RedisModule } from '../../redis/redis.module';
-import { FraudAssessmentsStore } from '../fraud-assessments.store';
-import { FraudModule } from '../fraud.module';
-import { FraudService } from '../fraud.service';
-import type { AssessmentInput, FraudDecision } from '../fraud.types';
+import type { NfcPayConfig } from '../src/config/app.config';
+import { ConfigurationModule } from '../src/config/configuration.module';
+import { ApiPeriodicWork } from '../src/roles/periodic-work';
+import { benchConfiguration } from './bench-app';
+import { EmbeddedServer, startMongo, startRedis } from '../src/embedded/embedded-servers';
+import { REDIS_CLIENT } from '../src/redis/redis.constants';
+import { RedisModule } from '../src/redis/redis.module';
+import { FraudAssessmentsStore } from '../src/fraud/fraud-assessments.store';
+import { FraudModule } from '../src/fraud/fraud.module';
+import { FraudService } from '../src/fraud/fraud.service';
+import type { AssessmentInput, FraudDecision } from '../src/fraud/fraud.types';
 
 /**
  * `npm run bench:fraud`: assess latency (server time, measured in-process around
@@ -26,16 +29,23 @@ import type { AssessmentInput, FraudDecision } from '../fraud.types';
  * FRAUD_BENCH_RATE (500 per second), FRAUD_BENCH_SECONDS (10), FRAUD_BENCH_CARDS (2000);
  * FRAUD_BENCH_NO_STORE=1 leaves out storing assessments (diagnostics).
  */
-@Module({
-  imports: [
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [databaseConfig, redisConfig] }),
-    MongooseModule.forRootAsync({ inject: [databaseConfig.KEY], useFactory: (db: DatabaseConfig) => ({ uri: db.uri, dbName: db.dbName }) }),
-    EventEmitterModule.forRoot(),
-    RedisModule,
-    FraudModule,
-  ],
-})
-class FraudBenchModule {}
+@Module({})
+class FraudBenchModule {
+  static forConfig(config: NfcPayConfig): DynamicModule {
+    return {
+      module: FraudBenchModule,
+      imports: [
+        ConfigurationModule.forRoot(config),
+        MongooseModule.forRoot(config.database.uri, { dbName: config.database.dbName }),
+        EventEmitterModule.forRoot(),
+        ScheduleModule.forRoot(),
+        RedisModule,
+        FraudModule,
+      ],
+      providers: [ApiPeriodicWork],
+    };
+  }
+}
 
 export interface BenchResult {
   rate: number;
@@ -59,15 +69,12 @@ export async function main(): Promise<BenchResult> {
   const servers: EmbeddedServer[] = [];
   const redis = await startRedis();
   servers.push(redis);
-  if (!process.env.MONGODB_URI) {
-    const mongo = await startMongo((line) => console.log(line));
-    servers.push(mongo);
-    process.env.MONGODB_URI = mongo.uri;
-  }
+  const mongo = process.env.MONGODB_URI ? undefined : await startMongo((line) => console.log(line));
+  if (mongo) servers.push(mongo);
   const isolation = `bench_${randomUUID().replace(/-/g, '').slice(0, 8)}`;
-  Object.assign(process.env, { REDIS_URL: redis.uri, MONGODB_DB_NAME: isolation, REDIS_KEY_PREFIX: `${isolation}:` });
+  const config = benchConfiguration({ REDIS_URL: redis.uri, MONGODB_DB_NAME: isolation, REDIS_KEY_PREFIX: `${isolation}:`, ...(mongo && { MONGODB_URI: mongo.uri }) });
 
-  const app = await NestFactory.createApplicationContext(FraudBenchModule, { logger: ['error', 'warn'] });
+  const app = await NestFactory.createApplicationContext(FraudBenchModule.forConfig(config), { logger: ['error', 'warn'] });
   try {
     const fraud = app.get(FraudService);
     if (process.env.FRAUD_BENCH_NO_STORE === '1') {

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { Ed25519Keypair } from '@mysten/sui/keypairs/ed25519';
-import { fmt, percentile, startBenchApp } from '../../common/bench/bench-app';
-import { SettlementService } from '../settlement/settlement.service';
-import { WalletService } from '../wallets/wallet.service';
+import { fmt, percentile, startBenchApp } from './bench-app';
+import { SettlementService } from '../src/blockchain/settlement/settlement.service';
+import { WalletService } from '../src/blockchain/wallets/wallet.service';
 
 /**
  * `npm run bench:settlement`: settlement time on the LocalLedger: 200 settlements across 200

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
-import { startHttpBenchApp } from '../../common/bench/bench-app';
+import { startHttpBenchApp } from './bench-app';
 
 /**
  * `npm run bench:accept`: POST /api/payment/process-async at a fixed rate against the real app

@@ -2,9 +2,10 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppModule } from '../../app.module';
-import { configureApp } from '../../app.setup';
-import { EmbeddedServer, startMongo, startRedis } from '../../embedded/embedded-servers';
+import { configureApp } from '../src/app.setup';
+import { loadConfiguration, type NfcPayConfig } from '../src/config/app.config';
+import { RootModule } from '../src/roles/root.module';
+import { EmbeddedServer, startMongo, startRedis } from '../src/embedded/embedded-servers';
 
 export interface BenchApp {
   app: INestApplicationContext;
@@ -21,8 +22,8 @@ export interface HttpBenchApp extends BenchApp {
  * set), a fresh database, quiet logs. Benches print numbers; they never assert timings.
  */
 export async function startBenchApp(env: Record<string, string> = {}): Promise<BenchApp> {
-  return start(env, async () => {
-    const app = await NestFactory.createApplicationContext(AppModule.forRoot(), { logger: ['error', 'warn'] });
+  return start(env, async (config) => {
+    const app = await NestFactory.createApplicationContext(RootModule.forConfig(config), { logger: ['error', 'warn'] });
     await app.init();
     return app;
   });
@@ -30,8 +31,8 @@ export async function startBenchApp(env: Record<string, string> = {}): Promise<B
 
 /** The same, serving HTTP and sockets on a free loopback port, configured as main.ts configures it. */
 export async function startHttpBenchApp(env: Record<string, string> = {}): Promise<HttpBenchApp> {
-  const bench = await start(env, async () => {
-    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), { bodyParser: false, logger: ['error', 'warn'] });
+  const bench = await start(env, async (config) => {
+    const app = await NestFactory.create<NestExpressApplication>(RootModule.forConfig(config), { bodyParser: false, logger: ['error', 'warn'] });
     configureApp(app);
     await app.listen(0, '127.0.0.1');
     return app;
@@ -40,24 +41,26 @@ export async function startHttpBenchApp(env: Record<string, string> = {}): Promi
   return { ...bench, app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
 }
 
-async function start(env: Record<string, string>, create: () => Promise<INestApplicationContext>): Promise<BenchApp> {
+/** A bench's configuration: the environment it was started with (BENCH_* knobs, MONGODB_URI…), the bench's own servers and `env` on top. */
+export function benchConfiguration(env: Record<string, string | undefined>): NfcPayConfig {
+  return loadConfiguration({ ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', ...env });
+}
+
+async function start(env: Record<string, string>, create: (config: NfcPayConfig) => Promise<INestApplicationContext>): Promise<BenchApp> {
   const servers: EmbeddedServer[] = [];
   if (!process.env.MONGODB_URI) servers.push(await startMongo((line) => console.error(line)));
   if (!process.env.REDIS_URL) servers.push(await startRedis());
   const [mongo, redis] = [servers.find((s) => s.uri.startsWith('mongodb')), servers.find((s) => s.uri.startsWith('redis'))];
   const isolation = `bench_${randomUUID().slice(0, 8)}`;
-  Object.assign(process.env, {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
+  const config = benchConfiguration({
     THROTTLE_ENABLED: 'false',
-    LOG_FORMAT: 'json',
     MONGODB_DB_NAME: isolation,
     REDIS_KEY_PREFIX: `${isolation}:`,
     ...(mongo && { MONGODB_URI: mongo.uri }),
     ...(redis && { REDIS_URL: redis.uri }),
     ...env,
   });
-  const app = await create();
+  const app = await create(config);
   return {
     app,
     stop: async () => {

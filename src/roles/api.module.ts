@@ -1,0 +1,48 @@
+import { Module } from '@nestjs/common';
+import { AuthController } from '../auth/auth.controller';
+import { AuthModule } from '../auth/auth.module';
+import { TokenCallerIdentity } from '../auth/caller-identity';
+import { BlockchainModule } from '../blockchain/blockchain.module';
+import { WalletController } from '../blockchain/wallet.controller';
+import { CardsController } from '../cards/cards.controller';
+import { CardsModule } from '../cards/cards.module';
+import { ThrottlingModule } from '../common/throttling/throttling.module';
+import { FraudListsController } from '../fraud/fraud-lists.controller';
+import { FraudReviewsController } from '../fraud/fraud-reviews.controller';
+import { FraudRulesController } from '../fraud/fraud-rules.controller';
+import { FraudModule } from '../fraud/fraud.module';
+import { MerchantsController } from '../merchants/merchants.controller';
+import { MerchantsModule } from '../merchants/merchants.module';
+import { QueueBoardModule } from '../metrics/queue-board.module';
+import { AlertsController } from '../notifications/alerts.controller';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { WebhookDeliveriesController } from '../notifications/webhook-deliveries.controller';
+import { PaymentsController } from '../payments/payments.controller';
+import { PaymentsModule } from '../payments/payments.module';
+import { RealtimeController } from '../realtime/realtime.controller';
+import { RealtimeGateway } from '../realtime/realtime.gateway';
+import { RealtimeModule } from '../realtime/realtime.module';
+import { ApiPeriodicWork } from './periodic-work';
+
+/**
+ * The API role: every HTTP route (Swagger documents them), the Socket.IO gateway, request limits
+ * and the queue board. Takes payments and enqueues their settlement; settles nothing itself.
+ */
+@Module({
+  imports: [AuthModule, CardsModule, MerchantsModule, FraudModule, BlockchainModule, PaymentsModule, NotificationsModule, RealtimeModule, ThrottlingModule.forRoot({ imports: [AuthModule], identity: TokenCallerIdentity }), QueueBoardModule],
+  controllers: [
+    AuthController,
+    CardsController,
+    MerchantsController,
+    PaymentsController,
+    WalletController,
+    FraudRulesController,
+    FraudListsController,
+    FraudReviewsController,
+    WebhookDeliveriesController,
+    AlertsController,
+    RealtimeController,
+  ],
+  providers: [RealtimeGateway, ApiPeriodicWork],
+})
+export class ApiModule {}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { FraudModule } from '../fraud/fraud.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { NotificationsProcessor } from '../notifications/notifications.processor';
+import { PaymentsModule } from '../payments/payments.module';
+import { PaymentProcessor } from '../payments/processors/payment.processor';
+import { RealtimeModule } from '../realtime/realtime.module';
+import { WorkerPeriodicWork } from './periodic-work';
+
+/**
+ * The worker role: the Bull processors (settlement, webhooks, alerts) and the sweeps. Serves no API;
+ * a worker-only process answers /health and /metrics on METRICS_PORT. Its socket broadcasts reach
+ * clients of every API instance through the Redis adapter.
+ */
+@Module({
+  imports: [PaymentsModule, NotificationsModule, FraudModule, RealtimeModule],
+  providers: [PaymentProcessor, NotificationsProcessor, WorkerPeriodicWork],
+})
+export class WorkerModule {}
