@@ -1,8 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../common/auth/authenticated.decorator';
+import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
+import { isAdmin, type Principal } from '../common/auth/principal';
 import { ErrorResponseDto } from '../common/filters/error-body';
-import { SystemAlertAcceptedDto, SystemAlertDto, WsStatusResponseDto } from './dto/realtime.dto';
+import { SystemAlertAcceptedDto, SystemAlertDto, toWebsocketSummary, WsStatusResponseDto } from './dto/realtime.dto';
 import { RealtimeService } from './realtime.service';
 
 /** HTTP side of realtime. `ws-status` keeps the seed's path under the payments prefix. */
@@ -12,11 +14,12 @@ export class RealtimeController {
   constructor(private readonly realtime: RealtimeService) {}
 
   @Get('api/payment/ws-status')
-  @Authenticated({ roles: ['admin'] })
-  @ApiOperation({ summary: 'Socket.IO connections across every instance (admin)' })
+  @Authenticated()
+  @ApiOperation({ summary: 'Socket.IO connections across every instance', description: 'Any caller gets the counts; admins also get the ids of the connected users.' })
   @ApiOkResponse({ type: WsStatusResponseDto })
-  async wsStatus(): Promise<WsStatusResponseDto> {
-    return { success: true, websocket: await this.realtime.status() };
+  async wsStatus(@CurrentPrincipal() principal: Principal): Promise<WsStatusResponseDto> {
+    const status = await this.realtime.status();
+    return { success: true, websocket: isAdmin(principal) ? status : toWebsocketSummary(status) };
   }
 
   @Post('api/realtime/alerts')
