@@ -23,6 +23,13 @@ import { InitiatePaymentUseCase } from './use-cases/initiate-payment.use-case';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
+/** An empty key would silently turn idempotency off for a client that meant to use it. */
+function assertIdempotencyKey(key: string | undefined): void {
+  if (key === undefined || IDEMPOTENCY_KEY.test(key)) return;
+  const problem = key.trim() === '' ? 'Idempotency-Key is empty: send 1-255 printable ASCII characters (e.g. a UUID), or leave the header out' : 'Idempotency-Key must be 1-255 printable ASCII characters without spaces (e.g. a UUID)';
+  throw new BadRequestException({ message: 'Validation failed', details: [{ field: 'Idempotency-Key', errors: [problem] }] });
+}
+
 @ApiTags('payments')
 @Controller('api/payment')
 export class PaymentsController {
@@ -45,9 +52,7 @@ export class PaymentsController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<Record<string, unknown>> {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new BadRequestException({ message: 'Validation failed', details: [{ field: 'Idempotency-Key', errors: ['must be 1-255 printable ASCII characters'] }] });
-    }
+    assertIdempotencyKey(idempotencyKey);
     const answer = await this.initiate.execute({ principal, body, idempotencyKey, requestId: requestIdOf(req)! });
     res.status(answer.status);
     return answer.body;
