@@ -9,8 +9,11 @@ import { IdParamPipe } from '../common/validation/id-param.pipe';
 import { CardsService } from './cards.service';
 import { BlockCardDto, CardListResponseDto, CardResponseDto, CreateCardDto, UpdateCardLimitsDto } from './dto/card.dto';
 
+const INVALID = { status: 400, description: 'Invalid body or cardUuid; `details` names the fields' } as const;
+const NOT_FOUND = { status: 404, description: 'No such card, or not yours', message: 'Card not found' } as const;
+
 @ApiTags('cards')
-@ApiErrorResponses({ status: 400, description: 'Invalid body or cardUuid; `details` names the fields' }, 429, 503)
+@ApiErrorResponses(429, 503)
 @Controller('api/cards')
 export class CardsController {
   constructor(private readonly cards: CardsService) {}
@@ -19,7 +22,7 @@ export class CardsController {
   @Authenticated({ roles: ['user'] })
   @ApiOperation({ summary: 'Register an NFC card to the calling cardholder' })
   @ApiCreatedResponse({ type: CardResponseDto, description: 'Registered, active' })
-  @ApiErrorResponses({ status: 409, description: 'The cardUuid is registered already (to anyone)', message: 'This card is already registered' }, 413, 415)
+  @ApiErrorResponses(INVALID, { status: 409, description: 'The cardUuid is registered already (to anyone)', message: 'This card is already registered' }, 413, 415)
   async register(@Body() dto: CreateCardDto, @CurrentPrincipal() principal: Principal): Promise<CardResponseDto> {
     return { success: true, card: await this.cards.register(dto, principal) };
   }
@@ -37,7 +40,7 @@ export class CardsController {
   @ApiOperation({ summary: 'One of your cards' })
   @ApiIdParams('cardUuid')
   @ApiOkResponse({ type: CardResponseDto, description: 'The card' })
-  @ApiErrorResponses({ status: 404, description: 'No such card, or not yours', message: 'Card not found' })
+  @ApiErrorResponses(INVALID, NOT_FOUND)
   async get(@Param('cardUuid', IdParamPipe) cardUuid: string, @CurrentPrincipal() principal: Principal): Promise<CardResponseDto> {
     return { success: true, card: await this.cards.get(cardUuid, principal) };
   }
@@ -47,7 +50,7 @@ export class CardsController {
   @ApiOperation({ summary: 'Change the daily and single-transaction limits' })
   @ApiIdParams('cardUuid')
   @ApiOkResponse({ type: CardResponseDto, description: 'The card with its new limits' })
-  @ApiErrorResponses({ status: 404, description: 'No such card, or not yours', message: 'Card not found' }, 413, 415)
+  @ApiErrorResponses(INVALID, NOT_FOUND, 413, 415)
   async updateLimits(
     @Param('cardUuid', IdParamPipe) cardUuid: string,
     @Body() dto: UpdateCardLimitsDto,
@@ -62,7 +65,7 @@ export class CardsController {
   @ApiOperation({ summary: 'Block the card; the very next payment with it is declined' })
   @ApiIdParams('cardUuid')
   @ApiOkResponse({ type: CardResponseDto, description: 'The card, blocked' })
-  @ApiErrorResponses({ status: 404, description: 'No such card, or not yours', message: 'Card not found' }, 413, 415)
+  @ApiErrorResponses(INVALID, NOT_FOUND, 413, 415)
   async block(@Param('cardUuid', IdParamPipe) cardUuid: string, @Body() dto: BlockCardDto, @CurrentPrincipal() principal: Principal): Promise<CardResponseDto> {
     return { success: true, card: await this.cards.block(cardUuid, dto.reason, principal) };
   }
@@ -73,7 +76,7 @@ export class CardsController {
   @ApiOperation({ summary: 'Unblock a blocked card' })
   @ApiIdParams('cardUuid')
   @ApiOkResponse({ type: CardResponseDto, description: 'The card, active again' })
-  @ApiErrorResponses({ status: 404, description: 'No such card, or not yours', message: 'Card not found' }, { status: 409, description: 'The card is lost or expired, or was blocked by NFC Pay', message: 'A lost card cannot be unblocked' })
+  @ApiErrorResponses(INVALID, NOT_FOUND, { status: 409, description: 'The card is lost or expired, or was blocked by NFC Pay', message: 'A lost card cannot be unblocked' })
   async unblock(@Param('cardUuid', IdParamPipe) cardUuid: string, @CurrentPrincipal() principal: Principal): Promise<CardResponseDto> {
     return { success: true, card: await this.cards.unblock(cardUuid, principal) };
   }
