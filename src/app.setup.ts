@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { quietFrameworkLogger } from './common/logging/quiet-framework-logger';
 import { validationExceptionFactory } from './common/filters/validation-exception.factory';
+import { refuseDeepJson, requireJsonBody } from './common/validation/json-body';
 import { requestIdMiddleware } from './common/request-id/request-id.middleware';
 import { appConfig, AppConfig } from './config/app.config';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
@@ -18,7 +19,9 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.use(requestIdMiddleware);
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.use(helmet());
+  app.use(requireJsonBody);
   app.useBodyParser('json', { limit: config.bodyLimit });
+  app.use(refuseDeepJson);
   app.enableCors({ origin: config.frontendUrl, credentials: true });
   app.set('trust proxy', 'loopback');
   app.useGlobalFilters(new AllExceptionsFilter());

@@ -1,16 +1,16 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse, ApiBadRequestResponse } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../common/auth/authenticated.decorator';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import type { Principal } from '../common/auth/principal';
 import { Public } from '../common/auth/public.decorator';
-import { ErrorResponseDto } from '../common/filters/error-body';
+import { ApiErrorResponses } from '../common/docs/api-error-responses';
 import { RateLimit } from '../common/throttling/rate-limit.decorator';
 import { AuthService } from './auth.service';
 import { LoginDto, MeResponseDto, RegisterDto, TerminalSessionResponseDto, TerminalTokenDto, UserSessionResponseDto } from './dto/auth.dto';
 
 @ApiTags('auth')
-@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid body; `details` names the fields' })
+@ApiErrorResponses(503)
 @Controller('api/auth')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
@@ -19,8 +19,8 @@ export class AuthController {
   @RateLimit({ kind: 'credentials' })
   @Post('register')
   @ApiOperation({ summary: 'Create a cardholder account (and its custodial Sui wallet)' })
-  @ApiCreatedResponse({ type: UserSessionResponseDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The email is taken (compared case-insensitively)' })
+  @ApiCreatedResponse({ type: UserSessionResponseDto, description: 'Registered; the answer carries an access token' })
+  @ApiErrorResponses(400, { status: 409, description: 'The email is taken (compared case-insensitively)', message: 'An account with this email already exists' }, 413, 415, { status: 429, description: 'Too many calls from this IP; retry after Retry-After seconds', message: 'Rate limit "auth-ip" exceeded (30 per 60 s); retry in 12 s' })
   register(@Body() dto: RegisterDto): Promise<UserSessionResponseDto> {
     return this.auth.register(dto);
   }
@@ -30,9 +30,14 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Log in a cardholder or admin' })
-  @ApiOkResponse({ type: UserSessionResponseDto })
-  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Unknown email or wrong password (one message for both)' })
-  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'Locked after repeated failures' })
+  @ApiOkResponse({ type: UserSessionResponseDto, description: 'Logged in; the answer carries an access token' })
+  @ApiErrorResponses(
+    400,
+    { status: 401, description: 'Unknown email or wrong password (one message for both)', message: 'Invalid email or password' },
+    413,
+    415,
+    { status: 429, description: 'Locked after repeated failures (the body says retryAfterSeconds), or too many calls from this IP or for this email (Retry-After header)', message: 'Too many failed logins; try again later' },
+  )
   login(@Body() dto: LoginDto): Promise<UserSessionResponseDto> {
     return this.auth.login(dto);
   }
@@ -42,8 +47,14 @@ export class AuthController {
   @Post('terminal/token')
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange a terminal id and secret for a terminal access token' })
-  @ApiOkResponse({ type: TerminalSessionResponseDto })
-  @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Unknown, disabled or wrong terminal credentials' })
+  @ApiOkResponse({ type: TerminalSessionResponseDto, description: 'The terminal access token' })
+  @ApiErrorResponses(
+    400,
+    { status: 401, description: 'Unknown, disabled or wrong terminal credentials', message: 'Invalid terminal credentials' },
+    413,
+    415,
+    { status: 429, description: 'Too many calls from this IP or for this terminal; retry after Retry-After seconds', message: 'Rate limit "auth-account" exceeded (10 per 60 s); retry in 12 s' },
+  )
   terminalToken(@Body() dto: TerminalTokenDto): Promise<TerminalSessionResponseDto> {
     return this.auth.terminalToken(dto);
   }
@@ -51,7 +62,8 @@ export class AuthController {
   @Get('me')
   @Authenticated()
   @ApiOperation({ summary: 'Who the token belongs to' })
-  @ApiOkResponse({ type: MeResponseDto })
+  @ApiOkResponse({ type: MeResponseDto, description: 'The user (cardholder or admin) or the terminal' })
+  @ApiErrorResponses(429)
   me(@CurrentPrincipal() principal: Principal): Promise<MeResponseDto> {
     return this.auth.me(principal);
   }

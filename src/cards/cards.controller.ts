@@ -1,15 +1,19 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../common/auth/authenticated.decorator';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import type { Principal } from '../common/auth/principal';
-import { ErrorResponseDto } from '../common/filters/error-body';
+import { ApiErrorResponses } from '../common/docs/api-error-responses';
+import { ApiIdParams } from '../common/docs/api-id-params';
 import { IdParamPipe } from '../common/validation/id-param.pipe';
 import { CardsService } from './cards.service';
 import { BlockCardDto, CardListResponseDto, CardResponseDto, CreateCardDto, UpdateCardLimitsDto } from './dto/card.dto';
 
+const INVALID = { status: 400, description: 'Invalid body or cardUuid; `details` names the fields' } as const;
+const NOT_FOUND = { status: 404, description: 'No such card, or not yours', message: 'Card not found' } as const;
+
 @ApiTags('cards')
-@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid body or cardUuid; `details` names the fields' })
+@ApiErrorResponses(429, 503)
 @Controller('api/cards')
 export class CardsController {
   constructor(private readonly cards: CardsService) {}
@@ -17,8 +21,8 @@ export class CardsController {
   @Post()
   @Authenticated({ roles: ['user'] })
   @ApiOperation({ summary: 'Register an NFC card to the calling cardholder' })
-  @ApiCreatedResponse({ type: CardResponseDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The cardUuid is registered already (to anyone)' })
+  @ApiCreatedResponse({ type: CardResponseDto, description: 'Registered, active' })
+  @ApiErrorResponses(INVALID, { status: 409, description: 'The cardUuid is registered already (to anyone)', message: 'This card is already registered' }, 413, 415)
   async register(@Body() dto: CreateCardDto, @CurrentPrincipal() principal: Principal): Promise<CardResponseDto> {
     return { success: true, card: await this.cards.register(dto, principal) };
   }
@@ -26,7 +30,7 @@ export class CardsController {
   @Get()
   @Authenticated({ roles: ['user', 'admin'] })
   @ApiOperation({ summary: 'Your cards, newest first (admins: all cards)' })
-  @ApiOkResponse({ type: CardListResponseDto })
+  @ApiOkResponse({ type: CardListResponseDto, description: 'The cards' })
   async list(@CurrentPrincipal() principal: Principal): Promise<CardListResponseDto> {
     return { success: true, cards: await this.cards.list(principal) };
   }
@@ -34,8 +38,9 @@ export class CardsController {
   @Get(':cardUuid')
   @Authenticated({ roles: ['user', 'admin'] })
   @ApiOperation({ summary: 'One of your cards' })
-  @ApiOkResponse({ type: CardResponseDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such card, or not yours' })
+  @ApiIdParams('cardUuid')
+  @ApiOkResponse({ type: CardResponseDto, description: 'The card' })
+  @ApiErrorResponses(INVALID, NOT_FOUND)
   async get(@Param('cardUuid', IdParamPipe) cardUuid: string, @CurrentPrincipal() principal: Principal): Promise<CardResponseDto> {
     return { success: true, card: await this.cards.get(cardUuid, principal) };
   }
@@ -43,8 +48,9 @@ export class CardsController {
   @Patch(':cardUuid/limits')
   @Authenticated({ roles: ['user', 'admin'] })
   @ApiOperation({ summary: 'Change the daily and single-transaction limits' })
-  @ApiOkResponse({ type: CardResponseDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such card, or not yours' })
+  @ApiIdParams('cardUuid')
+  @ApiOkResponse({ type: CardResponseDto, description: 'The card with its new limits' })
+  @ApiErrorResponses(INVALID, NOT_FOUND, 413, 415)
   async updateLimits(
     @Param('cardUuid', IdParamPipe) cardUuid: string,
     @Body() dto: UpdateCardLimitsDto,
@@ -57,8 +63,9 @@ export class CardsController {
   @HttpCode(200)
   @Authenticated({ roles: ['user', 'admin'] })
   @ApiOperation({ summary: 'Block the card; the very next payment with it is declined' })
-  @ApiOkResponse({ type: CardResponseDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such card, or not yours' })
+  @ApiIdParams('cardUuid')
+  @ApiOkResponse({ type: CardResponseDto, description: 'The card, blocked' })
+  @ApiErrorResponses(INVALID, NOT_FOUND, 413, 415)
   async block(@Param('cardUuid', IdParamPipe) cardUuid: string, @Body() dto: BlockCardDto, @CurrentPrincipal() principal: Principal): Promise<CardResponseDto> {
     return { success: true, card: await this.cards.block(cardUuid, dto.reason, principal) };
   }
@@ -67,9 +74,9 @@ export class CardsController {
   @HttpCode(200)
   @Authenticated({ roles: ['user', 'admin'] })
   @ApiOperation({ summary: 'Unblock a blocked card' })
-  @ApiOkResponse({ type: CardResponseDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such card, or not yours' })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The card is lost or expired' })
+  @ApiIdParams('cardUuid')
+  @ApiOkResponse({ type: CardResponseDto, description: 'The card, active again' })
+  @ApiErrorResponses(INVALID, NOT_FOUND, { status: 409, description: 'The card is lost or expired, or was blocked by NFC Pay', message: 'A lost card cannot be unblocked' })
   async unblock(@Param('cardUuid', IdParamPipe) cardUuid: string, @CurrentPrincipal() principal: Principal): Promise<CardResponseDto> {
     return { success: true, card: await this.cards.unblock(cardUuid, principal) };
   }

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../common/auth/authenticated.decorator';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import type { Principal } from '../common/auth/principal';
-import { ErrorResponseDto } from '../common/filters/error-body';
+import { ApiErrorResponses } from '../common/docs/api-error-responses';
 import {
   AuditQueryDto,
   AuditResponseDto,
@@ -19,6 +19,7 @@ import { FraudRulesService } from './fraud-rules.service';
 
 @ApiTags('fraud')
 @Authenticated({ roles: ['admin'] })
+@ApiErrorResponses(429, 503)
 @Controller('api/fraud')
 export class FraudRulesController {
   constructor(
@@ -29,7 +30,7 @@ export class FraudRulesController {
 
   @Get('rules')
   @ApiOperation({ summary: 'The active fraud rule set: per rule enabled, weight and thresholds; decision thresholds' })
-  @ApiOkResponse({ type: RulesResponseDto })
+  @ApiOkResponse({ type: RulesResponseDto, description: 'The active rule set and its version' })
   async get(): Promise<RulesResponseDto> {
     return toRulesResponse(await this.rules.reload());
   }
@@ -38,9 +39,13 @@ export class FraudRulesController {
   @ApiOperation({
     summary: 'Change the rule set (parts left out keep their value); applies to the next payment on every instance and is audited',
   })
-  @ApiOkResponse({ type: RulesResponseDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid values, or reviewAt above blockAt' })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Changed concurrently too often; retry' })
+  @ApiOkResponse({ type: RulesResponseDto, description: 'The new active rule set and its version' })
+  @ApiErrorResponses(
+    { status: 400, description: 'Invalid values, or reviewAt above blockAt' },
+    { status: 409, description: 'Changed concurrently too often; retry', message: 'The rules changed concurrently; try again' },
+    413,
+    415,
+  )
   async update(@Body() body: UpdateRulesDto, @CurrentPrincipal() principal: Principal): Promise<RulesResponseDto> {
     return toRulesResponse(await this.rules.update(body, principal.id));
   }
@@ -48,15 +53,16 @@ export class FraudRulesController {
   @Post('rules/backtest')
   @HttpCode(200)
   @ApiOperation({ summary: 'Replay the payments of the last N days through a proposed rule set; saves nothing' })
-  @ApiOkResponse({ type: BacktestResponseDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid proposal or too many days' })
+  @ApiOkResponse({ type: BacktestResponseDto, description: 'How the proposal would have decided, against what was decided' })
+  @ApiErrorResponses({ status: 400, description: 'Invalid proposal or too many days' }, 413, 415)
   async backtest(@Body() body: BacktestRequestDto): Promise<BacktestResponseDto> {
     return toBacktestResponse(await this.backtests.run(body.rules, body.days));
   }
 
   @Get('audit')
   @ApiOperation({ summary: 'Who changed rules, lists and reviews, and when; newest first' })
-  @ApiOkResponse({ type: AuditResponseDto })
+  @ApiOkResponse({ type: AuditResponseDto, description: 'The audit entries' })
+  @ApiErrorResponses({ status: 400, description: 'Invalid query; `details` names the parameters' })
   async history(@Query() query: AuditQueryDto): Promise<AuditResponseDto> {
     const entries = await this.audit.recent(query.limit ?? 50);
     return { success: true, entries: entries.map(toAuditEntry) };

@@ -1,5 +1,6 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { errorExample } from '../common/docs/api-error-responses';
 import { Public } from '../common/auth/public.decorator';
 import { NoRateLimit } from '../common/throttling/rate-limit.decorator';
 import { ErrorResponseDto } from '../common/filters/error-body';
@@ -15,15 +16,19 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ summary: 'Liveness: the process is up and serving' })
-  @ApiOkResponse({ type: LivenessDto })
+  @ApiOkResponse({ type: LivenessDto, description: 'Up' })
   live(): LivenessDto {
     return { success: true, status: 'ok', uptimeSeconds: Math.round(process.uptime()), chain: this.health.chain(), ledger: this.health.ledger() };
   }
 
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: MongoDB and Redis answer a ping' })
-  @ApiOkResponse({ type: ReadinessDto })
-  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'A dependency is down; `message` names it' })
+  @ApiOkResponse({ type: ReadinessDto, description: 'Ready: every dependency answered' })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponseDto,
+    description: 'A dependency is down; `message` names it and `checks` has each state',
+    example: { ...errorExample(503, 'Not ready: redis down'), checks: { mongodb: 'up', redis: 'down' } },
+  })
   async ready(): Promise<ReadinessDto> {
     const { ready, checks } = await this.health.readiness();
     if (!ready) {

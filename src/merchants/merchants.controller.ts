@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../common/auth/authenticated.decorator';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import type { Principal } from '../common/auth/principal';
-import { ErrorResponseDto } from '../common/filters/error-body';
+import { ApiErrorResponses } from '../common/docs/api-error-responses';
+import { ApiIdParams } from '../common/docs/api-id-params';
 import { IdParamPipe } from '../common/validation/id-param.pipe';
 import {
   CreateMerchantDto,
@@ -20,8 +21,7 @@ import {
 import { MerchantsService } from './merchants.service';
 
 @ApiTags('merchants')
-@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid body or id; `details` names the fields' })
-@ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such merchant or terminal (or not yours)' })
+@ApiErrorResponses({ status: 400, description: 'Invalid body or id; `details` names the fields' }, 429, 503)
 @Controller('api/merchants')
 export class MerchantsController {
   constructor(private readonly merchants: MerchantsService) {}
@@ -32,8 +32,8 @@ export class MerchantsController {
     summary: 'Register a merchant and its receiving Sui address',
     description: 'With a webhookUrl the answer carries `merchant.webhookSecret`, the signing secret, shown only this once.',
   })
-  @ApiCreatedResponse({ type: MerchantWithSecretResponseDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'merchantId taken' })
+  @ApiCreatedResponse({ type: MerchantWithSecretResponseDto, description: 'Registered, active' })
+  @ApiErrorResponses({ status: 409, description: 'merchantId taken', message: 'A merchant with this merchantId already exists' }, 413, 415)
   async create(@Body() dto: CreateMerchantDto): Promise<MerchantWithSecretResponseDto> {
     return { success: true, merchant: await this.merchants.create(dto) };
   }
@@ -41,7 +41,9 @@ export class MerchantsController {
   @Get(':merchantId')
   @Authenticated({ roles: ['admin', 'terminal'] })
   @ApiOperation({ summary: 'A merchant (admins: any; terminals: their own)' })
-  @ApiOkResponse({ type: MerchantResponseDto })
+  @ApiIdParams('merchantId')
+  @ApiOkResponse({ type: MerchantResponseDto, description: 'The merchant' })
+  @ApiErrorResponses({ status: 404, description: 'No such merchant, or not yours', message: 'Merchant not found' })
   async get(@Param('merchantId', IdParamPipe) merchantId: string, @CurrentPrincipal() principal: Principal): Promise<MerchantResponseDto> {
     return { success: true, merchant: await this.merchants.get(merchantId, principal) };
   }
@@ -49,7 +51,9 @@ export class MerchantsController {
   @Patch(':merchantId/status')
   @Authenticated({ roles: ['admin'] })
   @ApiOperation({ summary: 'Suspend or reactivate a merchant; takes effect on the next payment' })
-  @ApiOkResponse({ type: MerchantResponseDto })
+  @ApiIdParams('merchantId')
+  @ApiOkResponse({ type: MerchantResponseDto, description: 'The merchant with its new status' })
+  @ApiErrorResponses({ status: 404, description: 'No such merchant', message: 'Merchant not found' }, 413, 415)
   async setStatus(@Param('merchantId', IdParamPipe) merchantId: string, @Body() dto: UpdateMerchantStatusDto): Promise<MerchantResponseDto> {
     return { success: true, merchant: await this.merchants.setStatus(merchantId, dto.status) };
   }
@@ -60,7 +64,14 @@ export class MerchantsController {
     summary: "Set or remove (null) a merchant's webhook URL",
     description: 'https only in production; URLs resolving to loopback, private or link-local addresses are refused. The first URL also creates the signing secret, returned once as `merchant.webhookSecret`.',
   })
-  @ApiOkResponse({ type: MerchantWithSecretResponseDto })
+  @ApiIdParams('merchantId')
+  @ApiOkResponse({ type: MerchantWithSecretResponseDto, description: 'The merchant; webhookSecret only when this call created it' })
+  @ApiErrorResponses(
+    { status: 404, description: 'No such merchant', message: 'Merchant not found' },
+    413,
+    415,
+    { status: 503, description: 'Webhook signing is not configured (WEBHOOK_SECRET_KEY), or MongoDB or Redis is unreachable', message: 'Webhook signing is not configured on this server (WEBHOOK_SECRET_KEY)' },
+  )
   async setWebhook(@Param('merchantId', IdParamPipe) merchantId: string, @Body() dto: UpdateMerchantWebhookDto): Promise<MerchantWithSecretResponseDto> {
     return { success: true, merchant: await this.merchants.setWebhookUrl(merchantId, dto.webhookUrl) };
   }
@@ -72,7 +83,12 @@ export class MerchantsController {
     summary: 'Issue a new webhook signing secret (shown only in this answer)',
     description: 'During WEBHOOK_SECRET_GRACE_HOURS deliveries carry two v1 signatures, one per secret, so receivers can switch without a gap.',
   })
-  @ApiOkResponse({ type: WebhookSecretResponseDto })
+  @ApiIdParams('merchantId')
+  @ApiOkResponse({ type: WebhookSecretResponseDto, description: 'The new secret' })
+  @ApiErrorResponses(
+    { status: 404, description: 'No such merchant', message: 'Merchant not found' },
+    { status: 503, description: 'Webhook signing is not configured (WEBHOOK_SECRET_KEY), or MongoDB or Redis is unreachable', message: 'Webhook signing is not configured on this server (WEBHOOK_SECRET_KEY)' },
+  )
   async rotateWebhookSecret(@Param('merchantId', IdParamPipe) merchantId: string): Promise<WebhookSecretResponseDto> {
     return { success: true, merchantId, ...(await this.merchants.rotateWebhookSecret(merchantId)) };
   }
@@ -80,7 +96,9 @@ export class MerchantsController {
   @Get(':merchantId/terminals')
   @Authenticated({ roles: ['admin', 'terminal'] })
   @ApiOperation({ summary: "A merchant's terminals" })
-  @ApiOkResponse({ type: TerminalListResponseDto })
+  @ApiIdParams('merchantId')
+  @ApiOkResponse({ type: TerminalListResponseDto, description: "The merchant's terminals" })
+  @ApiErrorResponses({ status: 404, description: 'No such merchant, or not yours', message: 'Merchant not found' })
   async listTerminals(@Param('merchantId', IdParamPipe) merchantId: string, @CurrentPrincipal() principal: Principal): Promise<TerminalListResponseDto> {
     return { success: true, terminals: await this.merchants.listTerminals(merchantId, principal) };
   }
@@ -88,8 +106,9 @@ export class MerchantsController {
   @Post(':merchantId/terminals')
   @Authenticated({ roles: ['admin'] })
   @ApiOperation({ summary: 'Register a terminal; its secret is shown only in this answer' })
-  @ApiCreatedResponse({ type: TerminalWithSecretResponseDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'terminalId taken' })
+  @ApiIdParams('merchantId')
+  @ApiCreatedResponse({ type: TerminalWithSecretResponseDto, description: 'Registered; terminalSecret is shown only here' })
+  @ApiErrorResponses({ status: 404, description: 'No such merchant', message: 'Merchant not found' }, { status: 409, description: 'terminalId taken', message: 'A terminal with this terminalId already exists' }, 413, 415)
   async createTerminal(@Param('merchantId', IdParamPipe) merchantId: string, @Body() dto: CreateTerminalDto): Promise<TerminalWithSecretResponseDto> {
     return { success: true, ...(await this.merchants.createTerminal(merchantId, dto.terminalId)) };
   }
@@ -98,7 +117,9 @@ export class MerchantsController {
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
   @ApiOperation({ summary: 'Disable a terminal: its token no longer pays, its secret no longer logs in' })
-  @ApiOkResponse({ type: TerminalResponseDto })
+  @ApiIdParams('merchantId', 'terminalId')
+  @ApiOkResponse({ type: TerminalResponseDto, description: 'The terminal, disabled' })
+  @ApiErrorResponses({ status: 404, description: 'No such merchant or terminal', message: 'Terminal not found' })
   async disableTerminal(
     @Param('merchantId', IdParamPipe) merchantId: string,
     @Param('terminalId', IdParamPipe) terminalId: string,
@@ -110,7 +131,9 @@ export class MerchantsController {
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
   @ApiOperation({ summary: 'Issue a new terminal secret; the old one stops working at once' })
-  @ApiOkResponse({ type: TerminalWithSecretResponseDto })
+  @ApiIdParams('merchantId', 'terminalId')
+  @ApiOkResponse({ type: TerminalWithSecretResponseDto, description: 'The new terminalSecret, shown only here' })
+  @ApiErrorResponses({ status: 404, description: 'No such merchant or terminal', message: 'Terminal not found' })
   async rotateSecret(
     @Param('merchantId', IdParamPipe) merchantId: string,
     @Param('terminalId', IdParamPipe) terminalId: string,

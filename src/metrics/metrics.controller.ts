@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject, Req, Res, UnauthorizedException } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponses } from '../common/docs/api-error-responses';
 import type { Request, Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Public } from '../common/auth/public.decorator';
@@ -12,7 +13,7 @@ import { MetricsService } from './metrics.service';
  * `Authorization: Bearer <METRICS_TOKEN>`; without, it is open and must be kept off the public
  * network (e.g. the ingress does not route /metrics). Not an API route: no JWT, no rate limit.
  */
-@ApiExcludeController()
+@ApiTags('metrics')
 @NoRateLimit()
 @Controller('metrics')
 export class MetricsController {
@@ -24,6 +25,16 @@ export class MetricsController {
   @Public()
   @Get()
   @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: "Prometheus metrics (text exposition format), for the operator's scraper",
+    description: 'Needs `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set (not a user JWT); open otherwise. Not rate limited.',
+  })
+  @ApiBearerAuth()
+  @ApiOkResponse({
+    description: 'The metrics, in Prometheus text format 0.0.4',
+    content: { 'text/plain': { schema: { type: 'string' }, example: '# HELP nfcpay_payments_completed_total Payments settled on chain\n# TYPE nfcpay_payments_completed_total counter\nnfcpay_payments_completed_total 42\n' } },
+  })
+  @ApiErrorResponses({ status: 401, description: 'METRICS_TOKEN is set and the bearer token is not it', message: 'A valid METRICS_TOKEN bearer token is required' })
   async scrape(@Req() req: Request, @Res() res: Response): Promise<void> {
     if (this.config.token && !tokenMatches(req.headers.authorization, this.config.token)) {
       throw new UnauthorizedException('A valid METRICS_TOKEN bearer token is required');

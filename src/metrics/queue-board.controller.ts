@@ -1,12 +1,12 @@
 import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Res } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type Redis from 'ioredis';
 import { Authenticated } from '../common/auth/authenticated.decorator';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import type { Principal } from '../common/auth/principal';
 import { Public } from '../common/auth/public.decorator';
-import { ErrorResponseDto } from '../common/filters/error-body';
+import { ApiErrorResponses } from '../common/docs/api-error-responses';
 import { appConfig, type AppConfig } from '../config/app.config';
 import { REDIS_CLIENT } from '../redis/redis.constants';
 import { BOARD_COOKIE, BOARD_ROUTE, BOARD_SESSION_SECONDS, BOARD_TICKET_SECONDS, BoardSessions, newTicket } from './queue-board.session';
@@ -37,7 +37,8 @@ export class QueueBoardController {
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
   @ApiOperation({ summary: 'A one-time link that opens Bull Board (/admin/queues) in a browser' })
-  @ApiOkResponse({ type: BoardSessionResponseDto })
+  @ApiOkResponse({ type: BoardSessionResponseDto, description: 'The one-time link' })
+  @ApiErrorResponses(429, 503)
   async create(@CurrentPrincipal() principal: Principal): Promise<BoardSessionResponseDto> {
     const ticket = newTicket();
     await this.redis.set(ticketKey(ticket), principal.id, 'EX', BOARD_TICKET_SECONDS);
@@ -47,7 +48,9 @@ export class QueueBoardController {
   @Public()
   @Get(':ticket')
   @ApiOperation({ summary: 'Redeems a one-time link: sets the board cookie and redirects to /admin/queues' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Unknown, used or expired link' })
+  @ApiParam({ name: 'ticket', description: 'The one-time ticket at the end of the link' })
+  @ApiFoundResponse({ description: 'Redirect to /admin/queues/ with the board cookie set' })
+  @ApiErrorResponses({ status: 404, description: 'Unknown, used or expired link', message: 'This link is unknown, used or expired' }, 429, 503)
   async redeem(@Param('ticket') ticket: string, @Res() res: Response): Promise<void> {
     const key = ticketKey(String(ticket).slice(0, 64));
     const [[, adminId]] = (await this.redis.multi().get(key).del(key).exec()) as [[Error | null, string | null], unknown];

@@ -1,7 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ErrorResponseDto } from '../filters/error-body';
-import { Role } from './principal';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiErrorResponses } from '../docs/api-error-responses';
+import { Role, ROLES } from './principal';
 
 export const ROLES_KEY = 'roles';
 
@@ -14,7 +14,8 @@ export function Authenticated(options: { roles?: Role[] } = {}) {
   return applyDecorators(
     SetMetadata(ROLES_KEY, roles),
     ApiBearerAuth(),
-    ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Missing, expired or invalid access token' }),
-    ...(roles.length ? [ApiForbiddenResponse({ type: ErrorResponseDto, description: `Only for: ${roles.join(', ')}` })] : []),
+    ApiErrorResponses(401),
+    // A role check that every role passes cannot answer 403.
+    ...(ROLES.some((role) => !roles.includes(role)) && roles.length ? [ApiErrorResponses({ status: 403, description: `Only for: ${roles.join(', ')}` })] : []),
   );
 }

@@ -2,6 +2,13 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { requestIdOf } from '../request-id/request-id.middleware';
+import { allowedMethods } from './allowed-methods';
+
+interface Described {
+  status: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
 
 /** Errors raised by express' body parser before a route is reached. */
 interface BodyParserError {
@@ -22,7 +29,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
-    const { status, body } = this.describe(exception, req);
+    const { status, body, headers } = this.describe(exception, req);
     if (status === 503 && isDependencyOutage(exception)) {
       this.logger.warn(`dependency unavailable: ${(exception as Error).message} (${requestIdOf(req)})`);
       res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
@@ -30,10 +37,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.logger.error({ err: exception, requestId: requestIdOf(req) }, 'Unhandled error');
     }
     if (res.headersSent) return;
+    if (headers) res.set(headers);
     res.status(status).json({ success: false, ...body, requestId: requestIdOf(req) });
   }
 
-  private describe(exception: unknown, req: Request): { status: number; body: Record<string, unknown> } {
+  private describe(exception: unknown, req: Request): Described {
     // Nest wraps body-parser errors in an HttpException whose text is the parser's own.
     const cause = exception instanceof HttpException ? exception.cause : exception;
     if (isBodyParserError(cause)) return fromBodyParserError(cause);
@@ -45,16 +53,27 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 }
 
-function fromHttpException(exception: HttpException, req: Request) {
+function fromHttpException(exception: HttpException, req: Request): Described {
   const status = exception.getStatus();
   const response = exception.getResponse();
   const standard = STATUS_CODES[status] ?? 'Error';
   if (typeof response === 'string') return { status, body: { error: standard, message: response } };
   const { statusCode: _ignored, success: _success, ...rest } = response as Record<string, unknown>;
   if (status === HttpStatus.NOT_FOUND && typeof rest.message === 'string' && rest.message.startsWith('Cannot ')) {
-    return { status, body: { error: standard, message: `No route ${req.method} ${req.path}` } };
+    return noRoute(req);
   }
   return { status, body: { ...rest, error: typeof rest.error === 'string' ? rest.error : standard } };
+}
+
+/** No route matched: 405 with Allow when the path is served under other methods, else 404. */
+function noRoute(req: Request) {
+  const allowed = allowedMethods(req);
+  if (!allowed.length) return { status: HttpStatus.NOT_FOUND, body: { error: 'Not Found', message: `No route ${req.method} ${req.path}` } };
+  return {
+    status: HttpStatus.METHOD_NOT_ALLOWED,
+    headers: { Allow: allowed.join(', ') },
+    body: { error: 'Method Not Allowed', message: `${req.path} does not take ${req.method}; it takes ${allowed.join(', ')}` },
+  };
 }
 
 const RETRY_AFTER_SECONDS = 2;

@@ -24,23 +24,23 @@ export class CreateListEntryDto {
 }
 
 export class ListEntryParamsDto {
-  @ApiProperty({ enum: LIST_TYPES })
+  @ApiProperty({ enum: LIST_TYPES, description: 'Which block list' })
   @IsIn(LIST_TYPES)
   type: ListType;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'test-async-card-123', description: 'The listed cardUuid, terminalId or merchantId' })
   @IsString()
   @Matches(VALUE, { message: VALUE_MESSAGE })
   value: string;
 }
 
 export class ListQueryDto {
-  @ApiPropertyOptional({ enum: LIST_TYPES })
+  @ApiPropertyOptional({ enum: LIST_TYPES, description: 'Only this list' })
   @IsOptional()
   @IsIn(LIST_TYPES)
   type?: ListType;
 
-  @ApiPropertyOptional({ example: 100, minimum: 1, maximum: 1000 })
+  @ApiPropertyOptional({ type: 'integer', default: 100, minimum: 1, maximum: 1000, description: 'At most this many, newest first' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

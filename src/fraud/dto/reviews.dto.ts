@@ -4,7 +4,7 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 
 import { ReasonDto } from './rules.dto';
 
 export class ReviewsQueryDto {
-  @ApiPropertyOptional({ example: 50, minimum: 1, maximum: 200 })
+  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: 200, description: 'At most this many, newest first' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -14,7 +14,7 @@ export class ReviewsQueryDto {
 }
 
 export class ReviewParamsDto {
-  @ApiProperty()
+  @ApiProperty({ example: 'nfc_mi2x0k3c_9f8e7d6c5b4a3f2e', description: 'The payment under review' })
   @IsString()
   @Matches(/^[A-Za-z0-9_:.-]{1,128}$/, { message: 'transactionId must be 1-128 letters, digits or _ : . -' })
   transactionId: string;

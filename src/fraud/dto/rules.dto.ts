@@ -208,7 +208,7 @@ export class BacktestResponseDto {
 }
 
 export class AuditQueryDto {
-  @ApiPropertyOptional({ example: 50, minimum: 1, maximum: 500 })
+  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: 500, description: 'At most this many, newest first' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

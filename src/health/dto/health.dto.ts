@@ -7,7 +7,7 @@ export class LivenessDto {
   @ApiProperty({ example: 'ok' })
   status: 'ok';
 
-  @ApiProperty({ example: 42 })
+  @ApiProperty({ example: 42, description: 'Seconds since the process started' })
   uptimeSeconds: number;
 
   @ApiProperty({ example: 'sui:testnet', description: 'Where payments settle' })
@@ -18,10 +18,10 @@ export class LivenessDto {
 }
 
 export class DependencyChecksDto {
-  @ApiProperty({ enum: ['up', 'down'] })
+  @ApiProperty({ enum: ['up', 'down'], description: 'MongoDB (or FerretDB) answered a ping' })
   mongodb: 'up' | 'down';
 
-  @ApiProperty({ enum: ['up', 'down'] })
+  @ApiProperty({ enum: ['up', 'down'], description: 'Redis answered a ping' })
   redis: 'up' | 'down';
 }
 

@@ -5,12 +5,12 @@ import { ALERT_STATUSES, type AlertStatus } from '../schemas/alert.schema';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../schemas/webhook-delivery.schema';
 
 export class ListDeliveriesQueryDto {
-  @ApiPropertyOptional({ enum: DELIVERY_STATUSES })
+  @ApiPropertyOptional({ enum: DELIVERY_STATUSES, description: 'Only deliveries in this status' })
   @IsOptional()
   @IsIn(DELIVERY_STATUSES)
   status?: DeliveryStatus;
 
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: 200, description: 'At most this many, newest first' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -56,12 +56,12 @@ export class ResendResponseDto {
 }
 
 export class ListAlertsQueryDto {
-  @ApiPropertyOptional({ enum: ALERT_STATUSES })
+  @ApiPropertyOptional({ enum: ALERT_STATUSES, description: 'Only alerts in this status' })
   @IsOptional()
   @IsIn(ALERT_STATUSES)
   status?: AlertStatus;
 
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: 200, description: 'At most this many, newest first' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -5,12 +5,12 @@ import { IsDate, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min
 const STATUSES = ['pending', 'processing', 'completed', 'failed', 'cancelled', 'declined'] as const;
 
 export class TransactionHistoryQueryDto {
-  @ApiPropertyOptional({ example: 'test-async-card-123' })
+  @ApiPropertyOptional({ example: 'test-async-card-123', description: 'Only payments with this card' })
   @IsOptional()
   @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'cardUuid must be 1-64 letters, digits, _ or -' })
   cardUuid?: string;
 
-  @ApiPropertyOptional({ enum: STATUSES })
+  @ApiPropertyOptional({ enum: STATUSES, description: 'Only payments in this status' })
   @IsOptional()
   @IsIn(STATUSES)
   status?: (typeof STATUSES)[number];
@@ -27,7 +27,7 @@ export class TransactionHistoryQueryDto {
   @IsDate()
   to?: Date;
 
-  @ApiPropertyOptional({ default: 20, maximum: 100 })
+  @ApiPropertyOptional({ type: 'integer', default: 20, minimum: 1, maximum: 100, description: 'Payments per page' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -74,17 +74,22 @@ export class TransactionHistoryResponseDto {
 }
 
 export class QueueCountsDto {
-  @ApiProperty({ example: 'healthy' }) status: string;
-  @ApiProperty() waiting: number;
-  @ApiProperty() active: number;
-  @ApiProperty() completed: number;
-  @ApiProperty() failed: number;
-  @ApiProperty() delayed: number;
-  @ApiProperty() paused: number;
+  @ApiProperty({ enum: ['healthy', 'paused', 'unavailable'], example: 'healthy', description: 'unavailable: Redis did not answer; the counts are then 0' }) status: string;
+  @ApiProperty({ example: 0, description: 'Jobs waiting for a worker' }) waiting: number;
+  @ApiProperty({ example: 1, description: 'Jobs being worked on' }) active: number;
+  @ApiProperty({ example: 120, description: 'Finished jobs still kept' }) completed: number;
+  @ApiProperty({ example: 0, description: 'Jobs that failed their last attempt, still kept' }) failed: number;
+  @ApiProperty({ example: 0, description: 'Jobs waiting for a retry' }) delayed: number;
+  @ApiProperty({ example: 0, description: 'Jobs held while the queue is paused' }) paused: number;
+}
+
+export class QueuesDto {
+  @ApiProperty({ type: QueueCountsDto, description: 'Settlement jobs' }) payments: QueueCountsDto;
+  @ApiProperty({ type: QueueCountsDto, description: 'Webhook and alert jobs' }) notifications: QueueCountsDto;
 }
 
 export class QueueStatusResponseDto {
   @ApiProperty({ example: true }) success: true;
-  @ApiProperty({ type: Object, additionalProperties: { $ref: '#/components/schemas/QueueCountsDto' } }) queues: Record<string, QueueCountsDto>;
-  @ApiProperty() timestamp: Date;
+  @ApiProperty({ type: QueuesDto }) queues: Record<string, QueueCountsDto>;
+  @ApiProperty({ description: 'When the counts were taken' }) timestamp: Date;
 }

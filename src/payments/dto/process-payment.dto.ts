@@ -5,23 +5,23 @@ import { LIMIT_CEILING } from '../../cards/dto/card.dto';
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export class ProcessPaymentDto {
-  @ApiProperty({ example: 'test-async-card-123' })
+  @ApiProperty({ example: 'test-async-card-123', description: 'The UUID read from the NFC card', pattern: ID.source })
   @IsString()
   @Matches(ID, { message: 'cardUuid must be 1-64 letters, digits, _ or -' })
   cardUuid: string;
 
-  @ApiProperty({ example: 75_000, description: 'Integer amount in the card currency minor unit (VND)' })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: LIMIT_CEILING, example: 75_000, description: 'Integer amount in the card currency minor unit (VND)' })
   @IsInt()
   @IsPositive()
   @Max(LIMIT_CEILING)
   amount: number;
 
-  @ApiProperty({ example: 'MERCHANT_ASYNC_TEST' })
+  @ApiProperty({ example: 'MERCHANT_ASYNC_TEST', description: 'The merchant taking the payment', pattern: ID.source })
   @IsString()
   @Matches(ID, { message: 'merchantId must be 1-64 letters, digits, _ or -' })
   merchantId: string;
 
-  @ApiProperty({ example: 'terminal-async-001' })
+  @ApiProperty({ example: 'terminal-async-001', description: "The terminal that read the card (a terminal token's own id)", pattern: ID.source })
   @IsString()
   @Matches(ID, { message: 'terminalId must be 1-64 letters, digits, _ or -' })
   terminalId: string;
@@ -29,12 +29,12 @@ export class ProcessPaymentDto {
 
 export class PaymentAcceptedDto {
   @ApiProperty({ example: true }) success: true;
-  @ApiProperty({ example: 'nfc_mi2x0k3c_9f8e7d6c5b4a3f2e' }) transactionId: string;
+  @ApiProperty({ example: 'nfc_mi2x0k3c_9f8e7d6c5b4a3f2e', description: 'Follow the payment with this id' }) transactionId: string;
   @ApiProperty({ example: 'pending' }) status: 'pending';
   @ApiProperty({ example: 'Payment initiated successfully' }) message: string;
   @ApiProperty({ example: 12, description: 'Server time to accept, in ms' }) processingTime: number;
-  @ApiProperty() requestId: string;
-  @ApiProperty({ example: 'nfc_mi2x0k3c_9f8e7d6c5b4a3f2e' }) queueJobId: string;
+  @ApiProperty({ example: '6f1c0b9e-4a47-4a55-9c55-2f7a8e3e2b11', description: 'Also in the X-Request-Id header' }) requestId: string;
+  @ApiProperty({ example: 'nfc_mi2x0k3c_9f8e7d6c5b4a3f2e', description: 'The settlement job (its id is the transactionId)' }) queueJobId: string;
   @ApiProperty({ example: 'under 5 seconds' }) estimatedProcessingTime: string;
   @ApiProperty({ example: '/api/payment/status/nfc_mi2x0k3c_9f8e7d6c5b4a3f2e' }) statusUrl: string;
   @ApiProperty({ example: 'transaction:nfc_mi2x0k3c_9f8e7d6c5b4a3f2e' }) websocketChannel: string;
@@ -49,6 +49,6 @@ export class PaymentDeclinedDto {
   })
   declineCode: string;
   @ApiProperty({ description: 'The declined attempt is recorded under this id' }) transactionId: string;
-  @ApiProperty() processingTime: number;
-  @ApiProperty() requestId: string;
+  @ApiProperty({ example: 14, description: 'Server time to decide, in ms' }) processingTime: number;
+  @ApiProperty({ example: '6f1c0b9e-4a47-4a55-9c55-2f7a8e3e2b11', description: 'Also in the X-Request-Id header' }) requestId: string;
 }

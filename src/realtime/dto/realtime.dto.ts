@@ -26,25 +26,37 @@ export class SystemAlertAcceptedDto {
 }
 
 class ConnectionsByRoleDto {
-  @ApiProperty() user: number;
-  @ApiProperty() terminal: number;
-  @ApiProperty() admin: number;
+  @ApiProperty({ example: 9, description: 'Cardholder sockets' }) user: number;
+  @ApiProperty({ example: 3, description: 'Terminal sockets' }) terminal: number;
+  @ApiProperty({ example: 0, description: 'Admin sockets' }) admin: number;
 }
 
-export class WebsocketStatusDto {
+/** What any authenticated caller may see: counts only, no ids. */
+export class WebsocketSummaryDto {
   @ApiProperty({ enum: ['active', 'degraded', 'inactive'], description: 'degraded: another instance did not answer; counts are this instance only' })
   status: 'active' | 'degraded' | 'inactive';
-  @ApiProperty({ description: 'Sockets on every instance' }) totalConnections: number;
-  @ApiProperty({ description: 'Distinct users and admins connected' }) uniqueUsers: number;
-  @ApiProperty({ type: [String], description: 'Their ids (this route is for admins only)' }) connectedUsers: string[];
-  @ApiProperty({ type: ConnectionsByRoleDto }) connectionsByRole: ConnectionsByRoleDto;
-  @ApiProperty({ description: 'Merchants with a terminal connected' }) merchantsOnline: number;
-  @ApiProperty({ description: 'Sockets on the instance that answered' }) localConnections: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'Socket.IO servers sharing the Redis adapter' }) instances: number | null;
-  @ApiProperty() timestamp: Date;
+  @ApiProperty({ example: 12, description: 'Sockets on every instance' }) totalConnections: number;
+  @ApiProperty({ example: 9, description: 'Distinct users and admins connected' }) uniqueUsers: number;
+  @ApiProperty({ type: ConnectionsByRoleDto, description: 'Sockets per role of the caller behind them' }) connectionsByRole: ConnectionsByRoleDto;
+  @ApiProperty({ example: 2, description: 'Merchants with a terminal connected' }) merchantsOnline: number;
+  @ApiProperty({ example: 12, description: 'Sockets on the instance that answered' }) localConnections: number;
+  @ApiProperty({ nullable: true, type: Number, example: 1, description: 'Socket.IO servers sharing the Redis adapter' }) instances: number | null;
+  @ApiProperty({ description: 'When these counts were taken' }) timestamp: Date;
+}
+
+/** The admin's view: the summary plus who is connected. */
+export class WebsocketStatusDto extends WebsocketSummaryDto {
+  @ApiPropertyOptional({ type: [String], description: 'Ids of the connected users and admins (admins only)' }) connectedUsers?: string[];
+  @ApiPropertyOptional({ description: 'Why the status is degraded (admins only)' }) error?: string;
+}
+
+/** Drops every id and error text, keeping the aggregate figures. */
+export function toWebsocketSummary(status: WebsocketSummaryDto): WebsocketSummaryDto {
+  const { status: state, totalConnections, uniqueUsers, connectionsByRole, merchantsOnline, localConnections, instances, timestamp } = status;
+  return { status: state, totalConnections, uniqueUsers, connectionsByRole: { ...connectionsByRole }, merchantsOnline, localConnections, instances, timestamp };
 }
 
 export class WsStatusResponseDto {
   @ApiProperty({ example: true }) success: true;
-  @ApiProperty({ type: WebsocketStatusDto }) websocket: WebsocketStatusDto;
+  @ApiProperty({ type: WebsocketStatusDto, description: 'Admins get connectedUsers too; everyone else the counts only' }) websocket: WebsocketStatusDto | WebsocketSummaryDto;
 }

@@ -1,0 +1,30 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiExtraModels, ApiResponse, getSchemaPath, type ApiResponseOptions } from '@nestjs/swagger';
+import { errorExample } from '../common/docs/api-error-responses';
+import { ErrorResponseDto } from '../common/filters/error-body';
+import { PaymentDeclinedDto } from './dto/process-payment.dto';
+
+/** process-async's 400 has two shapes: the standard validation error, and the seed's decline. */
+export function ApiPaymentBadRequest() {
+  const options = {
+    status: 400,
+    description: 'Declined (the seed\'s shape: `declineCode` says why, the attempt is recorded under `transactionId`), or an invalid body or Idempotency-Key (the standard error shape)',
+    schema: { oneOf: [{ $ref: getSchemaPath(PaymentDeclinedDto) }, { $ref: getSchemaPath(ErrorResponseDto) }] },
+    examples: {
+      declined: {
+        summary: 'Declined',
+        value: {
+          success: false,
+          error: 'Transaction not authorized',
+          reason: 'Insufficient daily limit',
+          declineCode: 'daily_limit_exceeded',
+          transactionId: 'nfc_mi2x0k3c_9f8e7d6c5b4a3f2e',
+          processingTime: 14,
+          requestId: '6f1c0b9e-4a47-4a55-9c55-2f7a8e3e2b11',
+        },
+      },
+      invalid: { summary: 'Invalid body', value: errorExample(400) },
+    },
+  };
+  return applyDecorators(ApiExtraModels(PaymentDeclinedDto, ErrorResponseDto), ApiResponse(options as ApiResponseOptions));
+}
