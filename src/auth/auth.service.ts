@@ -55,10 +55,10 @@ export class AuthService {
   }
 
   async terminalToken(dto: TerminalTokenDto): Promise<TerminalSessionResponseDto> {
-    const terminal = await this.merchants.authenticateTerminal(dto.terminalId, dto.terminalSecret);
-    if (!terminal) throw new UnauthorizedException('Invalid terminal credentials');
-    const accessToken = await this.tokens.issue({ id: terminal.terminalId, role: 'terminal', merchantId: terminal.merchantId });
-    return { success: true, accessToken, terminal };
+    const grant = await this.merchants.authenticateTerminal(dto.terminalId, dto.terminalSecret);
+    if (!grant) throw new UnauthorizedException('Invalid terminal credentials');
+    const accessToken = await this.tokens.issueTerminal(grant);
+    return { success: true, accessToken, terminal: { terminalId: grant.terminalId, merchantId: grant.merchantId } };
   }
 
   async me(principal: Principal): Promise<MeResponseDto> {

@@ -48,7 +48,10 @@ export class MerchantsController {
 
   @Patch(':merchantId/status')
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({ summary: 'Suspend or reactivate a merchant; takes effect on the next payment' })
+  @ApiOperation({
+    summary: 'Suspend or reactivate a merchant; takes effect on the next request',
+    description: "Suspension ends every token of the merchant's terminals, for good: after a reactivation its active terminals log in again with their secrets.",
+  })
   @ApiOkResponse({ type: MerchantResponseDto })
   async setStatus(@Param('merchantId', IdParamPipe) merchantId: string, @Body() dto: UpdateMerchantStatusDto): Promise<MerchantResponseDto> {
     return { success: true, merchant: await this.merchants.setStatus(merchantId, dto.status) };
@@ -97,7 +100,7 @@ export class MerchantsController {
   @Post(':merchantId/terminals/:terminalId/disable')
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({ summary: 'Disable a terminal: its token no longer pays, its secret no longer logs in' })
+  @ApiOperation({ summary: 'Disable a terminal: its tokens stop working on the next request or socket handshake, its secret no longer logs in' })
   @ApiOkResponse({ type: TerminalResponseDto })
   async disableTerminal(
     @Param('merchantId', IdParamPipe) merchantId: string,
@@ -109,7 +112,7 @@ export class MerchantsController {
   @Post(':merchantId/terminals/:terminalId/rotate-secret')
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({ summary: 'Issue a new terminal secret; the old one stops working at once' })
+  @ApiOperation({ summary: 'Issue a new terminal secret; the old one, and every token issued under it, stop working at once' })
   @ApiOkResponse({ type: TerminalWithSecretResponseDto })
   async rotateSecret(
     @Param('merchantId', IdParamPipe) merchantId: string,
