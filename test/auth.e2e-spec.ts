@@ -65,6 +65,36 @@ describe('auth', () => {
       }
     });
 
+    describe('lockout is per (email, address): nobody can lock the owner out', () => {
+      // The app trusts a loopback proxy (app.setup), so X-Forwarded-For sets the client address here.
+      const loginFrom = (address: string, email: string, password: string) =>
+        http().post('/api/auth/login').set('X-Forwarded-For', address).send({ email, password });
+
+      it('five bad passwords from one address lock that address only; the owner, the admin included, logs in from another', async () => {
+        for (let i = 0; i < 5; i++) expect((await loginFrom('198.51.100.1', TEST_ADMIN.email, 'wrong password')).status).toBe(401);
+        expect((await loginFrom('198.51.100.1', TEST_ADMIN.email, TEST_ADMIN.password)).status).toBe(429);
+        const owner = await loginFrom('198.51.100.2', TEST_ADMIN.email, TEST_ADMIN.password).expect(200);
+        expect(owner.body.user.role).toBe('admin');
+        expect((await loginFrom('198.51.100.1', TEST_ADMIN.email, TEST_ADMIN.password)).status).toBe(429);
+      });
+
+      it('one IPv6 /64 counts as one address', async () => {
+        const user = await registerUser(app);
+        for (let i = 1; i <= 5; i++) expect((await loginFrom(`2001:db8:1:2::${i}`, user.email, 'wrong password')).status).toBe(401);
+        expect((await loginFrom('2001:db8:1:2::99', user.email, 'correct horse battery')).status).toBe(429);
+        await loginFrom('2001:db8:1:3::1', user.email, 'correct horse battery').expect(200);
+      });
+
+      it('many failures from everywhere make the email back off, except for addresses it logged in from', async () => {
+        const user = await registerUser(app);
+        await loginFrom('192.0.2.200', user.email, 'correct horse battery').expect(200);
+        for (let i = 1; i <= 21; i++) expect((await loginFrom(`192.0.2.${i}`, user.email, 'wrong password')).status).toBe(401);
+        const stranger = await loginFrom('192.0.2.100', user.email, 'correct horse battery').expect(429);
+        expect(stranger.body.retryAfterSeconds).toBeGreaterThan(0);
+        await loginFrom('192.0.2.200', user.email, 'correct horse battery').expect(200);
+      });
+    });
+
     it('seeds the admin from ADMIN_EMAIL / ADMIN_PASSWORD', async () => {
       const res = await http().post('/api/auth/login').send(TEST_ADMIN).expect(200);
       expect(res.body.user.role).toBe('admin');

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse, ApiBadRequestResponse } from '@nestjs/swagger';
 import { Authenticated } from '../common/auth/authenticated.decorator';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
@@ -29,9 +29,12 @@ export class AuthController {
   @ApiOperation({ summary: 'Log in a cardholder or admin' })
   @ApiOkResponse({ type: UserSessionResponseDto })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Unknown email or wrong password (one message for both)' })
-  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, description: 'Locked after repeated failures' })
-  login(@Body() dto: LoginDto): Promise<UserSessionResponseDto> {
-    return this.auth.login(dto);
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponseDto,
+    description: 'Five failures lock the email for the calling address (15 min); many failures from everywhere make it back off for addresses it never logged in from',
+  })
+  login(@Body() dto: LoginDto, @Ip() address: string): Promise<UserSessionResponseDto> {
+    return this.auth.login(dto, address);
   }
 
   @Public()

@@ -38,19 +38,20 @@ export class AuthService {
     return this.session(user);
   }
 
-  async login(dto: LoginDto): Promise<UserSessionResponseDto> {
+  /** `address`: the client's IP, which failed attempts are counted against (with the email). */
+  async login(dto: LoginDto, address: string): Promise<UserSessionResponseDto> {
     const email = dto.email.toLowerCase();
-    const lockedFor = await this.attempts.lockedForSeconds(email);
+    const lockedFor = await this.attempts.lockedForSeconds(email, address);
     if (lockedFor > 0) {
       throw new HttpException({ error: 'Too Many Requests', message: 'Too many failed logins; try again later', retryAfterSeconds: lockedFor }, HttpStatus.TOO_MANY_REQUESTS);
     }
     const user = await this.users.findOne({ email }).exec();
     const valid = await verifyPassword(dto.password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
     if (!user || !valid) {
-      await this.attempts.recordFailure(email);
+      await this.attempts.recordFailure(email, address);
       throw new UnauthorizedException(BAD_CREDENTIALS);
     }
-    await this.attempts.reset(email);
+    await this.attempts.recordSuccess(email, address);
     return this.session(user);
   }
 
