@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse, ApiBadRequestResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse, ApiBadRequestResponse } from '@nestjs/swagger';
 import { Authenticated } from '../common/auth/authenticated.decorator';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import type { Principal } from '../common/auth/principal';
 import { Public } from '../common/auth/public.decorator';
 import { ErrorResponseDto } from '../common/filters/error-body';
 import { AuthService } from './auth.service';
-import { LoginDto, MeResponseDto, RegisterDto, TerminalSessionResponseDto, TerminalTokenDto, UserSessionResponseDto } from './dto/auth.dto';
+import { LoginDto, MeResponseDto, RegisterDto, RegistrationAcceptedResponseDto, TerminalSessionResponseDto, TerminalTokenDto, UserSessionResponseDto } from './dto/auth.dto';
 
 @ApiTags('auth')
 @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid body; `details` names the fields' })
@@ -16,10 +16,14 @@ export class AuthController {
 
   @Public()
   @Post('register')
-  @ApiOperation({ summary: 'Create a cardholder account (and its custodial Sui wallet)' })
-  @ApiCreatedResponse({ type: UserSessionResponseDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The email is taken (compared case-insensitively)' })
-  register(@Body() dto: RegisterDto): Promise<UserSessionResponseDto> {
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Create a cardholder account (and its custodial Sui wallet); then log in',
+    description:
+      'The same answer whether or not the email (compared case-insensitively) already has an account, so registering cannot tell who has one; a taken email\'s account is left unchanged. The answer carries no token: log in with the same email and password.',
+  })
+  @ApiAcceptedResponse({ type: RegistrationAcceptedResponseDto })
+  register(@Body() dto: RegisterDto): Promise<RegistrationAcceptedResponseDto> {
     return this.auth.register(dto);
   }
 
