@@ -2,6 +2,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { MERCHANT_ACCESS_REVOKED, TERMINAL_ACCESS_REVOKED } from '../src/merchants/merchant-access.events';
+import { RevisionedCache } from '../src/redis/revisioned-cache';
 import { closeClients, connect, listen, refusal } from './realtime/realtime-support';
 import { pay, relaxFraudRules } from './support/payments';
 import { bearer, createMerchant, createTerminal, seedSession, type Session, type TestTerminal } from './support/session';
@@ -95,6 +96,20 @@ describe('terminal tokens end with what they stand for', () => {
       event: TERMINAL_ACCESS_REVOKED,
       payload: { terminalId: terminal.terminalId, merchantId: terminal.merchantId, reason: 'terminal_disabled' },
     });
+  });
+
+  it('a revocation the cache did not take is answered 503 (retry), never reported done while old tokens still work', async () => {
+    const terminal = await createTerminal(app, session.adminToken, session.merchant.merchantId);
+    expect(await readStatuses(other, terminal)).toEqual([200, 200, 200, 200, 404, 200]);
+    const cacheDown = jest.spyOn(app.get(RevisionedCache), 'putConfirmed').mockResolvedValueOnce(false);
+    const res = await request(app.getHttpServer())
+      .post(`/api/merchants/${terminal.merchantId}/terminals/${terminal.terminalId}/disable`)
+      .set(bearer(session.adminToken))
+      .expect(503);
+    expect(res.body.message).toMatch(/retry/);
+    cacheDown.mockRestore();
+    await admin().disable(terminal);
+    expect(await readStatuses(other, terminal)).toEqual([401, 401, 401, 401, 401, 401]);
   });
 
   it('a suspension ends every terminal token of the merchant, for good; a reactivated merchant logs in again, a disabled terminal stays out', async () => {
