@@ -87,7 +87,7 @@ function backoffMs(accountFailures: number): number {
 function keysOf(email: string, rawAddress: string) {
   const account = digest(email);
   // An IPv6 client usually holds a whole /64: it counts as one address.
-  const address = digest(normalizeIp(rawAddress));
+  const address = digest(normalizeIp(rawAddress || 'unknown'));
   return {
     address,
     pair: `login-failures:${account}:${address}`,

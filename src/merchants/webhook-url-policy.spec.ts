@@ -54,6 +54,8 @@ describe('webhook URL policy', () => {
     expect(assertWebhookUrlShape('https://hooks.example.com/x', production).hostname).toBe('hooks.example.com');
     expect(() => assertWebhookUrlShape('https://user:pw@hooks.example.com/x', production)).toThrow(/credentials/);
     expect(() => assertWebhookUrlShape('https://localhost/x', production)).toThrow(/local/);
+    expect(() => assertWebhookUrlShape('https://localhost./x', production)).toThrow(/local/);
+    expect(() => assertWebhookUrlShape('https://metadata.internal./x', production)).toThrow(/local/);
     expect(assertWebhookUrlShape('http://127.0.0.1:9/x', { requireHttps: false, allowPrivate: true }).port).toBe('9');
   });
 

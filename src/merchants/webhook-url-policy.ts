@@ -164,8 +164,9 @@ export function guardedLookup(policy: WebhookUrlPolicy, resolve: typeof resolveA
   };
 }
 
+/** The host without IPv6 brackets and without the root label's dot (`localhost.` is `localhost`). */
 function hostOf(url: URL): string {
-  return url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return url.hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '').toLowerCase();
 }
 
 /** The system resolver, every address (the seam tests use to play a DNS answer). */
