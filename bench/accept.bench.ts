@@ -68,7 +68,9 @@ async function seed(url: string) {
   await post(`/api/merchants/${merchantId}/terminals`, { terminalId }, admin);
   const cards: { cardUuid: string; token: string }[] = [];
   for (let h = 0; h < HOLDERS; h++) {
-    const holder = await post('/api/auth/register', { email: `bench-${h}-${randomUUID().slice(0, 6)}@example.com`, password: 'bench-password', fullName: `Bench ${h}` });
+    const credentials = { email: `bench-${h}-${randomUUID().slice(0, 6)}@example.com`, password: 'bench-password' };
+    await post('/api/auth/register', { ...credentials, fullName: `Bench ${h}` });
+    const holder = await post('/api/auth/login', credentials);
     for (let c = 0; c < CARDS_PER_HOLDER; c++) {
       const cardUuid = `bench-${h}-${c}-${randomUUID().slice(0, 6)}`;
       await post('/api/cards', { cardUuid }, holder.accessToken);

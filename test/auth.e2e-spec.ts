@@ -17,22 +17,46 @@ describe('auth', () => {
   afterAll(() => closeTestApp(app));
 
   describe('register', () => {
-    it('creates a cardholder with a custodial wallet and answers a token, never the password', async () => {
+    const register = (body: Record<string, unknown>) => http().post('/api/auth/register').send(body);
+
+    it('creates a cardholder with a custodial wallet; the caller logs in with it, and no answer carries the password', async () => {
       const email = `${uniqueId('lan')}@Example.com`;
-      const res = await http().post('/api/auth/register').send({ email, password: 'correct horse battery', fullName: 'Nguyen Thi Lan' }).expect(201);
-      expect(res.body).toEqual({
+      const res = await register({ email, password: 'correct horse battery', fullName: 'Nguyen Thi Lan' }).expect(202);
+      expect(res.body).toEqual({ success: true, message: expect.any(String) });
+      const login = await http().post('/api/auth/login').send({ email, password: 'correct horse battery' }).expect(200);
+      expect(login.body).toEqual({
         success: true,
         accessToken: expect.any(String),
         user: { id: expect.any(String), email: email.toLowerCase(), fullName: 'Nguyen Thi Lan', role: 'user', walletAddress: expect.stringMatching(/^0x[0-9a-f]{64}$/) },
       });
-      expect(JSON.stringify(res.body)).not.toMatch(/correct horse|passwordHash/);
+      expect(JSON.stringify([res.body, login.body])).not.toMatch(/correct horse|passwordHash/);
     });
 
-    it('refuses a taken email, compared case-insensitively, with 409', async () => {
-      const email = `${uniqueId('dup')}@example.com`;
-      await http().post('/api/auth/register').send({ email, password: 'password-one', fullName: 'A' }).expect(201);
-      const res = await http().post('/api/auth/register').send({ email: email.toUpperCase(), password: 'password-two', fullName: 'B' }).expect(409);
-      expect(res.body).toMatchObject({ success: false, error: 'Conflict' });
+    it('answers a taken email (compared case-insensitively, the admin\'s included) exactly like a free one, and leaves its account alone', async () => {
+      const taken = `${uniqueId('dup')}@example.com`;
+      const fresh = await register({ email: taken, password: 'password-one', fullName: 'A' });
+      for (const email of [taken.toUpperCase(), TEST_ADMIN.email]) {
+        const again = await register({ email, password: 'password-two', fullName: 'B' });
+        expect({ status: again.status, body: again.body }).toEqual({ status: fresh.status, body: fresh.body });
+        expect(Object.keys(again.headers).sort()).toEqual(Object.keys(fresh.headers).sort());
+      }
+      await http().post('/api/auth/login').send({ email: taken, password: 'password-two' }).expect(401);
+      const owner = await http().post('/api/auth/login').send({ email: taken, password: 'password-one' }).expect(200);
+      expect(owner.body.user.fullName).toBe('A');
+      await http().post('/api/auth/login').send(TEST_ADMIN).expect(200);
+    });
+
+    it('takes as long for a taken email as for a free one', async () => {
+      const timed = async (email: string) => {
+        const started = performance.now();
+        await register({ email, password: 'correct horse battery', fullName: 'T' }).expect(202);
+        return performance.now() - started;
+      };
+      const free: number[] = [];
+      for (let i = 0; i < 4; i++) free.push(await timed(`${uniqueId('free')}@example.com`));
+      const taken = await timed(TEST_ADMIN.email);
+      // The taken answer waits for the typical fresh registration, which is never below the fastest one.
+      expect(taken).toBeGreaterThanOrEqual(Math.min(...free) * 0.9);
     });
 
     it.each([
@@ -63,6 +87,36 @@ describe('auth', () => {
         const locked = await http().post('/api/auth/login').send({ email, password: 'correct horse battery' }).expect(429);
         expect(locked.body).toMatchObject({ success: false, error: 'Too Many Requests' });
       }
+    });
+
+    describe('lockout is per (email, address): nobody can lock the owner out', () => {
+      // The app trusts a loopback proxy (app.setup), so X-Forwarded-For sets the client address here.
+      const loginFrom = (address: string, email: string, password: string) =>
+        http().post('/api/auth/login').set('X-Forwarded-For', address).send({ email, password });
+
+      it('five bad passwords from one address lock that address only; the owner, the admin included, logs in from another', async () => {
+        for (let i = 0; i < 5; i++) expect((await loginFrom('198.51.100.1', TEST_ADMIN.email, 'wrong password')).status).toBe(401);
+        expect((await loginFrom('198.51.100.1', TEST_ADMIN.email, TEST_ADMIN.password)).status).toBe(429);
+        const owner = await loginFrom('198.51.100.2', TEST_ADMIN.email, TEST_ADMIN.password).expect(200);
+        expect(owner.body.user.role).toBe('admin');
+        expect((await loginFrom('198.51.100.1', TEST_ADMIN.email, TEST_ADMIN.password)).status).toBe(429);
+      });
+
+      it('one IPv6 /64 counts as one address', async () => {
+        const user = await registerUser(app);
+        for (let i = 1; i <= 5; i++) expect((await loginFrom(`2001:db8:1:2::${i}`, user.email, 'wrong password')).status).toBe(401);
+        expect((await loginFrom('2001:db8:1:2::99', user.email, 'correct horse battery')).status).toBe(429);
+        await loginFrom('2001:db8:1:3::1', user.email, 'correct horse battery').expect(200);
+      });
+
+      it('many failures from everywhere make the email back off, except for addresses it logged in from', async () => {
+        const user = await registerUser(app);
+        await loginFrom('192.0.2.200', user.email, 'correct horse battery').expect(200);
+        for (let i = 1; i <= 21; i++) expect((await loginFrom(`192.0.2.${i}`, user.email, 'wrong password')).status).toBe(401);
+        const stranger = await loginFrom('192.0.2.100', user.email, 'correct horse battery').expect(429);
+        expect(stranger.body.retryAfterSeconds).toBeGreaterThan(0);
+        await loginFrom('192.0.2.200', user.email, 'correct horse battery').expect(200);
+      });
     });
 
     it('seeds the admin from ADMIN_EMAIL / ADMIN_PASSWORD', async () => {

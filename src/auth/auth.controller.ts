@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../common/auth/authenticated.decorator';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import type { Principal } from '../common/auth/principal';
@@ -7,7 +7,7 @@ import { Public } from '../common/auth/public.decorator';
 import { ApiErrorResponses } from '../common/docs/api-error-responses';
 import { RateLimit } from '../common/throttling/rate-limit.decorator';
 import { AuthService } from './auth.service';
-import { LoginDto, MeResponseDto, RegisterDto, TerminalSessionResponseDto, TerminalTokenDto, UserSessionResponseDto } from './dto/auth.dto';
+import { LoginDto, MeResponseDto, RegisterDto, RegistrationAcceptedResponseDto, TerminalSessionResponseDto, TerminalTokenDto, UserSessionResponseDto } from './dto/auth.dto';
 
 @ApiTags('auth')
 @ApiErrorResponses(503)
@@ -18,10 +18,15 @@ export class AuthController {
   @Public()
   @RateLimit({ kind: 'credentials' })
   @Post('register')
-  @ApiOperation({ summary: 'Create a cardholder account (and its custodial Sui wallet)' })
-  @ApiCreatedResponse({ type: UserSessionResponseDto, description: 'Registered; the answer carries an access token' })
-  @ApiErrorResponses(400, { status: 409, description: 'The email is taken (compared case-insensitively)', message: 'An account with this email already exists' }, 413, 415, { status: 429, description: 'Too many calls from this IP; retry after Retry-After seconds', message: 'Rate limit "auth-ip" exceeded (30 per 60 s); retry in 12 s' })
-  register(@Body() dto: RegisterDto): Promise<UserSessionResponseDto> {
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Create a cardholder account (and its custodial Sui wallet); then log in',
+    description:
+      'The same answer whether or not the email (compared case-insensitively) already has an account, so registering cannot tell who has one; a taken email\'s account is left unchanged. The answer carries no token: log in with the same email and password.',
+  })
+  @ApiAcceptedResponse({ type: RegistrationAcceptedResponseDto, description: 'Registered (or the email already had an account): log in next' })
+  @ApiErrorResponses(400, 413, 415, { status: 429, description: 'Too many calls from this IP; retry after Retry-After seconds', message: 'Rate limit "auth-ip" exceeded (30 per 60 s); retry in 12 s' })
+  register(@Body() dto: RegisterDto): Promise<RegistrationAcceptedResponseDto> {
     return this.auth.register(dto);
   }
 
@@ -36,10 +41,14 @@ export class AuthController {
     { status: 401, description: 'Unknown email or wrong password (one message for both)', message: 'Invalid email or password' },
     413,
     415,
-    { status: 429, description: 'Locked after repeated failures (the body says retryAfterSeconds), or too many calls from this IP or for this email (Retry-After header)', message: 'Too many failed logins; try again later' },
+    {
+      status: 429,
+      description: 'Five failures lock the email for the calling address (15 min); many failures from everywhere make it back off for addresses it never logged in from; or too many calls (Retry-After header)',
+      message: 'Too many failed logins; try again later',
+    },
   )
-  login(@Body() dto: LoginDto): Promise<UserSessionResponseDto> {
-    return this.auth.login(dto);
+  login(@Body() dto: LoginDto, @Ip() address: string): Promise<UserSessionResponseDto> {
+    return this.auth.login(dto, address);
   }
 
   @Public()

@@ -1,20 +1,34 @@
-import { ConflictException, HttpException, HttpStatus, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { Principal } from '../common/auth/principal';
 import { MerchantsService } from '../merchants/merchants.service';
-import { LoginDto, MeResponseDto, RegisterDto, TerminalSessionResponseDto, TerminalTokenDto, UserDto, UserSessionResponseDto } from './dto/auth.dto';
+import {
+  LoginDto,
+  MeResponseDto,
+  RegisterDto,
+  RegistrationAcceptedResponseDto,
+  TerminalSessionResponseDto,
+  TerminalTokenDto,
+  UserDto,
+  UserSessionResponseDto,
+} from './dto/auth.dto';
 import { LoginAttemptsService } from './login-attempts.service';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password-hasher';
+import { RegistrationTiming } from './registration-timing';
 import { User, UserDocument } from './schemas/user.schema';
 import { TokenService } from './token.service';
 import { WALLET_PROVISIONER, type WalletProvisioner } from './wallet-provisioner';
 import { isDuplicateKeyError } from '../common/database/duplicate-key';
 
 const BAD_CREDENTIALS = 'Invalid email or password';
+const REGISTRATION_ACCEPTED: RegistrationAcceptedResponseDto = { success: true, message: 'Registration accepted: log in with this email and password' };
 
 @Injectable()
 export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+  private readonly registrationTiming = new RegistrationTiming();
+
   constructor(
     @InjectModel(User.name) private readonly users: Model<User>,
     @Inject(WALLET_PROVISIONER) private readonly wallets: WalletProvisioner,
@@ -23,42 +37,48 @@ export class AuthService {
     private readonly merchants: MerchantsService,
   ) {}
 
-  async register(dto: RegisterDto): Promise<UserSessionResponseDto> {
+  /**
+   * One answer whether or not the email is taken, as login gives one answer for a wrong password
+   * and an unknown email: so no token (a working one would tell the email was free); the caller
+   * logs in next. A taken email's account is left exactly as it was. Both branches hash the
+   * password, and a taken email's answer waits as long as a fresh registration takes.
+   */
+  async register(dto: RegisterDto): Promise<RegistrationAcceptedResponseDto> {
+    const startedAt = performance.now();
     const email = dto.email.toLowerCase();
-    const user = await this.createUser(email, dto);
-    try {
-      const wallet = await this.wallets.createWallet(user.id);
-      user.walletAddress = wallet.address;
-      await this.users.updateOne({ _id: user._id }, { $set: { walletAddress: wallet.address } });
-    } catch (error) {
-      // A user without a wallet could never pay; undo so the caller can simply retry.
-      await this.users.deleteOne({ _id: user._id });
-      throw error;
+    const user = await this.createUser(email, dto.fullName, await hashPassword(dto.password));
+    if (user) {
+      await this.provisionWallet(user);
+      this.registrationTiming.recordFresh(performance.now() - startedAt);
+    } else {
+      this.logger.log('registration for an email that already has an account; answered as accepted');
+      await this.registrationTiming.padFrom(startedAt);
     }
-    return this.session(user);
+    return REGISTRATION_ACCEPTED;
   }
 
-  async login(dto: LoginDto): Promise<UserSessionResponseDto> {
+  /** `address`: the client's IP, which failed attempts are counted against (with the email). */
+  async login(dto: LoginDto, address: string): Promise<UserSessionResponseDto> {
     const email = dto.email.toLowerCase();
-    const lockedFor = await this.attempts.lockedForSeconds(email);
+    const lockedFor = await this.attempts.lockedForSeconds(email, address);
     if (lockedFor > 0) {
       throw new HttpException({ error: 'Too Many Requests', message: 'Too many failed logins; try again later', retryAfterSeconds: lockedFor }, HttpStatus.TOO_MANY_REQUESTS);
     }
     const user = await this.users.findOne({ email }).exec();
     const valid = await verifyPassword(dto.password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
     if (!user || !valid) {
-      await this.attempts.recordFailure(email);
+      await this.attempts.recordFailure(email, address);
       throw new UnauthorizedException(BAD_CREDENTIALS);
     }
-    await this.attempts.reset(email);
+    await this.attempts.recordSuccess(email, address);
     return this.session(user);
   }
 
   async terminalToken(dto: TerminalTokenDto): Promise<TerminalSessionResponseDto> {
-    const terminal = await this.merchants.authenticateTerminal(dto.terminalId, dto.terminalSecret);
-    if (!terminal) throw new UnauthorizedException('Invalid terminal credentials');
-    const accessToken = await this.tokens.issue({ id: terminal.terminalId, role: 'terminal', merchantId: terminal.merchantId });
-    return { success: true, accessToken, terminal };
+    const grant = await this.merchants.authenticateTerminal(dto.terminalId, dto.terminalSecret);
+    if (!grant) throw new UnauthorizedException('Invalid terminal credentials');
+    const accessToken = await this.tokens.issueTerminal(grant);
+    return { success: true, accessToken, terminal: { terminalId: grant.terminalId, merchantId: grant.merchantId } };
   }
 
   async me(principal: Principal): Promise<MeResponseDto> {
@@ -80,11 +100,23 @@ export class AuthService {
     );
   }
 
-  private async createUser(email: string, dto: RegisterDto): Promise<UserDocument> {
+  /** The new user, or null when the email is taken. */
+  private async createUser(email: string, fullName: string, passwordHash: string): Promise<UserDocument | null> {
     try {
-      return await this.users.create({ email, fullName: dto.fullName, passwordHash: await hashPassword(dto.password), role: 'user' });
+      return await this.users.create({ email, fullName, passwordHash, role: 'user' });
     } catch (error) {
-      if (isDuplicateKeyError(error)) throw new ConflictException('An account with this email already exists');
+      if (isDuplicateKeyError(error)) return null;
+      throw error;
+    }
+  }
+
+  private async provisionWallet(user: UserDocument): Promise<void> {
+    try {
+      const wallet = await this.wallets.createWallet(user.id);
+      await this.users.updateOne({ _id: user._id }, { $set: { walletAddress: wallet.address } });
+    } catch (error) {
+      // A user without a wallet could never pay; undo so the caller can simply retry.
+      await this.users.deleteOne({ _id: user._id });
       throw error;
     }
   }

@@ -1,33 +1,60 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AccessTokenClaims, Principal, ROLES } from '../common/auth/principal';
+import { MerchantsService, type TerminalGrant } from '../merchants/merchants.service';
 
 /** Issues and verifies access tokens; HS256 only, so `alg:none` and algorithm swaps are refused. */
 @Injectable()
 export class TokenService {
-  constructor(private readonly jwt: JwtService) {}
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly merchants: MerchantsService,
+  ) {}
 
+  /** A cardholder's or admin's token. */
   issue(principal: Principal): Promise<string> {
     const claims: AccessTokenClaims = { sub: principal.id, role: principal.role, ...(principal.merchantId && { merchantId: principal.merchantId }) };
     return this.jwt.signAsync(claims, { algorithm: 'HS256' });
   }
 
-  /** The principal a token proves, or undefined for anything missing, expired, malformed or forged. */
+  /** A terminal's token, good only while the credentials it was issued under are (see MerchantsService.isGrantCurrent). */
+  issueTerminal(grant: TerminalGrant): Promise<string> {
+    const claims: AccessTokenClaims = { sub: grant.terminalId, role: 'terminal', merchantId: grant.merchantId, tgen: grant.terminalGeneration, mgen: grant.merchantGeneration };
+    return this.jwt.signAsync(claims, { algorithm: 'HS256' });
+  }
+
+  /**
+   * The principal a token proves, or undefined for anything missing, expired, malformed or forged,
+   * and for a terminal token whose terminal was disabled or rotated, or whose merchant was
+   * suspended, since it was issued. HTTP guard and socket handshake both come through here.
+   */
   async verify(token: string | undefined): Promise<Principal | undefined> {
-    if (!token) return undefined;
-    try {
-      const claims = await this.jwt.verifyAsync<AccessTokenClaims & { exp?: number }>(token, { algorithms: ['HS256'] });
-      if (typeof claims.sub !== 'string' || !ROLES.includes(claims.role)) return undefined;
-      if (claims.role === 'terminal' && typeof claims.merchantId !== 'string') return undefined;
-      return { id: claims.sub, role: claims.role, ...(claims.role === 'terminal' && { merchantId: claims.merchantId }) };
-    } catch {
-      return undefined;
-    }
+    const claims = await this.validClaims(token);
+    if (!claims) return undefined;
+    if (claims.role !== 'terminal') return { id: claims.sub, role: claims.role };
+    const grant = { terminalId: claims.sub, merchantId: claims.merchantId!, terminalGeneration: claims.tgen ?? 0, merchantGeneration: claims.mgen ?? 0 };
+    if (!(await this.merchants.isGrantCurrent(grant))) return undefined;
+    return { id: claims.sub, role: 'terminal', merchantId: claims.merchantId };
   }
 
   /** Seconds until the token expires (the realtime gateway disconnects sockets then). */
   expiresInSeconds(token: string): number | undefined {
     const decoded = this.jwt.decode<{ exp?: number } | null>(token);
     return decoded?.exp ? decoded.exp - Math.floor(Date.now() / 1000) : undefined;
+  }
+
+  private async validClaims(token: string | undefined): Promise<AccessTokenClaims | undefined> {
+    if (!token) return undefined;
+    let claims: AccessTokenClaims;
+    try {
+      claims = await this.jwt.verifyAsync<AccessTokenClaims>(token, { algorithms: ['HS256'] });
+    } catch {
+      return undefined;
+    }
+    if (typeof claims.sub !== 'string' || !ROLES.includes(claims.role)) return undefined;
+    if (claims.role !== 'terminal') return claims;
+    // Tokens issued before generations existed carry none: generation 0, which the first rotation ends.
+    const generationsWellFormed = [claims.tgen, claims.mgen].every((generation) => generation === undefined || Number.isSafeInteger(generation));
+    return typeof claims.merchantId === 'string' && generationsWellFormed ? claims : undefined;
   }
 }

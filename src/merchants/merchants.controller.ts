@@ -50,7 +50,10 @@ export class MerchantsController {
 
   @Patch(':merchantId/status')
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({ summary: 'Suspend or reactivate a merchant; takes effect on the next payment' })
+  @ApiOperation({
+    summary: 'Suspend or reactivate a merchant; takes effect on the next request',
+    description: "Suspension ends every token of the merchant's terminals, for good: after a reactivation its active terminals log in again with their secrets.",
+  })
   @ApiIdParams('merchantId')
   @ApiOkResponse({ type: MerchantResponseDto, description: 'The merchant with its new status' })
   @ApiErrorResponses({ status: 404, description: 'No such merchant', message: 'Merchant not found' }, 413, 415)
@@ -116,7 +119,7 @@ export class MerchantsController {
   @Post(':merchantId/terminals/:terminalId/disable')
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({ summary: 'Disable a terminal: its token no longer pays, its secret no longer logs in' })
+  @ApiOperation({ summary: 'Disable a terminal: its tokens stop working on the next request or socket handshake, its secret no longer logs in' })
   @ApiIdParams('merchantId', 'terminalId')
   @ApiOkResponse({ type: TerminalResponseDto, description: 'The terminal, disabled' })
   @ApiErrorResponses({ status: 404, description: 'No such merchant or terminal', message: 'Terminal not found' })
@@ -130,7 +133,7 @@ export class MerchantsController {
   @Post(':merchantId/terminals/:terminalId/rotate-secret')
   @HttpCode(200)
   @Authenticated({ roles: ['admin'] })
-  @ApiOperation({ summary: 'Issue a new terminal secret; the old one stops working at once' })
+  @ApiOperation({ summary: 'Issue a new terminal secret; the old one, and every token issued under it, stop working at once' })
   @ApiIdParams('merchantId', 'terminalId')
   @ApiOkResponse({ type: TerminalWithSecretResponseDto, description: 'The new terminalSecret, shown only here' })
   @ApiErrorResponses({ status: 404, description: 'No such merchant or terminal', message: 'Terminal not found' })

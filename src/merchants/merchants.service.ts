@@ -1,4 +1,5 @@
 import { ConflictException, Inject, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { isAdmin, Principal } from '../common/auth/principal';
@@ -8,6 +9,13 @@ import { webhooksConfig, type WebhooksConfig } from '../config/app.config';
 import { CreateMerchantDto, MerchantDto, MerchantWithSecretDto, TerminalDto } from './dto/merchant.dto';
 import { Merchant, MerchantStatus } from './schemas/merchant.schema';
 import { Terminal } from './schemas/terminal.schema';
+import {
+  MERCHANT_ACCESS_REVOKED,
+  type MerchantAccessRevokedEvent,
+  TERMINAL_ACCESS_REVOKED,
+  type TerminalAccessRevokedEvent,
+  type TerminalRevocationReason,
+} from './merchant-access.events';
 import { generateTerminalSecret, hashTerminalSecret, terminalSecretMatches } from './terminal-secret';
 import { generateWebhookSecret, WebhookSecretBox } from './webhook-secret';
 import { validateWebhookUrl, type WebhookUrlPolicy } from './webhook-url-policy';
@@ -24,11 +32,24 @@ export interface MerchantSnapshot {
   walletAddress: string;
   status: MerchantStatus;
   webhookUrl?: string;
+  accessGeneration: number;
 }
 interface TerminalSnapshot {
   terminalId: string;
   merchantId: string;
   status: Terminal['status'];
+  credentialGeneration: number;
+}
+
+/**
+ * What a terminal access token stands for: the terminal and merchant, and the credential
+ * generations of both at issue time. The token is good while all of them are still current.
+ */
+export interface TerminalGrant {
+  terminalId: string;
+  merchantId: string;
+  terminalGeneration: number;
+  merchantGeneration: number;
 }
 
 /** Where and how to deliver a merchant's webhooks (read from MongoDB, never from the cache). */
@@ -55,6 +76,7 @@ export class MerchantsService {
     @InjectModel(Terminal.name) private readonly terminals: Model<Terminal>,
     private readonly cache: RevisionedCache,
     @Inject(webhooksConfig.KEY) private readonly webhooks: WebhooksConfig,
+    private readonly events: EventEmitter2,
   ) {
     if (webhooks.secretKey) this.box = new WebhookSecretBox(webhooks.secretKey);
     else this.logger.warn('WEBHOOK_SECRET_KEY is not set: merchant webhooks cannot be signed; setting a webhook URL answers 503');
@@ -130,13 +152,23 @@ export class MerchantsService {
     return toMerchantDto(await this.findMerchant(merchantId));
   }
 
+  /**
+   * A suspension ends every terminal token of the merchant for good: after a reactivation its
+   * (active) terminals log in again with their secrets; disabled ones stay out.
+   */
   async setStatus(merchantId: string, status: MerchantStatus): Promise<MerchantDto> {
+    const suspending = status === 'suspended';
     const merchant = await this.merchants
-      .findOneAndUpdate({ merchantId }, { $set: { status, revision: nextRevision() } }, { returnDocument: 'after' })
+      .findOneAndUpdate({ merchantId }, { $set: { status, revision: nextRevision(), ...(suspending && { accessGeneration: nextRevision() }) } }, { returnDocument: 'after' })
       .lean()
       .exec();
     if (!merchant) throw new NotFoundException('Merchant not found');
-    await this.cacheMerchant(merchant);
+    if (!suspending) {
+      await this.cacheMerchant(merchant);
+      return toMerchantDto(merchant);
+    }
+    await this.publishRevocation(merchantKey(merchantId), { revision: merchant.revision, value: toMerchantSnapshot(merchant) });
+    this.events.emit(MERCHANT_ACCESS_REVOKED, { merchantId, reason: 'merchant_suspended' } satisfies MerchantAccessRevokedEvent);
     return toMerchantDto(merchant);
   }
 
@@ -160,17 +192,18 @@ export class MerchantsService {
   }
 
   async disableTerminal(merchantId: string, terminalId: string): Promise<TerminalDto> {
-    return this.updateTerminal(merchantId, terminalId, { $set: { status: 'disabled' } });
+    return this.revokeTerminal(merchantId, terminalId, { status: 'disabled' }, 'terminal_disabled');
   }
 
+  /** The old secret stops logging in and every token issued under it stops working, at once. */
   async rotateTerminalSecret(merchantId: string, terminalId: string): Promise<{ terminal: TerminalDto; terminalSecret: string }> {
     const terminalSecret = generateTerminalSecret();
-    const terminal = await this.updateTerminal(merchantId, terminalId, { $set: { secretHash: hashTerminalSecret(terminalSecret) } });
+    const terminal = await this.revokeTerminal(merchantId, terminalId, { secretHash: hashTerminalSecret(terminalSecret) }, 'credentials_rotated');
     return { terminal, terminalSecret };
   }
 
-  /** The terminal's identity when the secret is right and both it and its merchant are active. */
-  async authenticateTerminal(terminalId: string, secret: string): Promise<{ terminalId: string; merchantId: string } | null> {
+  /** What a new token of the terminal stands for, when the secret is right and both it and its merchant are active. */
+  async authenticateTerminal(terminalId: string, secret: string): Promise<TerminalGrant | null> {
     const terminal = await this.terminals.findOne({ terminalId }).lean().exec();
     if (!terminal || !terminalSecretMatches(secret, terminal.secretHash) || terminal.status !== 'active') return null;
     const merchant = await this.merchantSnapshot(terminal.merchantId);
@@ -178,7 +211,24 @@ export class MerchantsService {
     this.terminals.updateOne({ terminalId }, { $set: { lastSeenAt: new Date() } }).exec().catch((error: Error) => {
       this.logger.warn(`could not record lastSeenAt of ${terminalId}: ${error.message}`);
     });
-    return { terminalId, merchantId: terminal.merchantId };
+    return { terminalId, merchantId: terminal.merchantId, terminalGeneration: terminal.credentialGeneration ?? 0, merchantGeneration: merchant.accessGeneration ?? 0 };
+  }
+
+  /**
+   * Whether a terminal token still stands for something: terminal and merchant active, and neither
+   * rotated, disabled nor suspended since the token was issued. Checked on every request and socket
+   * handshake, so it is served from the cache (which every change writes through) and costs no
+   * MongoDB read while the snapshots are cached.
+   */
+  async isGrantCurrent(grant: TerminalGrant): Promise<boolean> {
+    const [merchant, terminal] = await Promise.all([this.merchantSnapshot(grant.merchantId), this.terminalSnapshot(grant.terminalId)]);
+    return (
+      terminal?.status === 'active' &&
+      terminal.merchantId === grant.merchantId &&
+      (terminal.credentialGeneration ?? 0) === grant.terminalGeneration &&
+      merchant?.status === 'active' &&
+      (merchant.accessGeneration ?? 0) === grant.merchantGeneration
+    );
   }
 
   /** Merchant active, terminal active and belonging to it. Served from the cache. */
@@ -203,14 +253,25 @@ export class MerchantsService {
     });
   }
 
-  private async updateTerminal(merchantId: string, terminalId: string, update: { $set: Partial<Terminal> }): Promise<TerminalDto> {
+  private async revokeTerminal(merchantId: string, terminalId: string, change: Partial<Terminal>, reason: TerminalRevocationReason): Promise<TerminalDto> {
     const terminal = await this.terminals
-      .findOneAndUpdate({ terminalId, merchantId }, { $set: { ...update.$set, revision: nextRevision() } }, { returnDocument: 'after' })
+      .findOneAndUpdate({ terminalId, merchantId }, { $set: { ...change, credentialGeneration: nextRevision(), revision: nextRevision() } }, { returnDocument: 'after' })
       .lean()
       .exec();
     if (!terminal) throw new NotFoundException('Terminal not found');
-    await this.cacheTerminal(terminal);
+    await this.publishRevocation(terminalKey(terminalId), { revision: terminal.revision, value: toTerminalSnapshot(terminal) });
+    this.events.emit(TERMINAL_ACCESS_REVOKED, { terminalId, merchantId, reason } satisfies TerminalAccessRevokedEvent);
     return toTerminalDto(terminal);
+  }
+
+  /**
+   * Every instance checks tokens against the cached snapshot, so a revocation is in effect only
+   * once the cache holds it; if Redis could not take it, the caller must hear so (and retry)
+   * rather than believe a token is dead that still works until the old snapshot expires.
+   */
+  private async publishRevocation<T>(key: string, snapshot: { revision: number; value: T }): Promise<void> {
+    if (await this.cache.putConfirmed(key, snapshot, CACHE_TTL_SECONDS)) return;
+    throw new ServiceUnavailableException(`Stored, but not yet in effect on every server (cache unavailable); retry within ${CACHE_TTL_SECONDS} s`);
   }
 
   private get secretBox(): WebhookSecretBox {
@@ -249,15 +310,25 @@ function toMerchantSnapshot(merchant: Merchant): MerchantSnapshot {
     walletAddress: merchant.walletAddress,
     status: merchant.status,
     ...(merchant.webhookUrl && { webhookUrl: merchant.webhookUrl }),
+    accessGeneration: merchant.accessGeneration ?? 0,
   };
 }
 
 function toTerminalSnapshot(terminal: Terminal): TerminalSnapshot {
-  return { terminalId: terminal.terminalId, merchantId: terminal.merchantId, status: terminal.status };
+  return { terminalId: terminal.terminalId, merchantId: terminal.merchantId, status: terminal.status, credentialGeneration: terminal.credentialGeneration ?? 0 };
 }
 
 export function toMerchantDto(merchant: Merchant): MerchantDto {
-  return { ...toMerchantSnapshot(merchant), webhookSecretSet: Boolean(merchant.webhookSecret), createdAt: merchant.createdAt, updatedAt: merchant.updatedAt };
+  return {
+    merchantId: merchant.merchantId,
+    name: merchant.name,
+    walletAddress: merchant.walletAddress,
+    status: merchant.status,
+    ...(merchant.webhookUrl && { webhookUrl: merchant.webhookUrl }),
+    webhookSecretSet: Boolean(merchant.webhookSecret),
+    createdAt: merchant.createdAt,
+    updatedAt: merchant.updatedAt,
+  };
 }
 
 function toTerminalDto(terminal: Terminal): TerminalDto {

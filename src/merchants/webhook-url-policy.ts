@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { withTimeout } from '../common/time/with-timeout';
 
@@ -39,7 +39,9 @@ for (const [network, prefix] of [
   ['::1', 128],
   ['64:ff9b:1::', 48], // local NAT64
   ['100::', 64], // discard
+  ['2001:2::', 48], // benchmarking
   ['2001:db8::', 32], // documentation
+  ['3fff::', 20], // documentation
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
   ['fec0::', 10], // old site-local
@@ -48,14 +50,49 @@ for (const [network, prefix] of [
   blocked.addSubnet(network, prefix, 'ipv6');
 }
 
-/** False for loopback, private, link-local, multicast and other non-public addresses. */
+/**
+ * False for loopback, private, link-local, multicast and other non-public addresses, including
+ * IPv6 addresses that carry such an IPv4 address (a connection to them can end up there).
+ */
 export function isPublicAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return !blocked.check(address, 'ipv4');
-  if (family !== 6) return false;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return isPublicAddress(mapped[1]);
-  return !blocked.check(address, 'ipv6');
+  if (family !== 6 || address.includes('%')) return false; // a zone index is link-local by nature
+  if (blocked.check(address, 'ipv6')) return false;
+  return embeddedIpv4(hextetsOf(address)).every((ipv4) => !blocked.check(ipv4, 'ipv4'));
+}
+
+/**
+ * The IPv4 addresses an IPv6 address stands for under the transition mechanisms: IPv4-compatible
+ * (::/96, which includes :: and ::1), IPv4-mapped (::ffff:0:0/96), IPv4-translated
+ * (::ffff:0:0:0/96), NAT64 (64:ff9b::/96; the local-use 64:ff9b:1::/48 is refused whole), 6to4
+ * (2002::/16) and Teredo (2001::/32: its server and its client, stored inverted).
+ */
+function embeddedIpv4(h: number[]): string[] {
+  const zero = (from: number, to: number) => h.slice(from, to).every((hextet) => hextet === 0);
+  const ipv4 = (high: number, low: number) => `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
+  if (zero(0, 5) && (h[5] === 0 || h[5] === 0xffff)) return [ipv4(h[6], h[7])];
+  if (zero(0, 4) && h[4] === 0xffff && h[5] === 0) return [ipv4(h[6], h[7])];
+  if (h[0] === 0x64 && h[1] === 0xff9b && zero(2, 6)) return [ipv4(h[6], h[7])];
+  if (h[0] === 0x2002) return [ipv4(h[1], h[2])];
+  if (h[0] === 0x2001 && h[1] === 0) return [ipv4(h[2], h[3]), ipv4(h[6] ^ 0xffff, h[7] ^ 0xffff)];
+  return [];
+}
+
+/** The eight 16-bit groups of a valid IPv6 address (as `isIP` accepts it, without a zone). */
+function hextetsOf(address: string): number[] {
+  let text = address.toLowerCase();
+  const lastColon = text.lastIndexOf(':');
+  const tail = text.slice(lastColon + 1);
+  if (tail.includes('.')) {
+    const [a, b, c, d] = tail.split('.').map(Number);
+    text = `${text.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, rest] = text.split('::');
+  const left = head ? head.split(':') : [];
+  const right = rest ? rest.split(':') : [];
+  const groups = rest === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return groups.map((group) => parseInt(group, 16));
 }
 
 export class WebhookUrlRefused extends Error {
@@ -115,9 +152,9 @@ export async function validateWebhookUrl(raw: string, policy: WebhookUrlPolicy):
  * addresses. The socket connects to exactly the address checked, so there is no window between
  * check and use.
  */
-export function guardedLookup(policy: WebhookUrlPolicy): LookupFunction {
+export function guardedLookup(policy: WebhookUrlPolicy, resolve: typeof resolveAll = resolveAll): LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+    resolve(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, '', 0);
       const refused = policy.allowPrivate ? undefined : addresses.find((entry) => !isPublicAddress(entry.address));
       if (refused) return callback(Object.assign(new WebhookUrlRefused(`${hostname} resolves to non-public address ${refused.address}`), { code: 'EWEBHOOKPRIVATE' }), '', 0);
@@ -127,8 +164,14 @@ export function guardedLookup(policy: WebhookUrlPolicy): LookupFunction {
   };
 }
 
+/** The host without IPv6 brackets and without the root label's dot (`localhost.` is `localhost`). */
 function hostOf(url: URL): string {
-  return url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return url.hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '').toLowerCase();
+}
+
+/** The system resolver, every address (the seam tests use to play a DNS answer). */
+function resolveAll(hostname: string, options: LookupAllOptions, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void): void {
+  dnsLookup(hostname, options, callback);
 }
 
 function lookupAll(host: string): Promise<LookupAddress[]> {

@@ -52,6 +52,14 @@ export class RevisionedCache {
     await this.write(key, snapshot, ttlSeconds);
   }
 
+  /**
+   * `put` for changes that must be seen at once (revoked access): false when Redis could not be
+   * written, so the previous snapshot may still be served until its TTL ends.
+   */
+  putConfirmed<T>(key: string, snapshot: Revisioned<T>, ttlSeconds: number): Promise<boolean> {
+    return this.write(key, snapshot, ttlSeconds);
+  }
+
   stats(): { hits: number; misses: number } {
     return { hits: this.hits, misses: this.misses };
   }
@@ -68,7 +76,7 @@ export class RevisionedCache {
     }
   }
 
-  private async write<T>(key: string, snapshot: Revisioned<T>, ttlSeconds: number): Promise<void> {
+  private async write<T>(key: string, snapshot: Revisioned<T>, ttlSeconds: number): Promise<boolean> {
     try {
       await (this.redis as Redis & { setIfNewer(key: string, revision: number, json: string, ttl: number): Promise<number> }).setIfNewer(
         key,
@@ -76,8 +84,10 @@ export class RevisionedCache {
         JSON.stringify(snapshot.value),
         ttlSeconds,
       );
+      return true;
     } catch (error) {
       this.logger.warn(`cache write of ${key} failed: ${(error as Error).message}`);
+      return false;
     }
   }
 }

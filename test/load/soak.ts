@@ -148,7 +148,9 @@ async function seed(cluster: Cluster, users: number): Promise<World> {
   }
   const holders: Holder[] = [];
   for (let u = 0; u < users; u++) {
-    const session = await must(api(url, 'POST', '/api/auth/register', undefined, { email: `soak-${u}@example.com`, password: 'soak-password', fullName: `Soak ${u}` }));
+    const credentials = { email: `soak-${u}@example.com`, password: 'soak-password' };
+    await must(api(url, 'POST', '/api/auth/register', undefined, { ...credentials, fullName: `Soak ${u}` }));
+    const session = await must(api(url, 'POST', '/api/auth/login', undefined, credentials));
     const holder: Holder = { id: session.user.id, token: session.accessToken, cards: [] };
     for (let c = 0; c < CARDS_PER_USER; c++) {
       const cardUuid = `soak-u${u}-c${c}`;

@@ -27,10 +27,14 @@ export interface TestTerminal {
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
+/** Registers (which answers no token, so as not to tell whether the email was free) and logs in. */
 export async function registerUser(app: INestApplication, name = 'holder'): Promise<TestUser> {
   const email = `${uniqueId(name)}@example.com`;
-  const res = await request(app.getHttpServer()).post('/api/auth/register').send({ email, password: 'correct horse battery', fullName: `Test ${name}` });
-  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const credentials = { email, password: 'correct horse battery' };
+  const registered = await request(app.getHttpServer()).post('/api/auth/register').send({ ...credentials, fullName: `Test ${name}` });
+  if (registered.status !== 202) throw new Error(`register failed: ${registered.status} ${JSON.stringify(registered.body)}`);
+  const res = await request(app.getHttpServer()).post('/api/auth/login').send(credentials);
+  if (res.status !== 200) throw new Error(`login after register failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { id: res.body.user.id, email, token: res.body.accessToken, walletAddress: res.body.user.walletAddress };
 }
 

@@ -87,7 +87,7 @@ describe('named rate limits shared across instances', () => {
       .post('/api/auth/register')
       .set(from(ip))
       .send({ email: `${uniqueId('new')}@example.com`, password: 'correct horse battery', fullName: 'New' })
-      .expect(201);
+      .expect(202);
     expectTooMany(await login(b, TEST_ADMIN.email), 'auth-ip');
     // Another IP logs in.
     await request(a.getHttpServer()).post('/api/auth/login').set(from('203.0.113.8')).send(TEST_ADMIN).expect(200);

@@ -88,6 +88,14 @@ export class UserSessionResponseDto {
   user: UserDto;
 }
 
+export class RegistrationAcceptedResponseDto {
+  @ApiProperty({ example: true })
+  success: true;
+
+  @ApiProperty({ example: 'Registration accepted: log in with this email and password' })
+  message: string;
+}
+
 export class TerminalSessionResponseDto {
   @ApiProperty({ example: true })
   success: true;

@@ -16,6 +16,9 @@ export interface AccessTokenClaims {
   sub: string;
   role: Role;
   merchantId?: string;
+  /** Terminal tokens: the terminal's and the merchant's credential generations at issue time. */
+  tgen?: number;
+  mgen?: number;
 }
 
 export const isAdmin = (principal: Principal) => principal.role === 'admin';

@@ -33,6 +33,13 @@ export class Merchant {
   @Prop()
   previousWebhookSecretUntil?: Date;
 
+  /**
+   * Renewed on every suspension. Terminal tokens carry the generation they were issued under, so
+   * tokens from before a suspension stay dead after the merchant is reactivated.
+   */
+  @Prop({ required: true, default: 0 })
+  accessGeneration: number;
+
   /** Renewed on every change (nextRevision); orders cache writes (see RevisionedCache). */
   @Prop({ required: true, default: 0 })
   revision: number;

@@ -22,6 +22,13 @@ export class Terminal {
   @Prop()
   lastSeenAt?: Date;
 
+  /**
+   * Renewed whenever the terminal's credentials stop standing for anything (secret rotated,
+   * disabled). Its access tokens carry the generation they were issued under and die with it.
+   */
+  @Prop({ required: true, default: 0 })
+  credentialGeneration: number;
+
   @Prop({ required: true, default: 0 })
   revision: number;
 
