@@ -8,7 +8,7 @@ import { findFreePort } from '../src/embedded/free-port';
 import { SpendingLimitsService } from '../src/payments/spending-limits.service';
 import { closeTestApp, createTestApp, newIsolation } from './support/test-app';
 import { bearer, registerCard, registerUser, seedSession, Session, TestUser } from './support/session';
-import { ledgerBalance, pay, relaxFraudRules, statusOf } from './support/payments';
+import { ledgerBalance, pay, relaxFraudRules, statusOf, waitForFinal } from './support/payments';
 import { waitFor } from './support/wait';
 
 const MIST_PER_UNIT = 1000n;
@@ -74,6 +74,34 @@ describe('settlement survives losing its queue and its worker', () => {
     expect(res.body.transaction).toMatchObject({ id: body.transactionId, status: 'cancelled' });
     expect(await limits.reservedToday(s.cardUuid)).toBe(0);
     await request(api.getHttpServer()).post(`/api/payment/${body.transactionId}/cancel`).set(bearer(s.user.token)).expect(409);
+  });
+
+  it('gives the limit back and raises the alert of a payment whose process died right after marking it failed', async () => {
+    const doomed = 1_717;
+    const app = await createTestApp({ env: { REDIS_URL: redis.uri, WORKERS_ENABLED: 'true', LOCAL_LEDGER_FAULTS: `${doomed * 1000}:permanent`, OUTBOX_SWEEP_INTERVAL_MS: '200' } });
+    apps.push(app);
+    const s = await seedSession(app);
+    await relaxFraudRules(app, s.adminToken);
+    // The first thing after the payment's document is final fails, as if the process died there.
+    const limits = app.get(SpendingLimitsService);
+    const release = limits.release.bind(limits);
+    let crashed = false;
+    limits.release = async (...args) => {
+      if (crashed) return release(...args);
+      crashed = true;
+      throw new Error('simulated crash right after the payment was marked failed');
+    };
+
+    const { body } = await pay(app, s.terminal.token, { cardUuid: s.cardUuid, amount: doomed, merchantId: s.merchant.merchantId, terminalId: s.terminal.terminalId }).expect(202);
+    expect((await waitForFinal(app, s.adminToken, body.transactionId)).status).toBe('failed');
+    expect(crashed).toBe(true);
+
+    await waitFor(async () => (await limits.reservedToday(s.cardUuid)) === 0, 20_000, 'the limit to be given back');
+    await waitFor(
+      async () => JSON.stringify((await request(app.getHttpServer()).get('/api/alerts').set(bearer(s.adminToken)).expect(200)).body).includes(body.transactionId),
+      20_000,
+      'the alert',
+    );
   });
 
   it('re-queues accepted payments after Redis is flushed, and settles each exactly once', async () => {

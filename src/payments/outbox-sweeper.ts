@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { CLOCK, type Clock } from '../common/time/clock';
 import { paymentsConfig, type PaymentsConfig } from '../config/app.config';
 import { IdempotencyService } from './idempotency.service';
+import { PaymentFinalizer } from './payment-finalizer';
 import { PaymentQueue } from './payment-queue';
 import { isFinal } from './payment-state';
 import { PaymentTransactionsRepository } from './payment-transactions.repository';
@@ -14,6 +15,8 @@ const PENDING_GRACE_MS = 5_000;
 const ORPHAN_ENTRY_MS = 60_000;
 /** A processing payment untouched this long with no live job lost its worker. */
 const PROCESSING_GRACE_MS = 30_000;
+/** A final payment whose entry is still open this long after its outcome was decided lost its finalizer before all that follows was done. */
+const FINAL_GRACE_MS = 5_000;
 const BATCH = 200;
 
 /**
@@ -29,6 +32,7 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly transactions: PaymentTransactionsRepository,
+    private readonly finalizer: PaymentFinalizer,
     private readonly queue: PaymentQueue,
     private readonly idempotency: IdempotencyService,
     private readonly limits: SpendingLimitsService,
@@ -69,7 +73,7 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnModuleDestroy {
     return requeued;
   }
 
-  /** False for entries that need no job: final payments (their entry is closed now) and entries whose payment never got written. */
+  /** False for entries that need no job: final payments (finished now) and entries whose payment never got written. */
   private async needsQueueing(entry: OutboxEntry, now: number): Promise<boolean> {
     const transactionId = entry._id;
     const payment = await this.transactions.find(transactionId);
@@ -79,11 +83,18 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnModuleDestroy {
       return false;
     }
     if (isFinal(payment.status)) {
-      await this.transactions.closeOutboxEntry(transactionId);
+      await this.finish(transactionId, now);
       return false;
     }
     const idleMs = now - new Date(payment.updatedAt).getTime();
     if (payment.status === 'processing' && idleMs < PROCESSING_GRACE_MS) return false;
     return !(await this.queue.hasLiveJob(transactionId));
+  }
+
+  /** Runs what a final payment's outcome implies and is not done yet (the finalizer closes the entry once all is). */
+  private async finish(transactionId: string, now: number): Promise<void> {
+    const decided = await this.transactions.finalClaim(transactionId);
+    if (!decided) return this.transactions.closeOutboxEntry(transactionId);
+    if (now - new Date(decided.createdAt).getTime() >= FINAL_GRACE_MS) await this.finalizer.repair(decided);
   }
 }

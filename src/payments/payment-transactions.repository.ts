@@ -11,6 +11,9 @@ export type NewPayment = Omit<Partial<Transaction>, '_id'> & { transactionId: st
 export type StartOutcome = 'settlement' | 'cancellation';
 export type FinalStatus = Extract<PaymentStatus, 'completed' | 'failed' | 'cancelled'>;
 
+/** What a final payment implies besides its document, each recorded once done (see PaymentFinalizer). */
+export type FinalEffect = 'events' | 'alert';
+
 export interface Finished {
   payment: Transaction;
   /** This call moved the document into its final state (emit events, release limits once). */
@@ -117,6 +120,19 @@ export class PaymentTransactionsRepository {
     return { payment, changed: !isFinal(before.status) };
   }
 
+  /** Which of `effects` are recorded as done for the payment. */
+  async effectsDone(transactionId: string, effects: readonly FinalEffect[]): Promise<Set<FinalEffect>> {
+    const found = await Promise.all(effects.map((effect) => this.claims.exists({ _id: effectId(transactionId, effect) }).exec()));
+    return new Set(effects.filter((_, i) => found[i]));
+  }
+
+  /** Records an effect as done: a unique insert, so recording it twice is harmless. */
+  async recordEffectDone(transactionId: string, effect: FinalEffect): Promise<void> {
+    await this.claims.create({ _id: effectId(transactionId, effect), transactionId, outcome: 'done', createdAt: new Date() }).catch((error: unknown) => {
+      if (!isDuplicateKeyError(error)) throw error;
+    });
+  }
+
   findMany(filter: QueryFilter<Transaction>, limit: number): Promise<Transaction[]> {
     return this.transactions.find(filter).sort({ createdAt: -1, transactionId: -1 }).limit(limit).lean<Transaction[]>().exec();
   }
@@ -134,3 +150,4 @@ export class PaymentTransactionsRepository {
 }
 
 const isDuplicate = (error: unknown) => isDuplicateKeyError(error);
+const effectId = (transactionId: string, effect: FinalEffect) => `${transactionId}:done:${effect}`;
