@@ -1,10 +1,14 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { getModelToken } from '@nestjs/mongoose';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import type { Model } from 'mongoose';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { EmbeddedServer, startRedis } from '../src/embedded/embedded-servers';
 import { findFreePort } from '../src/embedded/free-port';
+import { PaymentTransactionsRepository } from '../src/payments/payment-transactions.repository';
+import { OutboxEntry } from '../src/payments/schemas/outbox-entry.schema';
 import { SpendingLimitsService } from '../src/payments/spending-limits.service';
 import { closeTestApp, createTestApp, newIsolation } from './support/test-app';
 import { bearer, registerCard, registerUser, seedSession, Session, TestUser } from './support/session';
@@ -102,6 +106,39 @@ describe('settlement survives losing its queue and its worker', () => {
       20_000,
       'the alert',
     );
+  });
+
+  it('gives back the limit of a payment that could not be written: at once, or by the sweep when the process died first', async () => {
+    const app = await createTestApp({ env: { REDIS_URL: redis.uri, WORKERS_ENABLED: 'true', OUTBOX_SWEEP_INTERVAL_MS: '200' } });
+    apps.push(app);
+    const s = await seedSession(app);
+    await relaxFraudRules(app, s.adminToken);
+    const limits = app.get(SpendingLimitsService);
+    const repository = app.get(PaymentTransactionsRepository);
+    const insert = repository.insert.bind(repository);
+    const failNextInsert = () => {
+      repository.insert = async () => {
+        repository.insert = insert;
+        throw new Error('simulated: the payment store is away');
+      };
+    };
+    const tap = () => pay(app, s.terminal.token, { cardUuid: s.cardUuid, amount: 30_000, merchantId: s.merchant.merchantId, terminalId: s.terminal.terminalId });
+
+    failNextInsert();
+    await tap().expect(500);
+    expect(await limits.reservedToday(s.cardUuid)).toBe(0);
+
+    // Now the process dies before it can give the reservation back; the sweep does once the entry is old.
+    failNextInsert();
+    const release = limits.release.bind(limits);
+    limits.release = async () => {
+      limits.release = release;
+      throw new Error('simulated crash before giving the reservation back');
+    };
+    await tap().expect(500);
+    expect(await limits.reservedToday(s.cardUuid)).toBe(30_000);
+    await app.get<Model<OutboxEntry>>(getModelToken(OutboxEntry.name)).updateMany({}, { $set: { createdAt: new Date(Date.now() - 120_000) } });
+    await waitFor(async () => (await limits.reservedToday(s.cardUuid)) === 0, 10_000, 'the sweep to give the limit back');
   });
 
   it('re-queues accepted payments after Redis is flushed, and settles each exactly once', async () => {

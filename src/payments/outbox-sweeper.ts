@@ -78,8 +78,8 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnModuleDestroy {
     const transactionId = entry._id;
     const payment = await this.transactions.find(transactionId);
     if (!payment) {
-      // Written just before its payment; only an old one means the payment never was.
-      if (now - entry.createdAt.getTime() > ORPHAN_ENTRY_MS) await this.transactions.closeOutboxEntry(transactionId);
+      // Written just before its limit is reserved and its payment recorded; only an old one means the payment never was.
+      if (now - entry.createdAt.getTime() > ORPHAN_ENTRY_MS) await this.abandon(entry);
       return false;
     }
     if (isFinal(payment.status)) {
@@ -89,6 +89,12 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnModuleDestroy {
     const idleMs = now - new Date(payment.updatedAt).getTime();
     if (payment.status === 'processing' && idleMs < PROCESSING_GRACE_MS) return false;
     return !(await this.queue.hasLiveJob(transactionId));
+  }
+
+  /** An accepted payment that was never written: its reservation, if it got one, is given back. */
+  private async abandon(entry: OutboxEntry): Promise<void> {
+    if (entry.cardUuid) await this.limits.releaseUnrecorded(entry.cardUuid, entry._id);
+    await this.transactions.closeOutboxEntry(entry._id);
   }
 
   /** Runs what a final payment's outcome implies and is not done yet (the finalizer closes the entry once all is). */

@@ -36,14 +36,11 @@ export class PaymentTransactionsRepository {
 
   /**
    * Inserts the payment and returns it; null when one with this id exists already. An accepted
-   * (pending) payment is put in the outbox first, so a crash in between leaves nothing unswept.
+   * (pending) payment is put in the outbox first (unless the caller opened its entry already), so
+   * a crash in between leaves nothing unswept.
    */
-  async insert(doc: NewPayment): Promise<Transaction | null> {
-    if (doc.status === 'pending') {
-      await this.outbox.create({ _id: doc.transactionId, amount: doc.amount, createdAt: new Date() }).catch((error: unknown) => {
-        if (!isDuplicateKeyError(error)) throw error;
-      });
-    }
+  async insert(doc: NewPayment, { outboxOpened = false } = {}): Promise<Transaction | null> {
+    if (doc.status === 'pending' && !outboxOpened) await this.openOutboxEntry(doc.transactionId, doc.amount!, doc.cardUuid);
     try {
       return (await this.transactions.create({ ...doc, _id: doc.transactionId })).toObject<Transaction>();
     } catch (error) {
@@ -59,6 +56,13 @@ export class PaymentTransactionsRepository {
   /** The open payments, oldest first: what the outbox sweep looks at. */
   openPayments(limit: number): Promise<OutboxEntry[]> {
     return this.outbox.find().sort({ createdAt: 1 }).limit(limit).lean<OutboxEntry[]>().exec();
+  }
+
+  /** Opens the payment's outbox entry; opening it again changes nothing. */
+  async openOutboxEntry(transactionId: string, amount: number, cardUuid?: string): Promise<void> {
+    await this.outbox.create({ _id: transactionId, amount, ...(cardUuid && { cardUuid }), createdAt: new Date() }).catch((error: unknown) => {
+      if (!isDuplicateKeyError(error)) throw error;
+    });
   }
 
   async closeOutboxEntry(transactionId: string): Promise<void> {
