@@ -36,7 +36,9 @@ const MAX_CLASHES = 3;
  * bytes again. A new transaction is built only when the stored one can provably never execute
  * (one of its gas coins was consumed at its version by something else). Settlements of one wallet
  * run one at a time under a lease, so two unfinished transactions never use the same coin and
- * nothing is ever rejected for equivocation.
+ * nothing is ever rejected for equivocation. Another payment's stored, unexecuted bytes are part
+ * of the wallet's state: a build that turns out to be those very bytes executes them first (which
+ * completes that payment) and builds again on the coins they leave.
  */
 @Injectable()
 export class SettlementService {
