@@ -1,13 +1,18 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { getModelToken } from '@nestjs/mongoose';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import type { Model } from 'mongoose';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { EmbeddedServer, startRedis } from '../src/embedded/embedded-servers';
+import { findFreePort } from '../src/embedded/free-port';
+import { PaymentTransactionsRepository } from '../src/payments/payment-transactions.repository';
+import { OutboxEntry } from '../src/payments/schemas/outbox-entry.schema';
 import { SpendingLimitsService } from '../src/payments/spending-limits.service';
 import { closeTestApp, createTestApp, newIsolation } from './support/test-app';
 import { bearer, registerCard, registerUser, seedSession, Session, TestUser } from './support/session';
-import { ledgerBalance, pay, relaxFraudRules, statusOf } from './support/payments';
+import { ledgerBalance, pay, relaxFraudRules, statusOf, waitForFinal } from './support/payments';
 import { waitFor } from './support/wait';
 
 const MIST_PER_UNIT = 1000n;
@@ -75,6 +80,67 @@ describe('settlement survives losing its queue and its worker', () => {
     await request(api.getHttpServer()).post(`/api/payment/${body.transactionId}/cancel`).set(bearer(s.user.token)).expect(409);
   });
 
+  it('gives the limit back and raises the alert of a payment whose process died right after marking it failed', async () => {
+    const doomed = 1_717;
+    const app = await createTestApp({ env: { REDIS_URL: redis.uri, LOCAL_LEDGER_FAULTS: `${doomed * 1000}:permanent`, OUTBOX_SWEEP_INTERVAL_MS: '200' } });
+    apps.push(app);
+    const s = await seedSession(app);
+    await relaxFraudRules(app, s.adminToken);
+    // The first thing after the payment's document is final fails, as if the process died there.
+    const limits = app.get(SpendingLimitsService);
+    const release = limits.release.bind(limits);
+    let crashed = false;
+    limits.release = async (...args) => {
+      if (crashed) return release(...args);
+      crashed = true;
+      throw new Error('simulated crash right after the payment was marked failed');
+    };
+
+    const { body } = await pay(app, s.terminal.token, { cardUuid: s.cardUuid, amount: doomed, merchantId: s.merchant.merchantId, terminalId: s.terminal.terminalId }).expect(202);
+    expect((await waitForFinal(app, s.adminToken, body.transactionId)).status).toBe('failed');
+    expect(crashed).toBe(true);
+
+    await waitFor(async () => (await limits.reservedToday(s.cardUuid)) === 0, 20_000, 'the limit to be given back');
+    await waitFor(
+      async () => JSON.stringify((await request(app.getHttpServer()).get('/api/alerts').set(bearer(s.adminToken)).expect(200)).body).includes(body.transactionId),
+      20_000,
+      'the alert',
+    );
+  });
+
+  it('gives back the limit of a payment that could not be written: at once, or by the sweep when the process died first', async () => {
+    const app = await createTestApp({ env: { REDIS_URL: redis.uri, OUTBOX_SWEEP_INTERVAL_MS: '200' } });
+    apps.push(app);
+    const s = await seedSession(app);
+    await relaxFraudRules(app, s.adminToken);
+    const limits = app.get(SpendingLimitsService);
+    const repository = app.get(PaymentTransactionsRepository);
+    const insert = repository.insert.bind(repository);
+    const failNextInsert = () => {
+      repository.insert = async () => {
+        repository.insert = insert;
+        throw new Error('simulated: the payment store is away');
+      };
+    };
+    const tap = () => pay(app, s.terminal.token, { cardUuid: s.cardUuid, amount: 30_000, merchantId: s.merchant.merchantId, terminalId: s.terminal.terminalId });
+
+    failNextInsert();
+    await tap().expect(500);
+    expect(await limits.reservedToday(s.cardUuid)).toBe(0);
+
+    // Now the process dies before it can give the reservation back; the sweep does once the entry is old.
+    failNextInsert();
+    const release = limits.release.bind(limits);
+    limits.release = async () => {
+      limits.release = release;
+      throw new Error('simulated crash before giving the reservation back');
+    };
+    await tap().expect(500);
+    expect(await limits.reservedToday(s.cardUuid)).toBe(30_000);
+    await app.get<Model<OutboxEntry>>(getModelToken(OutboxEntry.name)).updateMany({}, { $set: { createdAt: new Date(Date.now() - 120_000) } });
+    await waitFor(async () => (await limits.reservedToday(s.cardUuid)) === 0, 10_000, 'the sweep to give the limit back');
+  });
+
   it('re-queues accepted payments after Redis is flushed, and settles each exactly once', async () => {
     const isolation = newIsolation();
     const api = await apiOnly(isolation);
@@ -115,21 +181,78 @@ describe('settlement survives losing its queue and its worker', () => {
     }
     await expectSettledExactlyOnce(api, s, ids, total, before);
   }, 90_000);
+
+  it('completes every payment when the process dies while same-amount payments of each wallet settle', async () => {
+    const isolation = newIsolation();
+    const api = await apiOnly(isolation);
+    const s = await seedSession(api);
+    await relaxFraudRules(api, s.adminToken);
+    const cards = await Promise.all(Array.from({ length: 20 }, async (_, i) => registerCard(api, await registerUser(api, `tapper${i}`))));
+    const before = await ledgerBalance(api, s.merchant.walletAddress);
+    const port = await findFreePort();
+
+    // API and settlement in one process, as `npm start` runs it; each cardholder taps three times for the same amount.
+    const first = await startWholeApp(isolation, redis.uri, port);
+    const ids: string[] = [];
+    for (let round = 0; round < 3; round++) ids.push(...(await Promise.all(cards.map((cardUuid) => tap(port, s, cardUuid, 20_000)))));
+    await waitFor(async () => (await statuses(api, s.adminToken, ids)).some((t) => t.status === 'completed'), 30_000, 'a first settlement');
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+
+    const second = await startWholeApp(isolation, redis.uri, port);
+    try {
+      await waitFor(async () => (await statuses(api, s.adminToken, ids)).every((t) => ['completed', 'failed'].includes(t.status)), 45_000, 'all payments to end');
+    } finally {
+      second.kill('SIGTERM');
+      await new Promise((resolve) => second.once('exit', resolve));
+    }
+    const failed = (await statuses(api, s.adminToken, ids)).filter((t) => t.status !== 'completed');
+    expect(failed.map((t) => t.failureReason)).toEqual([]);
+    await expectSettledExactlyOnce(api, s, ids, 60n * 20_000n, before);
+  }, 90_000);
 });
 
 const workers: ChildProcess[] = [];
 
 /** A worker-only process (`APP_ROLE=worker`) of the built app, sharing the test's database and Redis. */
 function startWorker(isolation: string, redisUrl: string): ChildProcess {
+  return startProcess(isolation, redisUrl, { APP_ROLE: 'worker', METRICS_PORT: '0' });
+}
+
+/** The built app with its API on `port` and its workers, as `npm start` runs it; resolves once it answers ready. */
+async function startWholeApp(isolation: string, redisUrl: string, port: number): Promise<ChildProcess> {
+  // Job locks outlast wallet leases, as with the production defaults (both 30 s, stalled jobs looked for every 30 s): after a
+  // crash the other payments of a wallet may run, and use up their attempts, before a killed one's job runs again.
+  const app = startProcess(isolation, redisUrl, { PORT: String(port), QUEUE_LOCK_DURATION_MS: '15000', QUEUE_STALLED_INTERVAL_MS: '5000' });
+  await waitFor(async () => {
+    if (app.exitCode !== null) throw new Error(`the app exited with ${app.exitCode}`);
+    return fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status === 200, () => false);
+  }, 30_000, 'the app to be ready');
+  return app;
+}
+
+/** One tap at the session's terminal, through the spawned app's HTTP API. */
+async function tap(port: number, s: Session, cardUuid: string, amount: number): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${port}/api/payment/process-async`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${s.terminal.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ cardUuid, amount, merchantId: s.merchant.merchantId, terminalId: s.terminal.terminalId }),
+  });
+  const body = (await res.json()) as { transactionId: string };
+  if (res.status !== 202) throw new Error(`tap answered ${res.status}: ${JSON.stringify(body)}`);
+  return body.transactionId;
+}
+
+function startProcess(isolation: string, redisUrl: string, overrides: Record<string, string>): ChildProcess {
   const worker = spawn(process.execPath, [join(__dirname, '..', 'dist', 'main.js')], {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
+      // Where the development secrets live: the same JWT and wallet keys as the test's own apps.
+      NFCPAY_CACHE_DIR: process.env.NFCPAY_CACHE_DIR,
       NODE_ENV: 'test',
       LOG_LEVEL: 'error',
       LOG_FORMAT: 'json',
-      APP_ROLE: 'worker',
-      METRICS_PORT: '0',
       MONGODB_URI: process.env.TEST_MONGODB_URI,
       MONGODB_DB_NAME: isolation,
       REDIS_URL: redisUrl,
@@ -140,6 +263,7 @@ function startWorker(isolation: string, redisUrl: string): ChildProcess {
       QUEUE_LOCK_DURATION_MS: '1500',
       QUEUE_STALLED_INTERVAL_MS: '1000',
       OUTBOX_SWEEP_INTERVAL_MS: '500',
+      ...overrides,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

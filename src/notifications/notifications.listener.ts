@@ -3,26 +3,31 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, type PaymentEvent } from '../payments/payment.events';
 import { WebhooksService } from './webhooks.service';
 
+/** Failures reach the emitter, which retries the event until the delivery is recorded. */
+const DURABLE = { suppressErrors: false } as const;
+
 /**
- * Domain events → webhook deliveries. The handlers return at once (the work is a Mongo insert and
- * a Bull add, not awaited by the emitter), so the payment path never waits for a merchant.
+ * Domain events → webhook deliveries. The payment finalizer awaits each handler until the delivery
+ * is recorded (a Mongo insert; the Bull add is not waited on if Redis is away, and the HTTP call
+ * runs in its own job), so a webhook is never lost between the payment's change and its record,
+ * and the payment path never waits for a merchant.
  */
 @Injectable()
 export class NotificationsListener {
   constructor(private readonly webhooks: WebhooksService) {}
 
-  @OnEvent(PAYMENT_COMPLETED)
-  onCompleted(event: PaymentEvent): void {
-    void this.webhooks.paymentFinished(PAYMENT_COMPLETED, event);
+  @OnEvent(PAYMENT_COMPLETED, DURABLE)
+  onCompleted(event: PaymentEvent): Promise<void> {
+    return this.webhooks.paymentFinished(PAYMENT_COMPLETED, event);
   }
 
-  @OnEvent(PAYMENT_FAILED)
-  onFailed(event: PaymentEvent): void {
-    void this.webhooks.paymentFinished(PAYMENT_FAILED, event);
+  @OnEvent(PAYMENT_FAILED, DURABLE)
+  onFailed(event: PaymentEvent): Promise<void> {
+    return this.webhooks.paymentFinished(PAYMENT_FAILED, event);
   }
 
-  @OnEvent(PAYMENT_CANCELLED)
-  onCancelled(event: PaymentEvent): void {
-    void this.webhooks.paymentFinished(PAYMENT_CANCELLED, event);
+  @OnEvent(PAYMENT_CANCELLED, DURABLE)
+  onCancelled(event: PaymentEvent): Promise<void> {
+    return this.webhooks.paymentFinished(PAYMENT_CANCELLED, event);
   }
 }

@@ -51,18 +51,20 @@ export class WebhooksService {
     @Inject(webhooksConfig.KEY) private readonly config: WebhooksConfig,
   ) {}
 
-  /** From a payment event: nothing when the merchant has no webhook; never throws. */
+  /**
+   * From a payment event: records the delivery, then queues it; nothing when the merchant has no
+   * webhook. Throws when it could not tell or not record (the caller emits the event again), never
+   * once recorded.
+   */
   async paymentFinished(type: WebhookEventType, event: PaymentEvent): Promise<void> {
-    try {
-      const merchant = await this.merchants.merchantSnapshot(event.merchantId);
-      if (!merchant?.webhookUrl) return;
-      const body = toWebhookEvent(type, event);
-      await this.record({ _id: body.id, merchantId: event.merchantId, transactionId: event.transactionId, type, payload: JSON.stringify(body), status: 'pending', attempts: 0 });
-      await this.enqueue(body.id, 'auto', body.id);
-    } catch (error) {
+    const merchant = await this.merchants.merchantSnapshot(event.merchantId);
+    if (!merchant?.webhookUrl) return;
+    const body = toWebhookEvent(type, event);
+    await this.record({ _id: body.id, merchantId: event.merchantId, transactionId: event.transactionId, type, payload: JSON.stringify(body), status: 'pending', attempts: 0 });
+    await this.enqueue(body.id, 'auto', body.id).catch((error: Error) => {
       // Recorded but not queued: the sweep (requeuePending) queues it later.
-      this.logger.warn(`webhook for ${event.transactionId} (${type}) not queued yet: ${(error as Error).message}`);
-    }
+      this.logger.warn(`webhook for ${event.transactionId} (${type}) not queued yet: ${error.message}`);
+    });
   }
 
   /** Queues another delivery of an event (same id and body, fresh signature). */

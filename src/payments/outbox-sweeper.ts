@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CLOCK, type Clock } from '../common/time/clock';
 import { IdempotencyService } from './idempotency.service';
+import { PaymentFinalizer } from './payment-finalizer';
 import { PaymentQueue } from './payment-queue';
 import { isFinal } from './payment-state';
 import { PaymentTransactionsRepository } from './payment-transactions.repository';
@@ -13,6 +14,8 @@ const PENDING_GRACE_MS = 5_000;
 const ORPHAN_ENTRY_MS = 60_000;
 /** A processing payment untouched this long with no live job lost its worker. */
 const PROCESSING_GRACE_MS = 30_000;
+/** A final payment whose entry is still open this long after its outcome was decided lost its finalizer before all that follows was done. */
+const FINAL_GRACE_MS = 5_000;
 const BATCH = 200;
 
 /**
@@ -26,6 +29,7 @@ export class OutboxSweeper {
 
   constructor(
     private readonly transactions: PaymentTransactionsRepository,
+    private readonly finalizer: PaymentFinalizer,
     private readonly queue: PaymentQueue,
     private readonly idempotency: IdempotencyService,
     private readonly limits: SpendingLimitsService,
@@ -50,21 +54,34 @@ export class OutboxSweeper {
     return requeued;
   }
 
-  /** False for entries that need no job: final payments (their entry is closed now) and entries whose payment never got written. */
+  /** False for entries that need no job: final payments (finished now) and entries whose payment never got written. */
   private async needsQueueing(entry: OutboxEntry, now: number): Promise<boolean> {
     const transactionId = entry._id;
     const payment = await this.transactions.find(transactionId);
     if (!payment) {
-      // Written just before its payment; only an old one means the payment never was.
-      if (now - entry.createdAt.getTime() > ORPHAN_ENTRY_MS) await this.transactions.closeOutboxEntry(transactionId);
+      // Written just before its limit is reserved and its payment recorded; only an old one means the payment never was.
+      if (now - entry.createdAt.getTime() > ORPHAN_ENTRY_MS) await this.abandon(entry);
       return false;
     }
     if (isFinal(payment.status)) {
-      await this.transactions.closeOutboxEntry(transactionId);
+      await this.finish(transactionId, now);
       return false;
     }
     const idleMs = now - new Date(payment.updatedAt).getTime();
     if (payment.status === 'processing' && idleMs < PROCESSING_GRACE_MS) return false;
     return !(await this.queue.hasLiveJob(transactionId));
+  }
+
+  /** An accepted payment that was never written: its reservation, if it got one, is given back. */
+  private async abandon(entry: OutboxEntry): Promise<void> {
+    if (entry.cardUuid) await this.limits.releaseUnrecorded(entry.cardUuid, entry._id);
+    await this.transactions.closeOutboxEntry(entry._id);
+  }
+
+  /** Runs what a final payment's outcome implies and is not done yet (the finalizer closes the entry once all is). */
+  private async finish(transactionId: string, now: number): Promise<void> {
+    const decided = await this.transactions.finalClaim(transactionId);
+    if (!decided) return this.transactions.closeOutboxEntry(transactionId);
+    if (now - new Date(decided.createdAt).getTime() >= FINAL_GRACE_MS) await this.finalizer.repair(decided);
   }
 }

@@ -5,7 +5,7 @@ import type { Queue } from 'bull';
 import { CLOCK, type Clock } from '../common/time/clock';
 import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, toPaymentEvent } from './payment.events';
 import { ALERT_JOB, NOTIFICATIONS_QUEUE } from './payment-queue';
-import { Finished, PaymentTransactionsRepository } from './payment-transactions.repository';
+import { type FinalEffect, Finished, PaymentTransactionsRepository } from './payment-transactions.repository';
 import type { PaymentClaim } from './schemas/payment-claim.schema';
 import type { Transaction } from './schemas/transaction.schema';
 import { SpendingLimitsService } from './spending-limits.service';
@@ -19,8 +19,10 @@ export interface AlertFailedTransactionJob {
 
 /**
  * Ends payments: decides the outcome through the repository's final claim, then does what the
- * outcome implies exactly where the payment changed state — events, the limit given back, an
- * alert for a human. Also finishes what a crashed process left half-done.
+ * outcome implies — the limit given back, the final event, an alert for a human. Each of those is
+ * idempotent and recorded once done (the limit by its release entry, the others by a marker), and
+ * the outbox entry is closed only after all of them: a process that dies in between leaves the
+ * entry open, and every repair (a retried job, the outbox sweep) runs what is not recorded yet.
  */
 @Injectable()
 export class PaymentFinalizer {
@@ -46,7 +48,7 @@ export class PaymentFinalizer {
     return this.afterwards(await this.transactions.finish(transactionId, 'cancelled', { cancelledAt: this.clock.now() }));
   }
 
-  /** Applies an outcome that was decided but perhaps not applied (its decider died). */
+  /** Applies an outcome that was decided but perhaps not applied, and what follows from it that is not recorded as done (its decider died). */
   async repair(claim: PaymentClaim): Promise<void> {
     await this.afterwards(await this.transactions.applyFinal(claim));
   }
@@ -54,15 +56,31 @@ export class PaymentFinalizer {
   private async afterwards(finished: Finished | null): Promise<Transaction | null> {
     if (!finished) return null;
     const { payment, changed } = finished;
-    await this.transactions.closeOutboxEntry(payment.transactionId);
-    if (!changed) return payment;
-    if (payment.status !== 'completed' && payment.limitReservation) {
-      await this.limits.release(payment.cardUuid, payment.transactionId, payment.limitReservation);
+    try {
+      await this.finalEffects(payment, changed);
+      await this.transactions.closeOutboxEntry(payment.transactionId);
+    } catch (error) {
+      this.logger.warn(`payment ${payment.transactionId} is ${payment.status}, not all that follows is done yet (the outbox sweep finishes it): ${(error as Error).message}`);
     }
-    const event = { completed: PAYMENT_COMPLETED, failed: PAYMENT_FAILED, cancelled: PAYMENT_CANCELLED }[payment.status as 'completed' | 'failed' | 'cancelled'];
-    this.events.emit(event, toPaymentEvent(payment, this.clock.now()));
-    if (payment.status === 'failed') await this.alert(payment);
     return payment;
+  }
+
+  /** `fresh`: this call made the payment final, so nothing of this is recorded yet. */
+  private async finalEffects(payment: Transaction, fresh: boolean): Promise<void> {
+    const id = payment.transactionId;
+    const effects: FinalEffect[] = payment.status === 'failed' ? ['events', 'alert'] : ['events'];
+    const done = fresh ? new Set<FinalEffect>() : await this.transactions.effectsDone(id, effects);
+    if (payment.status !== 'completed' && payment.limitReservation) await this.limits.release(payment.cardUuid, id, payment.limitReservation);
+    if (!done.has('events')) {
+      const event = { completed: PAYMENT_COMPLETED, failed: PAYMENT_FAILED, cancelled: PAYMENT_CANCELLED }[payment.status as 'completed' | 'failed' | 'cancelled'];
+      // Awaits the listeners that make the event durable (the webhook delivery record): a failure there is retried here.
+      await this.events.emitAsync(event, toPaymentEvent(payment, this.clock.now()));
+      await this.transactions.recordEffectDone(id, 'events');
+    }
+    if (effects.includes('alert') && !done.has('alert')) {
+      await this.alert(payment);
+      await this.transactions.recordEffectDone(id, 'alert');
+    }
   }
 
   /** The seed's alertFailedTransaction: a failed settlement needs a human. */
@@ -71,8 +89,6 @@ export class PaymentFinalizer {
     this.logger.error(`Failed blockchain transaction: ${payment.transactionId} - ${reason}`);
     const job: AlertFailedTransactionJob = { transactionId: payment.transactionId, errorMessage: reason, timestamp: this.clock.now(), requiresManualReview: true };
     // Bull: priority 1 is the highest (the seed's 10 meant "high" but is low in Bull).
-    await this.notifications
-      .add(ALERT_JOB, job, { priority: 1, attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: 1_000 })
-      .catch((error: Error) => this.logger.error(`alert for ${payment.transactionId} not queued: ${error.message}`));
+    await this.notifications.add(ALERT_JOB, job, { priority: 1, attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: 1_000 });
   }
 }

@@ -11,6 +11,9 @@ export type NewPayment = Omit<Partial<Transaction>, '_id'> & { transactionId: st
 export type StartOutcome = 'settlement' | 'cancellation';
 export type FinalStatus = Extract<PaymentStatus, 'completed' | 'failed' | 'cancelled'>;
 
+/** What a final payment implies besides its document, each recorded once done (see PaymentFinalizer). */
+export type FinalEffect = 'events' | 'alert';
+
 export interface Finished {
   payment: Transaction;
   /** This call moved the document into its final state (emit events, release limits once). */
@@ -33,14 +36,11 @@ export class PaymentTransactionsRepository {
 
   /**
    * Inserts the payment and returns it; null when one with this id exists already. An accepted
-   * (pending) payment is put in the outbox first, so a crash in between leaves nothing unswept.
+   * (pending) payment is put in the outbox first (unless the caller opened its entry already), so
+   * a crash in between leaves nothing unswept.
    */
-  async insert(doc: NewPayment): Promise<Transaction | null> {
-    if (doc.status === 'pending') {
-      await this.outbox.create({ _id: doc.transactionId, amount: doc.amount, createdAt: new Date() }).catch((error: unknown) => {
-        if (!isDuplicateKeyError(error)) throw error;
-      });
-    }
+  async insert(doc: NewPayment, { outboxOpened = false } = {}): Promise<Transaction | null> {
+    if (doc.status === 'pending' && !outboxOpened) await this.openOutboxEntry(doc.transactionId, doc.amount!, doc.cardUuid);
     try {
       return (await this.transactions.create({ ...doc, _id: doc.transactionId })).toObject<Transaction>();
     } catch (error) {
@@ -56,6 +56,13 @@ export class PaymentTransactionsRepository {
   /** The open payments, oldest first: what the outbox sweep looks at. */
   openPayments(limit: number): Promise<OutboxEntry[]> {
     return this.outbox.find().sort({ createdAt: 1 }).limit(limit).lean<OutboxEntry[]>().exec();
+  }
+
+  /** Opens the payment's outbox entry; opening it again changes nothing. */
+  async openOutboxEntry(transactionId: string, amount: number, cardUuid?: string): Promise<void> {
+    await this.outbox.create({ _id: transactionId, amount, ...(cardUuid && { cardUuid }), createdAt: new Date() }).catch((error: unknown) => {
+      if (!isDuplicateKeyError(error)) throw error;
+    });
   }
 
   async closeOutboxEntry(transactionId: string): Promise<void> {
@@ -117,6 +124,19 @@ export class PaymentTransactionsRepository {
     return { payment, changed: !isFinal(before.status) };
   }
 
+  /** Which of `effects` are recorded as done for the payment. */
+  async effectsDone(transactionId: string, effects: readonly FinalEffect[]): Promise<Set<FinalEffect>> {
+    const found = await Promise.all(effects.map((effect) => this.claims.exists({ _id: effectId(transactionId, effect) }).exec()));
+    return new Set(effects.filter((_, i) => found[i]));
+  }
+
+  /** Records an effect as done: a unique insert, so recording it twice is harmless. */
+  async recordEffectDone(transactionId: string, effect: FinalEffect): Promise<void> {
+    await this.claims.create({ _id: effectId(transactionId, effect), transactionId, outcome: 'done', createdAt: new Date() }).catch((error: unknown) => {
+      if (!isDuplicateKeyError(error)) throw error;
+    });
+  }
+
   findMany(filter: QueryFilter<Transaction>, limit: number): Promise<Transaction[]> {
     return this.transactions.find(filter).sort({ createdAt: -1, transactionId: -1 }).limit(limit).lean<Transaction[]>().exec();
   }
@@ -134,3 +154,4 @@ export class PaymentTransactionsRepository {
 }
 
 const isDuplicate = (error: unknown) => isDuplicateKeyError(error);
+const effectId = (transactionId: string, effect: FinalEffect) => `${transactionId}:done:${effect}`;

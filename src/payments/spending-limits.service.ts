@@ -56,6 +56,15 @@ export class SpendingLimitsService {
     await this.append(cardUuid, reservation.day, transactionId, 'release', -reservation.amount, () => true);
   }
 
+  /**
+   * Gives back whatever a payment that was never written reserved, if anything. Finds the
+   * reservation by payment (a scan on FerretDB): only for the rare entry a crash left behind.
+   */
+  async releaseUnrecorded(cardUuid: string, transactionId: string): Promise<void> {
+    const reserved = await this.entries.findOne({ transactionId, kind: 'reserve' }).lean().exec();
+    if (reserved) await this.release(cardUuid, transactionId, { day: reserved.day, amount: reserved.delta });
+  }
+
   async reservedToday(cardUuid: string): Promise<number> {
     return (await this.head(cardUuid, this.today())).total;
   }

@@ -137,6 +137,24 @@ describe('SettlementService on the LocalLedger', () => {
     expect(await balanceOf(stack.ledger, merchant)).toBe(3_333n);
   });
 
+  it('settles a payment whose bytes are another payment\'s, stored but never submitted, and that one on its retry, each once', async () => {
+    const real = new MongoSettlementAttemptStore(connection);
+    await setUp({ attempts: crashingOnceAfterStoring(real) });
+    const a = request(20_000n);
+    const b = request(20_000n); // same wallet, amount and merchant: built on the same coins, B's bytes are A's
+    await expect(stack.settlement.settle(a)).rejects.toMatchObject({ kind: 'transient' });
+    const storedForA = (await real.loadPrepared(a.transactionId))!.digest;
+
+    const settledB = await (await stack.secondInstance()).settle(b); // another process, as after a restart
+    const settledA = await stack.settlement.settle(a);
+
+    expect(settledA.txHash).toBe(storedForA);
+    expect(settledB.txHash).not.toBe(storedForA);
+    expect((await real.loadPrepared(b.transactionId))!.digest).toBe(settledB.txHash);
+    expect(await balanceOf(stack.ledger, merchant)).toBe(40_000n);
+    expect(await balanceOf(stack.ledger, payer)).toBe(FAUCET_MIST - 40_000n - 2n * TRANSFER_FEE);
+  });
+
   it('fails a forged signature permanently', async () => {
     const real = new MongoSettlementAttemptStore(connection);
     const forger = new Ed25519Keypair();
@@ -225,6 +243,23 @@ describe('SettlementService on the LocalLedger', () => {
       expect(await balanceOf(stack.ledger, merchant)).toBe(200_000n);
       for (const address of payers) expect(await balanceOf(stack.ledger, address)).toBe(FAUCET_MIST - 20_000n);
       expect(await balanceOf(stack.ledger, stack.sponsor!)).toBe(sponsorBefore - 20n * SPONSORED_FEE);
+    });
+
+    it('settles a payment whose bytes are another payment\'s, stored but never submitted, on the same gas coin, and that one on its retry', async () => {
+      const real = new MongoSettlementAttemptStore(connection);
+      await setUp({ gasPool: 1, attempts: crashingOnceAfterStoring(real) });
+      const a = request(20_000n);
+      const b = request(20_000n);
+      await expect(stack.settlement.settle(a)).rejects.toMatchObject({ kind: 'transient' });
+      const storedForA = (await real.loadPrepared(a.transactionId))!.digest;
+
+      const settledB = await (await stack.secondInstance()).settle(b);
+      const settledA = await stack.settlement.settle(a);
+
+      expect(settledA.txHash).toBe(storedForA);
+      expect(settledB.txHash).not.toBe(storedForA);
+      expect(await balanceOf(stack.ledger, merchant)).toBe(40_000n);
+      expect(await balanceOf(stack.ledger, payer)).toBe(FAUCET_MIST - 40_000n);
     });
 
     it.each(['before', 'after'] as const)('a crash %s submitting ends in exactly one transfer on retry, even if the gas coin moved on', async (when) => {

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Model } from 'mongoose';
 import request from 'supertest';
 import { Merchant } from '../../src/merchants/schemas/merchant.schema';
+import { WebhookDelivery } from '../../src/notifications/schemas/webhook-delivery.schema';
 import { verifyWebhookSignature } from '../../src/notifications/webhook-signature';
 import { PAYMENT_COMPLETED, type PaymentEvent } from '../../src/payments/payment.events';
 import { pay, relaxFraudRules, waitForFinal } from '../support/payments';
@@ -160,6 +161,48 @@ describe('signed merchant webhooks', () => {
     expect(second.body.merchant.webhookSecret).toBeUndefined();
     const removed = await http().patch(`/api/merchants/${merchantId}/webhook`).set(bearer(admin)).send({ webhookUrl: null }).expect(200);
     expect(removed.body.merchant.webhookUrl).toBeUndefined();
+  });
+});
+
+describe('webhooks at least once from the payment\'s change', () => {
+  let app: NestExpressApplication;
+  beforeAll(async () => {
+    app = await createTestApp({ env: { WEBHOOK_RETRY_DELAY_MS: '100', OUTBOX_SWEEP_INTERVAL_MS: '200' } });
+  });
+  afterAll(() => closeTestApp(app));
+
+  it('delivers the webhook of a payment whose delivery could not be recorded when it completed', async () => {
+    const hook = await receiver(0);
+    try {
+      const admin = await loginAdmin(app);
+      await relaxFraudRules(app, admin);
+      const created = await request(app.getHttpServer())
+        .post('/api/merchants')
+        .set(bearer(admin))
+        .send({ merchantId: uniqueId('HOOKED'), name: 'Hooked Cafe', walletAddress: suiAddress(), webhookUrl: hook.url })
+        .expect(201);
+      const { merchantId } = created.body.merchant;
+      const terminal = await createTerminal(app, admin, merchantId);
+      const cardUuid = await registerCard(app, await registerUser(app, 'hooked'));
+      // The delivery store fails once, right after the payment completed and before its webhook is recorded.
+      const deliveries = app.get<Model<WebhookDelivery>>(getModelToken(WebhookDelivery.name));
+      const create = deliveries.create.bind(deliveries);
+      let failed = false;
+      deliveries.create = (async (...args: Parameters<typeof create>) => {
+        if (failed) return create(...args);
+        failed = true;
+        throw new Error('simulated: the delivery store is away');
+      }) as typeof deliveries.create;
+
+      const accepted = await pay(app, terminal.token, { cardUuid, amount: 5_000, merchantId, terminalId: terminal.terminalId }).expect(202);
+      expect((await waitForFinal(app, terminal.token, accepted.body.transactionId)).status).toBe('completed');
+      await waitFor(async () => hook.received.length >= 1, 20_000, 'the webhook');
+
+      expect(failed).toBe(true);
+      expect(JSON.parse(hook.received[0].raw)).toMatchObject({ type: 'payment.completed', data: { transaction: { id: accepted.body.transactionId } } });
+    } finally {
+      await hook.close();
+    }
   });
 });
 

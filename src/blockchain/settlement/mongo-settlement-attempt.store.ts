@@ -1,7 +1,7 @@
 import type { Connection, mongo } from 'mongoose';
 import type { PreparedSettlement, SettlementAttemptStore } from './settlement.types';
 import { isDuplicateKeyError } from '../../common/database/duplicate-key';
-import { SettlementError } from './settlement.error';
+import { DigestTakenError, SettlementError } from './settlement.error';
 
 /** Attempt `gen` of one payment; `_id` = `${transactionId}#${gen}`, so a replacement is won by exactly one insert. */
 interface AttemptDoc extends PreparedSettlement {
@@ -76,12 +76,11 @@ export class MongoSettlementAttemptStore implements SettlementAttemptStore {
     }
   }
 
-  /** A digest claimed by another payment means bytes built on coins that payment spent. */
+  /** A digest claimed by another payment means bytes built on coins that payment spent or is about to spend. */
   private async checkDigestOwner(transactionId: string, digest: string): Promise<void> {
     const owner = await this.digests.findOne({ _id: `digest:${digest}` });
-    if (owner?.transactionId !== transactionId) {
-      throw new SettlementError('STALE_OBJECT', `transaction ${digest} already belongs to payment ${owner?.transactionId}: it was built on coins that payment spent`);
-    }
+    if (!owner) throw new SettlementError('UNKNOWN', `the claim on transaction ${digest} is gone`);
+    if (owner.transactionId !== transactionId) throw new DigestTakenError(digest, owner.transactionId);
   }
 
   /**

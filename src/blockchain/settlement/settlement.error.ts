@@ -45,3 +45,16 @@ export class SettlementError extends Error {
     return this.kind === 'transient';
   }
 }
+
+/**
+ * Bytes that are, byte for byte, a transaction another payment already stored: built on the same
+ * coin versions for the same amount and merchant. `owner` is that payment.
+ */
+export class DigestTakenError extends SettlementError {
+  constructor(
+    readonly digest: string,
+    readonly owner: string,
+  ) {
+    super('STALE_OBJECT', `transaction ${digest} already belongs to payment ${owner}: it was built on coins that payment spent or is about to spend`);
+  }
+}

@@ -9,7 +9,7 @@ import { Clock, systemClock } from '../clock';
 import { WalletService } from '../wallets/wallet.service';
 import { classifyFailure, onChainFailure } from './classify-failure';
 import { explorerUrl } from './explorer-url';
-import { SettlementError } from './settlement.error';
+import { DigestTakenError, SettlementError } from './settlement.error';
 import type { PreparedSettlement, SettlementAttemptStore, SettlementRequest, SettlementResult } from './settlement.types';
 import { WalletLease, WalletLeases } from './wallet-lease';
 
@@ -26,6 +26,8 @@ type Executed = SuiClientTypes.TransactionResult<typeof INCLUDE>;
 const MAX_GAS_COINS = 255;
 const MAX_U64 = 2n ** 64n - 1n;
 const GAS_PRICE_TTL_MS = 60_000;
+/** Another payment's stored bytes resolved in a row before giving up for now (each one moves the wallet's coins on). */
+const MAX_CLASHES = 3;
 
 /**
  * Moves money exactly once per payment. The transaction is built with everything preset (sender,
@@ -34,7 +36,9 @@ const GAS_PRICE_TTL_MS = 60_000;
  * bytes again. A new transaction is built only when the stored one can provably never execute
  * (one of its gas coins was consumed at its version by something else). Settlements of one wallet
  * run one at a time under a lease, so two unfinished transactions never use the same coin and
- * nothing is ever rejected for equivocation.
+ * nothing is ever rejected for equivocation. Another payment's stored, unexecuted bytes are part
+ * of the wallet's state: a build that turns out to be those very bytes executes them first (which
+ * completes that payment) and builds again on the coins they leave.
  */
 @Injectable()
 export class SettlementService {
@@ -110,7 +114,7 @@ export class SettlementService {
     try {
       // Waiting for a gas coin ate into the wallet's lease; start its term again.
       if (gas && !(await lease.renew())) throw new SettlementError('WALLET_BUSY', 'the wallet lease lapsed while waiting for a gas coin');
-      if (!prepared) ({ prepared, gas } = await this.prepareAndStore(request, attempts, null, gas, early));
+      if (!prepared) ({ prepared, gas } = await this.prepareAndStore(request, attempts, lease, null, gas, early));
       for (let rebuilt = false; ; rebuilt = true) {
         try {
           executed = await this.submit(prepared, lease, gas);
@@ -125,7 +129,7 @@ export class SettlementService {
           this.logger.warn(`payment ${request.transactionId}: ${prepared.digest} can no longer execute (${failure.message}); building a replacement`);
           await gas?.release();
           gas = await this.gasStation?.reserve();
-          ({ prepared, gas } = await this.prepareAndStore(request, attempts, prepared.digest, gas));
+          ({ prepared, gas } = await this.prepareAndStore(request, attempts, lease, prepared.digest, gas));
         }
       }
     } finally {
@@ -141,24 +145,67 @@ export class SettlementService {
   private async prepareAndStore(
     request: SettlementRequest,
     attempts: SettlementAttemptStore,
+    lease: WalletLease,
     replacing: string | null,
     gas: ReservedGas | undefined,
     early?: Promise<() => PreparedSettlement>,
   ): Promise<{ prepared: PreparedSettlement; gas: ReservedGas | undefined }> {
-    let built = early ? (await early)() : await this.prepare(request, gas);
-    let stored: PreparedSettlement;
+    const given = gas;
     try {
-      stored = await attempts.savePrepared(request.transactionId, built, replacing);
+      let built = early ? (await early)() : await this.prepare(request, gas);
+      for (let clashes = 0; ; clashes++) {
+        let stored: PreparedSettlement;
+        try {
+          stored = await attempts.savePrepared(request.transactionId, built, replacing);
+        } catch (error) {
+          if (!(error instanceof DigestTakenError) || clashes === MAX_CLASHES) throw error;
+          gas = await this.resolveForeign(request, error.owner, built, attempts, lease, gas);
+          built = await this.prepare(request, gas);
+          continue;
+        }
+        if (stored.digest === built.digest) return { prepared: stored, gas };
+        await gas?.release();
+        return { prepared: stored, gas: await this.gasOfStored(stored) };
+      }
     } catch (error) {
-      if (!(error instanceof SettlementError && error.code === 'STALE_OBJECT')) throw error;
-      // The same bytes as another payment's: built on coins it spent (another instance moved them). Once more from the chain's view.
-      this.gasHints.delete(normalizeSuiAddress(request.fromAddress));
-      built = await this.prepare(request, gas);
-      stored = await attempts.savePrepared(request.transactionId, built, replacing);
+      // The caller releases the coin it gave; one taken here is released here.
+      if (gas !== given) await gas?.release();
+      throw error;
     }
-    if (stored.digest === built.digest) return { prepared: stored, gas };
-    await gas?.release();
-    return { prepared: stored, gas: await this.gasOfStored(stored) };
+  }
+
+  /**
+   * `foreign` was just built from the wallet's coins as they stand, and another payment, `owner`,
+   * has the very same bytes stored but not executed (a process died between storing and
+   * submitting them, or the digest was claimed and the bytes executed since). Those stored bytes
+   * are part of the wallet's state: under its lease they are executed first, which completes
+   * `owner` once its own retry finds them landed, and the next build then spends the coins they
+   * leave. Returns the gas to build with next (sponsored: a fresh coin, the used one moved on).
+   */
+  private async resolveForeign(
+    request: SettlementRequest,
+    owner: string,
+    foreign: PreparedSettlement,
+    attempts: SettlementAttemptStore,
+    lease: WalletLease,
+    gas: ReservedGas | undefined,
+  ): Promise<ReservedGas | undefined> {
+    this.gasHints.delete(normalizeSuiAddress(request.fromAddress));
+    let executed = await this.lookup(foreign.digest);
+    if (!executed) {
+      // Submitted only if they are the owner's on record, so its retry finds what they did (a crash between claim and attempt left the claim alone).
+      const theirs = (await attempts.loadPrepared(owner)) ?? (await attempts.savePrepared(owner, foreign, null));
+      if (theirs.digest !== foreign.digest) throw new SettlementError('STALE_OBJECT', `payment ${owner} holds ${foreign.digest} but has moved on to ${theirs.digest}`);
+      this.logger.log(`payment ${request.transactionId}: first executing ${foreign.digest}, stored by payment ${owner} on the same coins`);
+      executed = await this.submit(foreign, lease, gas).catch((error: unknown) => {
+        // Spent meanwhile, by these bytes or others: either way the coins moved on.
+        if (classifyFailure(error).code !== 'STALE_OBJECT') throw error;
+        return null;
+      });
+    }
+    if (!this.gasStation) return gas;
+    await gas?.release(executed ?? undefined);
+    return this.gasStation.reserve();
   }
 
   /** The sponsor's coin that stored bytes pay gas with, held while they may be submitted; none when the wallet pays its own gas. */

@@ -24,7 +24,7 @@ export interface SettlementAttemptStore {
   /**
    * Compare-and-set: stores `next` only if the stored digest is still `replacing` (null: nothing
    * stored yet). Returns whatever is stored afterwards, which is someone else's attempt if they won.
-   * Throws `SettlementError('STALE_OBJECT')` when another payment already stored the same digest.
+   * Throws `DigestTakenError` when another payment already stored the same digest.
    */
   savePrepared(transactionId: string, next: PreparedSettlement, replacing: string | null): Promise<PreparedSettlement>;
 }

@@ -4,7 +4,8 @@ import { SchemaTypes } from 'mongoose';
 /**
  * Who got to decide a payment's next phase. `_id` is `<transactionId>:start` (settlement or
  * cancellation, whichever comes first) or `<transactionId>:final` (completed, failed or cancelled,
- * with the fields that outcome sets). Inserted once: a unique `_id` is the atomic compare-and-set
+ * with the fields that outcome sets); `<transactionId>:done:<effect>` records an effect of the final
+ * state as done (outcome `done`, see PaymentFinalizer). Inserted once: a unique `_id` is the atomic compare-and-set
  * that FerretDB v1 and MongoDB share; the payment document then follows the claim.
  */
 @Schema({ collection: 'payment_claims', versionKey: false })

@@ -76,11 +76,17 @@ export class InitiatePaymentUseCase {
     const { approval, fraud } = await this.authorize(command, fraudInput);
     if ('declineCode' in approval) return this.decline(command, transactionId, fraudInput, approval, elapsed, fraud);
 
+    // The outbox entry refers to the reservation before it exists: if the payment is never written, the sweep gives it back.
+    await this.transactions.openOutboxEntry(transactionId, command.body.amount, command.body.cardUuid);
     const reservation = await this.limits.reserve(command.body.cardUuid, transactionId, command.body.amount, approval.card.dailyLimit);
     if (!reservation) {
+      await this.transactions.closeOutboxEntry(transactionId);
       return this.decline(command, transactionId, fraudInput, { declineCode: 'daily_limit_exceeded', reason: 'Insufficient daily limit' }, elapsed, fraud);
     }
-    const payment = await this.recordPending(command, transactionId, approval, reservation);
+    const payment = await this.recordPending(command, transactionId, approval, reservation).catch(async (error: unknown) => {
+      await this.giveBackUnrecorded(command.body.cardUuid, transactionId, reservation);
+      throw error;
+    });
     const queueJobId = await this.enqueue(payment);
     this.events.emit(PAYMENT_UPDATED, toPaymentEvent(payment, this.clock.now()));
     this.learnFromApproval(transactionId, fraudInput, approval.fraud);
@@ -112,7 +118,18 @@ export class InitiatePaymentUseCase {
       limitReservation: reservation,
       metadata: { paymentMethod: 'nfc', terminalId: command.body.terminalId, authCode, processingType: 'async', requestId: command.requestId },
     };
-    return (await this.transactions.insert(payment)) ?? (await this.transactions.find(transactionId))!;
+    return (await this.transactions.insert(payment, { outboxOpened: true })) ?? (await this.transactions.find(transactionId))!;
+  }
+
+  /** The payment could not be written: its reservation goes back now unless it was written after all (else the sweep does it). */
+  private async giveBackUnrecorded(cardUuid: string, transactionId: string, reservation: NonNullable<Transaction['limitReservation']>): Promise<void> {
+    try {
+      if (await this.transactions.find(transactionId)) return;
+      await this.limits.release(cardUuid, transactionId, reservation);
+      await this.transactions.closeOutboxEntry(transactionId);
+    } catch (error) {
+      this.logger.warn(`reservation of ${transactionId} not given back yet (the outbox sweep will): ${(error as Error).message}`);
+    }
   }
 
   private async enqueue(payment: Transaction): Promise<string> {
