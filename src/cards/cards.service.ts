@@ -13,6 +13,8 @@ import { isDuplicateKeyError } from '../common/database/duplicate-key';
 const CACHE_TTL_SECONDS = 60;
 const cardKey = (cardUuid: string) => `cache:card:${cardUuid}`;
 const LIST_LIMIT = 100;
+/** Who may lift whose block: a holder only a holder's, an admin any (a block without a placer counts as NFC Pay's). */
+const BLOCK_RANK: Record<NonNullable<Card['blockedBy']>, number> = { holder: 0, admin: 1, fraud: 1 };
 
 /** What a payment needs to know about the card it is paid with. */
 export interface CardSnapshot {
@@ -26,7 +28,8 @@ export interface CardSnapshot {
 
 export type CardValidation =
   | { valid: true; card: CardSnapshot }
-  | { valid: false; reason: 'card_invalid' | 'card_blocked'; detail: string };
+  /** `ownerId` when the card is known, so a payment can tell its holder's attempt from a stranger's. */
+  | { valid: false; reason: 'card_invalid' | 'card_blocked'; detail: string; ownerId?: string };
 
 @Injectable()
 export class CardsService {
@@ -68,9 +71,15 @@ export class CardsService {
     return this.change(cardUuid, { dailyLimit, singleTransactionLimit });
   }
 
+  /**
+   * A block records who placed it. Blocking a blocked card never hands the block to a weaker
+   * placer (a holder's block over an admin's would let the holder lift it); an admin's block over
+   * a holder's takes it over, so the holder can no longer lift it.
+   */
   async block(cardUuid: string, reason: string | undefined, principal: Principal): Promise<CardDto> {
-    await this.findVisible(cardUuid, principal);
+    const card = await this.findVisible(cardUuid, principal);
     const blockedBy = isAdmin(principal) ? 'admin' : 'holder';
+    if (card.status === 'blocked' && BLOCK_RANK[blockedBy] <= BLOCK_RANK[card.blockedBy ?? 'admin']) return toCardDto(card);
     return this.change(cardUuid, { status: 'blocked', blockedBy, blockedReason: reason ?? `Blocked by ${blockedBy === 'admin' ? 'an administrator' : 'the cardholder'}` });
   }
 
@@ -98,8 +107,8 @@ export class CardsService {
   async validateForPayment(cardUuid: string): Promise<CardValidation> {
     const card = await this.snapshot(cardUuid);
     if (!card) return { valid: false, reason: 'card_invalid', detail: 'Card not found' };
-    if (card.status === 'blocked' || card.status === 'lost') return { valid: false, reason: 'card_blocked', detail: `Card is ${card.status}` };
-    if (card.status !== 'active') return { valid: false, reason: 'card_invalid', detail: `Card is ${card.status}` };
+    if (card.status === 'blocked' || card.status === 'lost') return { valid: false, reason: 'card_blocked', detail: `Card is ${card.status}`, ownerId: card.ownerId };
+    if (card.status !== 'active') return { valid: false, reason: 'card_invalid', detail: `Card is ${card.status}`, ownerId: card.ownerId };
     return { valid: true, card };
   }
 
