@@ -3,6 +3,7 @@ import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiForbiddenResponse,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -77,6 +78,7 @@ export class PaymentsController {
   @ApiOperation({ summary: 'Cancel a payment that is still pending; its limit is given back' })
   @ApiOkResponse({ type: TransactionStatusResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Unknown, or not yours' })
+  @ApiForbiddenResponse({ type: ErrorResponseDto, description: "Yours to see but not to cancel: a merchant's terminal took it" })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'No longer pending' })
   async cancel(@Param('transactionId', IdParamPipe) transactionId: string, @CurrentPrincipal() principal: Principal): Promise<TransactionStatusResponseDto> {
     return { success: true, transaction: await this.payments.cancel(transactionId, principal) };

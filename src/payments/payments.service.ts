@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bull';
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Queue } from 'bull';
 import type { QueryFilter } from 'mongoose';
 import { isAdmin, Principal } from '../common/auth/principal';
@@ -48,6 +48,7 @@ export class PaymentsService {
   /** Cancels a payment whose settlement has not started: the start claim decides a race with the worker. */
   async cancel(transactionId: string, principal: Principal): Promise<TransactionStatusDto> {
     const payment = await this.findVisible(transactionId, principal);
+    if (!mayCancel(payment, principal)) throw new ForbiddenException('Only whoever took this payment (or its merchant) can cancel it');
     const notPending = new ConflictException('Only a pending payment can be cancelled');
     if (payment.status !== 'pending') throw notPending;
     if ((await this.transactions.claimStart(transactionId, 'cancellation')) !== 'cancellation') throw notPending;
@@ -74,6 +75,16 @@ function mayView(payment: Transaction, principal: Principal): boolean {
   if (isAdmin(principal)) return true;
   if (principal.role === 'terminal') return payment.merchantId === principal.merchantId;
   return payment.userId === principal.id;
+}
+
+/**
+ * A payment is cancelled by whoever took it: the merchant (any of its terminals) or the cardholder
+ * who initiated it themselves. A cardholder cannot void what a merchant's terminal accepted.
+ */
+function mayCancel(payment: Transaction, principal: Principal): boolean {
+  if (isAdmin(principal)) return true;
+  if (principal.role === 'terminal') return payment.merchantId === principal.merchantId;
+  return payment.initiatedBy === `user:${principal.id}`;
 }
 
 function scopeOf(principal: Principal): QueryFilter<Transaction> {
