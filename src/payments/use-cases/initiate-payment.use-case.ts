@@ -7,6 +7,7 @@ import { paymentsConfig, type PaymentsConfig } from '../../config/app.config';
 import { type MerchantSnapshot, MerchantsService, type MerchantValidation } from '../../merchants/merchants.service';
 import type { ProcessPaymentDto } from '../dto/process-payment.dto';
 import { FRAUD_PORT, type FraudAssessment, type FraudInput, type FraudPort } from '../fraud.port';
+import { CardReferences } from '../card-references';
 import { IdempotencyService } from '../idempotency.service';
 import { PAYMENT_UPDATED, toPaymentEvent } from '../payment.events';
 import { PAYMENT_IDS, type PaymentIds } from '../payment-ids';
@@ -46,6 +47,7 @@ export class InitiatePaymentUseCase {
     @Inject(PAYMENT_IDS) private readonly ids: PaymentIds,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(paymentsConfig.KEY) private readonly config: PaymentsConfig,
+    private readonly cardRefs: CardReferences,
   ) {}
 
   async execute(command: InitiatePaymentCommand): Promise<PaymentAnswer> {
@@ -166,7 +168,8 @@ export class InitiatePaymentUseCase {
 
   private base(command: InitiatePaymentCommand, transactionId: string): Partial<Transaction> & { transactionId: string } {
     const { cardUuid, amount, merchantId, terminalId } = command.body;
-    return { transactionId, cardUuid, amount, merchantId, terminalId, initiatedBy: callerOf(command.principal), attempts: 0 };
+    const cardRef = this.cardRefs.of(merchantId, cardUuid);
+    return { transactionId, cardUuid, cardRef, amount, merchantId, terminalId, initiatedBy: callerOf(command.principal), attempts: 0 };
   }
 }
 
