@@ -68,7 +68,7 @@ describe('abuse of identifiers and leaks', () => {
       await http().post(`/api/cards/${card}/block`).set(bearer(s.adminToken)).send({ reason: 'chargeback' }).expect(200);
       await http().post(`/api/cards/${card}/unblock`).set(bearer(alice.token)).expect(409);
       const again = await http().post(`/api/cards/${card}/block`).set(bearer(alice.token)).send({ reason: 'mine' }).expect(200);
-      expect(again.body.card).toMatchObject({ status: 'blocked', blockedReason: 'chargeback' });
+      expect(again.body.card).toMatchObject({ status: 'blocked', blockedBy: 'admin', blockedReason: 'chargeback' });
       await http().post(`/api/cards/${card}/unblock`).set(bearer(alice.token)).expect(409);
       expect((await pay(app, s.terminal.token, at(s.terminal, card)).expect(400)).body.declineCode).toBe('card_blocked');
     });
@@ -80,6 +80,25 @@ describe('abuse of identifiers and leaks', () => {
       await http().post(`/api/cards/${card}/block`).set(bearer(s.adminToken)).send({ reason: 'fraud report' }).expect(200);
       await http().post(`/api/cards/${card}/unblock`).set(bearer(alice.token)).expect(409);
       await http().post(`/api/cards/${card}/unblock`).set(bearer(s.adminToken)).expect(200);
+    });
+
+    it("a holder unblocking and blocking in a loop never lifts an admin's block placed meanwhile", async () => {
+      const alice = await registerUser(app, 'alice');
+      const card = await registerCard(app, alice);
+      const holder = async () => {
+        for (let i = 0; i < 8; i++) {
+          await http().post(`/api/cards/${card}/unblock`).set(bearer(alice.token));
+          await http().post(`/api/cards/${card}/block`).set(bearer(alice.token)).send({});
+        }
+      };
+      const admin = async () => {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        await http().post(`/api/cards/${card}/block`).set(bearer(s.adminToken)).send({ reason: 'chargeback' }).expect(200);
+      };
+      await Promise.all([holder(), admin()]);
+      const now = await http().get(`/api/cards/${card}`).set(bearer(alice.token)).expect(200);
+      expect(now.body.card).toMatchObject({ status: 'blocked', blockedBy: 'admin' });
+      await http().post(`/api/cards/${card}/unblock`).set(bearer(alice.token)).expect(409);
     });
 
     it("another user's blocked card answers like an unknown one; its holder and terminals hear card_blocked", async () => {
@@ -182,7 +201,7 @@ describe('a payment that fails for lack of funds', () => {
   let hook: { url: string; received: string[]; close: () => Promise<void> };
 
   beforeAll(async () => {
-    app = await createTestApp({ env: { LOCAL_LEDGER_FAUCET_MIST: '1000000000000', WEBHOOK_RETRY_DELAY_MS: '100' } });
+    app = await createTestApp({ env: { WORKERS_ENABLED: 'true', LOCAL_LEDGER_FAUCET_MIST: '1000000000000', WEBHOOK_RETRY_DELAY_MS: '100' } });
     url = await listen(app);
     hook = await receiver();
     const s = await seedSession(app);
