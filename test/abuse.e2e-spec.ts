@@ -2,6 +2,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { CardStatusLock } from '../src/cards/card-status-lock';
 import { closeTestApp, createTestApp } from './support/test-app';
 import { bearer, createMerchant, createTerminal, registerCard, registerUser, seedSession, Session, suiAddress, TestTerminal, TestUser, uniqueId } from './support/session';
 import { pay, statusOf, waitForFinal } from './support/payments';
@@ -82,23 +83,32 @@ describe('abuse of identifiers and leaks', () => {
       await http().post(`/api/cards/${card}/unblock`).set(bearer(s.adminToken)).expect(200);
     });
 
-    it("a holder unblocking and blocking in a loop never lifts an admin's block placed meanwhile", async () => {
+    it('changes one card at a time across callers (the lock the status changes hold)', async () => {
+      const lock = app.get(CardStatusLock);
+      const card = uniqueId('locked');
+      const trace: string[] = [];
+      const change = (name: string) => async () => {
+        trace.push(`${name}:in`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        trace.push(`${name}:out`);
+      };
+      await Promise.all([lock.hold(card, change('a'), { required: true }), lock.hold(card, change('b'), { required: true })]);
+      expect([trace.slice(0, 2), trace.slice(2)].map((pair) => pair[0].split(':')[0] === pair[1].split(':')[0])).toEqual([true, true]);
+    });
+
+    it("a holder's unblocks racing an admin's block never lift it", async () => {
       const alice = await registerUser(app, 'alice');
       const card = await registerCard(app, alice);
-      const holder = async () => {
-        for (let i = 0; i < 8; i++) {
-          await http().post(`/api/cards/${card}/unblock`).set(bearer(alice.token));
-          await http().post(`/api/cards/${card}/block`).set(bearer(alice.token)).send({});
-        }
-      };
-      const admin = async () => {
-        await new Promise((resolve) => setTimeout(resolve, 30));
-        await http().post(`/api/cards/${card}/block`).set(bearer(s.adminToken)).send({ reason: 'chargeback' }).expect(200);
-      };
-      await Promise.all([holder(), admin()]);
-      const now = await http().get(`/api/cards/${card}`).set(bearer(alice.token)).expect(200);
-      expect(now.body.card).toMatchObject({ status: 'blocked', blockedBy: 'admin' });
-      await http().post(`/api/cards/${card}/unblock`).set(bearer(alice.token)).expect(409);
+      for (let round = 0; round < 3; round++) {
+        await http().post(`/api/cards/${card}/unblock`).set(bearer(s.adminToken)).expect(200);
+        await http().post(`/api/cards/${card}/block`).set(bearer(alice.token)).send({}).expect(200);
+        const unblocks = Array.from({ length: 8 }, () => http().post(`/api/cards/${card}/unblock`).set(bearer(alice.token)).then((res) => res.status));
+        const adminBlock = http().post(`/api/cards/${card}/block`).set(bearer(s.adminToken)).send({ reason: 'chargeback' }).expect(200);
+        await Promise.all([adminBlock, ...unblocks]);
+        const now = await http().get(`/api/cards/${card}`).set(bearer(alice.token)).expect(200);
+        expect(now.body.card).toMatchObject({ status: 'blocked', blockedBy: 'admin' });
+        await http().post(`/api/cards/${card}/unblock`).set(bearer(alice.token)).expect(409);
+      }
     });
 
     it("another user's blocked card answers like an unknown one; its holder and terminals hear card_blocked", async () => {
