@@ -146,6 +146,10 @@ describe('abuse of identifiers and leaks', () => {
       expect(ref).toMatch(CARD_REF);
       expect(ref.slice(4, 8)).toBe(card.slice(-4));
       expect((await statusOf(app, second.token, first.body.transactionId)).cardUuid).toBe(ref);
+      const byRef = await http().get('/api/payment/transactions').query({ cardUuid: ref }).set(bearer(second.token)).expect(200);
+      expect(byRef.body.transactions.map((t: { id: string }) => t.id)).toEqual([again.body.transactionId, first.body.transactionId]);
+      const byId = await http().get('/api/payment/transactions').query({ cardUuid: card }).set(bearer(second.token)).expect(200);
+      expect(byId.body.transactions).toEqual([]);
       const elsewhere = await http().get('/api/payment/transactions').set(bearer(otherTerminal.token)).expect(200);
       expect(elsewhere.body.transactions[0].cardUuid).toMatch(CARD_REF);
       expect(elsewhere.body.transactions[0].cardUuid).not.toBe(ref);

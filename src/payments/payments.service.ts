@@ -38,7 +38,8 @@ export class PaymentsService {
   async history(query: TransactionHistoryQueryDto, principal: Principal): Promise<{ transactions: TransactionStatusDto[]; nextCursor: string | null }> {
     const limit = query.limit ?? DEFAULT_PAGE;
     const filter: QueryFilter<Transaction> = { ...scopeOf(principal) };
-    if (query.cardUuid) filter.cardUuid = query.cardUuid;
+    // The merchant side knows cards only by reference: a card id it names matches nothing.
+    if (query.cardUuid) filter[principal.role === 'terminal' ? 'cardRef' : 'cardUuid'] = query.cardUuid;
     if (query.status) filter.status = query.status;
     if (query.from || query.to) filter.createdAt = { ...(query.from && { $gte: query.from }), ...(query.to && { $lt: query.to }) };
     if (query.cursor) Object.assign(filter, afterCursor(query.cursor));

@@ -5,9 +5,9 @@ import { IsDate, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min
 const STATUSES = ['pending', 'processing', 'completed', 'failed', 'cancelled', 'declined'] as const;
 
 export class TransactionHistoryQueryDto {
-  @ApiPropertyOptional({ example: 'test-async-card-123' })
+  @ApiPropertyOptional({ example: 'test-async-card-123', description: 'Terminals filter by the masked reference their history shows (`****1234-<token>`)' })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'cardUuid must be 1-64 letters, digits, _ or -' })
+  @Matches(/^([A-Za-z0-9_-]{1,64}|\*{4}[A-Za-z0-9_-]{1,4}-[0-9a-f]{16})$/, { message: 'cardUuid must be 1-64 letters, digits, _ or -, or a card reference' })
   cardUuid?: string;
 
   @ApiPropertyOptional({ enum: STATUSES })
