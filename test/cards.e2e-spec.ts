@@ -99,7 +99,7 @@ describe('cards', () => {
     const cardUuid = await registerCard(app, alice);
     expect(await cards.validateForPayment(cardUuid)).toMatchObject({ valid: true });
     await http().post(`/api/cards/${cardUuid}/block`).set(bearer(alice.token)).send({ reason: 'lost wallet' }).expect(200);
-    expect(await cards.validateForPayment(cardUuid)).toEqual({ valid: false, reason: 'card_blocked', detail: 'Card is blocked' });
+    expect(await cards.validateForPayment(cardUuid)).toEqual({ valid: false, reason: 'card_blocked', detail: 'Card is blocked', ownerId: alice.id });
     await http().post(`/api/cards/${cardUuid}/unblock`).set(bearer(alice.token)).expect(200);
     expect(await cards.validateForPayment(cardUuid)).toMatchObject({ valid: true });
     expect(await cards.validateForPayment('never-registered')).toMatchObject({ valid: false, reason: 'card_invalid' });

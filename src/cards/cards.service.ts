@@ -1,11 +1,12 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, UpdateQuery } from 'mongoose';
+import { Model, QueryFilter, UpdateQuery } from 'mongoose';
 import { isAdmin, Principal } from '../common/auth/principal';
 import { nextRevision } from '../common/database/revision';
 import { RevisionedCache } from '../redis/revisioned-cache';
 import { CARD_UPDATED, CardUpdatedEvent } from './card.events';
+import { CardStatusLock } from './card-status-lock';
 import { CardDto, CreateCardDto, UpdateCardLimitsDto } from './dto/card.dto';
 import { Card, CardStatus, DEFAULT_DAILY_LIMIT, DEFAULT_SINGLE_TRANSACTION_LIMIT } from './schemas/card.schema';
 import { isDuplicateKeyError } from '../common/database/duplicate-key';
@@ -26,7 +27,8 @@ export interface CardSnapshot {
 
 export type CardValidation =
   | { valid: true; card: CardSnapshot }
-  | { valid: false; reason: 'card_invalid' | 'card_blocked'; detail: string };
+  /** `ownerId` when the card is known, so a payment can tell its holder's attempt from a stranger's. */
+  | { valid: false; reason: 'card_invalid' | 'card_blocked'; detail: string; ownerId?: string };
 
 @Injectable()
 export class CardsService {
@@ -34,6 +36,7 @@ export class CardsService {
     @InjectModel(Card.name) private readonly cards: Model<Card>,
     private readonly cache: RevisionedCache,
     private readonly events: EventEmitter2,
+    private readonly statusLock: CardStatusLock,
   ) {}
 
   async register(dto: CreateCardDto, owner: Principal): Promise<CardDto> {
@@ -65,41 +68,62 @@ export class CardsService {
     const dailyLimit = dto.dailyLimit ?? card.dailyLimit;
     const singleTransactionLimit = dto.singleTransactionLimit ?? card.singleTransactionLimit;
     assertLimitsConsistent(dailyLimit, singleTransactionLimit);
-    return this.change(cardUuid, { dailyLimit, singleTransactionLimit });
+    return (await this.change(cardUuid, { dailyLimit, singleTransactionLimit })) ?? notFound();
   }
 
+  /**
+   * A block records who placed it. Blocking a blocked card never hands the block to a weaker
+   * placer (a holder's block over an admin's would let the holder lift it); an admin's block over
+   * a holder's takes it over, so the holder can no longer lift it. A lost or expired card stays so.
+   */
   async block(cardUuid: string, reason: string | undefined, principal: Principal): Promise<CardDto> {
-    await this.findVisible(cardUuid, principal);
-    const blockedBy = isAdmin(principal) ? 'admin' : 'holder';
-    return this.change(cardUuid, { status: 'blocked', blockedBy, blockedReason: reason ?? `Blocked by ${blockedBy === 'admin' ? 'an administrator' : 'the cardholder'}` });
+    return this.statusLock.hold(cardUuid, () => this.placeBlock(cardUuid, reason, principal), { required: false });
   }
 
   async unblock(cardUuid: string, principal: Principal): Promise<CardDto> {
-    const card = await this.findVisible(cardUuid, principal);
-    if (card.status !== 'blocked' && card.status !== 'active') {
-      throw new ConflictException(`A ${card.status} card cannot be unblocked`);
-    }
-    // A card blocked by an admin or a fraud verdict stays blocked until an admin lifts it.
-    if (card.status === 'blocked' && card.blockedBy !== 'holder' && !isAdmin(principal)) {
-      throw new ConflictException('This card was blocked by NFC Pay; contact support to unblock it');
-    }
-    return this.change(cardUuid, { status: 'active' }, { $unset: { blockedReason: 1, blockedBy: 1 } });
+    return this.statusLock.hold(cardUuid, () => this.liftBlock(cardUuid, principal), { required: !isAdmin(principal) });
   }
 
   /** A fraud verdict blocks the card at once, whoever owns it. */
   @OnEvent('fraud.card_flagged', { async: true, promisify: true })
   async blockForFraud(event: { cardUuid: string; transactionId?: string }): Promise<void> {
-    await this.change(event.cardUuid, { status: 'blocked', blockedBy: 'fraud', blockedReason: 'Blocked after a fraud review' }).catch((error: unknown) => {
-      if (!(error instanceof NotFoundException)) throw error;
-    });
+    const set = { status: 'blocked' as const, blockedBy: 'fraud' as const, blockedReason: 'Blocked after a fraud review' };
+    await this.statusLock.hold(event.cardUuid, () => this.change(event.cardUuid, set), { required: false });
+  }
+
+  private async placeBlock(cardUuid: string, reason: string | undefined, principal: Principal): Promise<CardDto> {
+    const card = await this.findVisible(cardUuid, principal);
+    const blockedBy: 'admin' | 'holder' = isAdmin(principal) ? 'admin' : 'holder';
+    const weaker = weakerThan(blockedBy);
+    const replaceable = (c: Pick<Card, 'status' | 'blockedBy'>) => c.status === 'active' || (c.status === 'blocked' && !!c.blockedBy && weaker.includes(c.blockedBy));
+    if (!replaceable(card)) return toCardDto(card);
+    const set = { status: 'blocked' as const, blockedBy, blockedReason: reason ?? `Blocked by ${blockedBy === 'admin' ? 'an administrator' : 'the cardholder'}` };
+    // Checked again in the write (where updates are atomic, without the lock too).
+    const stillReplaceable: QueryFilter<Card> = weaker.length ? { $or: [{ status: 'active' as const }, { status: 'blocked' as const, blockedBy: { $in: weaker } }] } : { status: 'active' as const };
+    return (await this.change(cardUuid, set, {}, stillReplaceable)) ?? this.get(cardUuid, principal);
+  }
+
+  private async liftBlock(cardUuid: string, principal: Principal): Promise<CardDto> {
+    const card = await this.findVisible(cardUuid, principal);
+    if (card.status !== 'blocked' && card.status !== 'active') {
+      throw new ConflictException(`A ${card.status} card cannot be unblocked`);
+    }
+    const supportOnly = new ConflictException('This card was blocked by NFC Pay; contact support to unblock it');
+    // A card blocked by an admin or a fraud verdict stays blocked until an admin lifts it. The write
+    // checks it again (where updates are atomic, without the lock too).
+    if (card.status === 'blocked' && card.blockedBy !== 'holder' && !isAdmin(principal)) throw supportOnly;
+    const liftable: QueryFilter<Card> = isAdmin(principal) ? {} : { $or: [{ status: 'active' as const }, { blockedBy: 'holder' as const }] };
+    const lifted = await this.change(cardUuid, { status: 'active' }, { $unset: { blockedReason: 1, blockedBy: 1 } }, liftable);
+    if (!lifted) throw supportOnly;
+    return lifted;
   }
 
   /** Active, known card, answered from the cache (MongoDB when Redis is down). */
   async validateForPayment(cardUuid: string): Promise<CardValidation> {
     const card = await this.snapshot(cardUuid);
     if (!card) return { valid: false, reason: 'card_invalid', detail: 'Card not found' };
-    if (card.status === 'blocked' || card.status === 'lost') return { valid: false, reason: 'card_blocked', detail: `Card is ${card.status}` };
-    if (card.status !== 'active') return { valid: false, reason: 'card_invalid', detail: `Card is ${card.status}` };
+    if (card.status === 'blocked' || card.status === 'lost') return { valid: false, reason: 'card_blocked', detail: `Card is ${card.status}`, ownerId: card.ownerId };
+    if (card.status !== 'active') return { valid: false, reason: 'card_invalid', detail: `Card is ${card.status}`, ownerId: card.ownerId };
     return { valid: true, card };
   }
 
@@ -123,9 +147,10 @@ export class CardsService {
     return card;
   }
 
-  private async change(cardUuid: string, set: Partial<Card>, extra: UpdateQuery<Card> = {}): Promise<CardDto> {
-    const card = await this.cards.findOneAndUpdate({ cardUuid }, { ...extra, $set: { ...set, revision: nextRevision() } }, { returnDocument: 'after' }).lean().exec();
-    if (!card) throw new NotFoundException('Card not found');
+  /** Null when no card matches (none, or `condition` no longer holds). */
+  private async change(cardUuid: string, set: Partial<Card>, extra: UpdateQuery<Card> = {}, condition: QueryFilter<Card> = {}): Promise<CardDto | null> {
+    const card = await this.cards.findOneAndUpdate({ cardUuid, ...condition }, { ...extra, $set: { ...set, revision: nextRevision() } }, { returnDocument: 'after' }).lean().exec();
+    if (!card) return null;
     await this.cacheCard(card);
     const event: CardUpdatedEvent = {
       cardUuid,
@@ -142,6 +167,15 @@ export class CardsService {
   private cacheCard(card: Card): Promise<void> {
     return this.cache.put(cardKey(card.cardUuid), { revision: card.revision, value: toSnapshot(card) }, CACHE_TTL_SECONDS);
   }
+}
+
+function notFound(): never {
+  throw new NotFoundException('Card not found');
+}
+
+/** The placers whose block `placer` may replace. */
+function weakerThan(placer: 'holder' | 'admin'): Array<NonNullable<Card['blockedBy']>> {
+  return placer === 'admin' ? ['holder'] : [];
 }
 
 function assertLimitsConsistent(dailyLimit: number, singleTransactionLimit: number): void {
@@ -165,5 +199,5 @@ function toSnapshot(card: Card): CardSnapshot {
 }
 
 function toCardDto(card: Card): CardDto {
-  return { ...toSnapshot(card), ...(card.blockedReason && { blockedReason: card.blockedReason }), createdAt: card.createdAt, updatedAt: card.updatedAt };
+  return { ...toSnapshot(card), ...(card.blockedReason && { blockedReason: card.blockedReason }), ...(card.blockedBy && { blockedBy: card.blockedBy }), createdAt: card.createdAt, updatedAt: card.updatedAt };
 }

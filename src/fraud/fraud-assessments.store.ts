@@ -6,7 +6,7 @@ import { FraudClock } from './fraud-clock';
 import { FraudAssessmentRecord } from './schemas/fraud-assessment.schema';
 
 type NewAssessment = Omit<FraudAssessmentRecord, '_id'>;
-type AssessmentUpdate = Partial<Pick<FraudAssessmentRecord, 'approved' | 'transactionId'>>;
+type AssessmentUpdate = Partial<Pick<FraudAssessmentRecord, 'approved' | 'transactionId' | 'accountable'>>;
 
 /** How often buffered assessments are written (src/roles/periodic-work.ts). */
 export const FLUSH_EVERY_MS = 100;

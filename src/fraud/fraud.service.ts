@@ -64,6 +64,8 @@ export class FraudService {
       assessmentId,
       cardUuid: input.cardUuid,
       userId: input.userId,
+      caller: input.caller,
+      accountable: input.accountable,
       amount: input.amount,
       merchantId: input.merchantId,
       terminalId: input.terminalId,
@@ -86,7 +88,7 @@ export class FraudService {
   async recordOutcome(input: AssessmentInput, outcome: PaymentOutcome): Promise<void> {
     const at = input.at?.getTime() ?? this.clock.now();
     const assessmentId = outcome.assessmentId ?? this.recent.get(paymentKey(input, at));
-    if (assessmentId) this.store.update(assessmentId, { approved: outcome.approved });
+    if (assessmentId) this.store.update(assessmentId, { approved: outcome.approved, ...(input.accountable && { accountable: input.accountable }) });
     try {
       await this.counters.record(input, at, outcome.approved, assessmentId ?? randomUUID(), this.config.redisTimeoutMs);
     } catch (error) {

@@ -8,6 +8,15 @@ export interface AssessmentInput {
   terminalId: string;
   /** When the tap happened; defaults to the fraud clock's now. */
   at?: Date;
+  /** Who called (`user:<id>`, `terminal:<id>`): its failed attempts count against it. */
+  caller?: string;
+  /**
+   * Which of the named card and terminal the caller answers for: only those count its failed
+   * attempts, so nobody spends another's counters by naming them. A terminal tapping at itself
+   * answers for both, a cardholder for their own card only. Unset (backtest replays, direct
+   * callers): both, as a genuine terminal tap.
+   */
+  accountable?: { card: boolean; terminal: boolean };
 }
 
 export type FraudDecision = 'allow' | 'review' | 'block';
@@ -69,6 +78,8 @@ export interface FraudFeatures {
   cardDeclines: number;
   /** Distinct cards declined at this terminal within the card-testing window. */
   terminalDeclinedCards: number;
+  /** Declined attempts of this caller (one not tapping at the terminal it names) within the card-testing window. */
+  callerDeclines: number;
   listed: { card: boolean; terminal: boolean; merchant: boolean };
 }
 

@@ -6,6 +6,10 @@ export interface FraudInput {
   merchantId: string;
   terminalId: string;
   at: Date;
+  /** `user:<id>` or `terminal:<id>`: the caller its failed attempts count against. */
+  caller: string;
+  /** Which of the named card and terminal the caller answers for (only those count its failures). */
+  accountable: { card: boolean; terminal: boolean };
 }
 
 export interface FraudAssessment {

@@ -1,3 +1,5 @@
+import { maskedCard } from './card-references';
+import { publicFailureReason } from './failure-reasons';
 import type { PaymentStatus } from './payment-state';
 import type { Transaction } from './schemas/transaction.schema';
 
@@ -14,6 +16,8 @@ export interface PaymentEvent {
   transactionId: string;
   status: PaymentStatus;
   cardUuid: string;
+  /** The card as the merchant sees it: the only card id that may reach the merchant side. */
+  cardRef?: string;
   userId?: string;
   merchantId: string;
   terminalId: string;
@@ -25,6 +29,7 @@ export interface PaymentEvent {
   /** After a completed payment: the payer's wallet and its balance, when the settlement knew it. */
   payerWallet?: string;
   payerBalanceMist?: string;
+  /** A code and plain words (the stored details stay with admins and logs). */
   reason?: string;
   createdAt: Date;
   completedAt?: Date;
@@ -38,6 +43,7 @@ export function toPaymentEvent(tx: Transaction, at: Date): PaymentEvent {
     transactionId: tx.transactionId,
     status: tx.status,
     cardUuid: tx.cardUuid,
+    cardRef: tx.cardRef ?? maskedCard(tx.cardUuid),
     ...(tx.userId && { userId: tx.userId }),
     merchantId: tx.merchantId,
     terminalId: tx.terminalId,
@@ -47,7 +53,7 @@ export function toPaymentEvent(tx: Transaction, at: Date): PaymentEvent {
     ...(tx.txHash && { txHash: tx.txHash, explorerUrl: tx.explorerUrl ?? null }),
     ...(typeof tx.chain?.payerWallet === 'string' && { payerWallet: tx.chain.payerWallet }),
     ...(typeof tx.chain?.payerBalanceMist === 'string' && { payerBalanceMist: tx.chain.payerBalanceMist }),
-    ...(tx.failureReason && { reason: tx.failureReason }),
+    ...(tx.failureReason && { reason: publicFailureReason(tx) }),
     createdAt: tx.createdAt,
     ...(tx.completedAt && { completedAt: tx.completedAt }),
     ...(tx.failedAt && { failedAt: tx.failedAt }),

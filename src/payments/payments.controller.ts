@@ -87,6 +87,7 @@ export class PaymentsController {
   @ApiOkResponse({ type: TransactionStatusResponseDto, description: 'Cancelled; the payment as it stands now' })
   @ApiErrorResponses(
     { status: 400, description: 'Malformed transactionId', message: 'Malformed id in the path' },
+    { status: 403, description: "Yours to see but not to cancel: a merchant's terminal took it", message: 'Only whoever took this payment (or its merchant) can cancel it' },
     { status: 404, description: 'Unknown, or not yours', message: 'Transaction not found' },
     { status: 409, description: 'No longer pending', message: 'Only a pending payment can be cancelled' },
   )

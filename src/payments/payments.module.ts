@@ -7,6 +7,7 @@ import { CLOCK, systemClock } from '../common/time/clock';
 import { MerchantsModule } from '../merchants/merchants.module';
 import { FraudModule } from '../fraud/fraud.module';
 import { FraudService } from '../fraud/fraud.service';
+import { CardReferences } from './card-references';
 import { FRAUD_PORT } from './fraud.port';
 import { IdempotencyService } from './idempotency.service';
 import { OutboxSweeper } from './outbox-sweeper';
@@ -47,6 +48,7 @@ const queues = BullModule.registerQueue({ name: PAYMENTS_QUEUE }, { name: NOTIFI
   ],
   providers: [
     PaymentsService,
+    CardReferences,
     PaymentTransactionsRepository,
     PaymentFinalizer,
     PaymentQueue,

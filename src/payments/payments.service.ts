@@ -1,9 +1,11 @@
 import { InjectQueue } from '@nestjs/bull';
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Queue } from 'bull';
 import type { QueryFilter } from 'mongoose';
 import { isAdmin, Principal } from '../common/auth/principal';
+import { CardReferences } from './card-references';
 import { QueueCountsDto, TransactionHistoryQueryDto, TransactionStatusDto } from './dto/payment-query.dto';
+import { publicFailureReason } from './failure-reasons';
 import { PaymentFinalizer } from './payment-finalizer';
 import { NOTIFICATIONS_QUEUE, PAYMENTS_QUEUE, PaymentQueue } from './payment-queue';
 import { PaymentTransactionsRepository } from './payment-transactions.repository';
@@ -18,43 +20,46 @@ export class PaymentsService {
     private readonly transactions: PaymentTransactionsRepository,
     private readonly finalizer: PaymentFinalizer,
     private readonly paymentQueue: PaymentQueue,
+    private readonly cardRefs: CardReferences,
     @InjectQueue(PAYMENTS_QUEUE) private readonly payments: Queue,
     @InjectQueue(NOTIFICATIONS_QUEUE) private readonly notifications: Queue,
   ) {}
 
   async status(transactionId: string, principal: Principal): Promise<TransactionStatusDto> {
-    return toStatusDto(await this.findVisible(transactionId, principal));
+    return toStatusDto(this.asSeenBy(await this.findVisible(transactionId, principal), principal), principal);
   }
 
-  /** Whether `principal` may watch the payment (a read-only question for realtime room checks). */
+  /** The payment as `principal` may watch it, or null (a read-only question for realtime room checks). */
   async visibleTransaction(transactionId: string, principal: Principal): Promise<Transaction | null> {
     const payment = await this.transactions.find(transactionId);
-    return payment && mayView(payment, principal) ? payment : null;
+    return payment && mayView(payment, principal) ? this.asSeenBy(payment, principal) : null;
   }
 
   async history(query: TransactionHistoryQueryDto, principal: Principal): Promise<{ transactions: TransactionStatusDto[]; nextCursor: string | null }> {
     const limit = query.limit ?? DEFAULT_PAGE;
     const filter: QueryFilter<Transaction> = { ...scopeOf(principal) };
-    if (query.cardUuid) filter.cardUuid = query.cardUuid;
+    // The merchant side knows cards only by reference: a card id it names matches nothing.
+    if (query.cardUuid) filter[principal.role === 'terminal' ? 'cardRef' : 'cardUuid'] = query.cardUuid;
     if (query.status) filter.status = query.status;
     if (query.from || query.to) filter.createdAt = { ...(query.from && { $gte: query.from }), ...(query.to && { $lt: query.to }) };
     if (query.cursor) Object.assign(filter, afterCursor(query.cursor));
     const page = await this.transactions.findMany(filter, limit + 1);
     const items = page.slice(0, limit);
     const last = items.at(-1);
-    return { transactions: items.map(toStatusDto), nextCursor: page.length > limit && last ? cursorOf(last) : null };
+    return { transactions: items.map((payment) => toStatusDto(this.asSeenBy(payment, principal), principal)), nextCursor: page.length > limit && last ? cursorOf(last) : null };
   }
 
   /** Cancels a payment whose settlement has not started: the start claim decides a race with the worker. */
   async cancel(transactionId: string, principal: Principal): Promise<TransactionStatusDto> {
     const payment = await this.findVisible(transactionId, principal);
+    if (!mayCancel(payment, principal)) throw new ForbiddenException('Only whoever took this payment (or its merchant) can cancel it');
     const notPending = new ConflictException('Only a pending payment can be cancelled');
     if (payment.status !== 'pending') throw notPending;
     if ((await this.transactions.claimStart(transactionId, 'cancellation')) !== 'cancellation') throw notPending;
     const cancelled = await this.finalizer.cancel(transactionId);
     if (!cancelled) throw notPending;
     await this.paymentQueue.removeJob(transactionId);
-    return toStatusDto(cancelled);
+    return toStatusDto(this.asSeenBy(cancelled, principal), principal);
   }
 
   async queueStatus(): Promise<Record<string, QueueCountsDto>> {
@@ -64,9 +69,19 @@ export class PaymentsService {
 
   /** Someone else's payment answers exactly like one that does not exist. */
   private async findVisible(transactionId: string, principal: Principal): Promise<Transaction> {
-    const payment = await this.visibleTransaction(transactionId, principal);
-    if (!payment) throw new NotFoundException('Transaction not found');
+    const payment = await this.transactions.find(transactionId);
+    if (!payment || !mayView(payment, principal)) throw new NotFoundException('Transaction not found');
     return payment;
+  }
+
+  /**
+   * Admins see the record whole. Others see why it failed in a code and plain words; the merchant
+   * side sees the card only as its masked reference (the card id is all a charge needs).
+   */
+  private asSeenBy(payment: Transaction, principal: Principal): Transaction {
+    if (isAdmin(principal)) return payment;
+    const seen = { ...payment, failureReason: publicFailureReason(payment) };
+    return principal.role === 'terminal' ? { ...seen, cardUuid: this.cardRefs.of(payment.merchantId, payment.cardUuid) } : seen;
   }
 }
 
@@ -74,6 +89,16 @@ function mayView(payment: Transaction, principal: Principal): boolean {
   if (isAdmin(principal)) return true;
   if (principal.role === 'terminal') return payment.merchantId === principal.merchantId;
   return payment.userId === principal.id;
+}
+
+/**
+ * A payment is cancelled by whoever took it: the merchant (any of its terminals) or the cardholder
+ * who initiated it themselves. A cardholder cannot void what a merchant's terminal accepted.
+ */
+function mayCancel(payment: Transaction, principal: Principal): boolean {
+  if (isAdmin(principal)) return true;
+  if (principal.role === 'terminal') return payment.merchantId === principal.merchantId;
+  return payment.initiatedBy === `user:${principal.id}`;
 }
 
 function scopeOf(principal: Principal): QueryFilter<Transaction> {
@@ -104,7 +129,8 @@ async function countsOf(queue: Queue): Promise<QueueCountsDto> {
   }
 }
 
-export function toStatusDto(payment: Transaction): TransactionStatusDto {
+/** `payment` as asSeenBy gave it; admins also get the fraud assessment's details. */
+function toStatusDto(payment: Transaction, principal: Principal): TransactionStatusDto {
   const processingMs = payment.completedAt ? new Date(payment.completedAt).getTime() - new Date(payment.createdAt).getTime() : null;
   return {
     id: payment.transactionId,
@@ -124,5 +150,6 @@ export function toStatusDto(payment: Transaction): TransactionStatusDto {
     explorerUrl: payment.explorerUrl ?? null,
     gasFeeMist: payment.gasFeeMist ?? null,
     metadata: payment.metadata ?? {},
+    ...(isAdmin(principal) && payment.fraud && { fraud: { score: payment.fraud.score, decision: payment.fraud.decision, reasons: payment.fraud.reasons } }),
   };
 }

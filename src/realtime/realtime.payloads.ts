@@ -14,6 +14,7 @@ export const isFinalStatus = (status: string) => (FINAL_STATUSES as readonly str
 /** The facts about a payment both a domain event and a stored record give. */
 type PaymentFacts = Pick<TransactionView, 'transactionId' | 'status' | 'cardUuid' | 'merchantId' | 'terminalId' | 'amount' | 'currency' | 'amountMist' | 'txHash' | 'explorerUrl' | 'completedAt' | 'failedAt' | 'cancelledAt'> & {
   reason?: string;
+  cardRef?: string;
 };
 
 export function fromPaymentEvent(event: PaymentEvent): PaymentFacts {
@@ -43,7 +44,8 @@ export function transactionUpdatePayload(facts: PaymentFacts, timestamp: Date) {
   return {
     transactionId: facts.transactionId,
     status: facts.status,
-    cardUuid: facts.cardUuid,
+    // Sent to the merchant's room too: the card only as the merchant may see it.
+    cardUuid: facts.cardRef ?? `****${facts.cardUuid.slice(-4)}`,
     merchantId: facts.merchantId,
     terminalId: facts.terminalId,
     amount: facts.amount,

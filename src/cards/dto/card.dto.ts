@@ -55,6 +55,8 @@ export class CardDto {
   @ApiProperty() ownerId: string;
   @ApiProperty({ enum: CARD_STATUSES }) status: CardStatus;
   @ApiPropertyOptional() blockedReason?: string;
+  @ApiPropertyOptional({ enum: ['holder', 'admin', 'fraud'], description: "Who placed the block: a holder may lift only a holder's" })
+  blockedBy?: 'holder' | 'admin' | 'fraud';
   @ApiProperty() dailyLimit: number;
   @ApiProperty() singleTransactionLimit: number;
   @ApiProperty({ example: 'VND' }) currency: string;

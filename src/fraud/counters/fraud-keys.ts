@@ -15,6 +15,8 @@ export const fraudKeys = {
   cardDeclines: (card: string) => `fraud:card:${card}:decl`,
   /** zset: cards declined at a terminal, score last decline time (ms); ≤ 5000 members, 24 h. */
   terminalDeclinedCards: (terminal: string) => `fraud:term:${terminal}:declcards`,
+  /** zset: declined attempts of a caller (`user:<id>`), member `${at}:${id}`; ≤ 1000 members, 24 h. */
+  callerDeclines: (caller: string) => `fraud:caller:${caller}:decl`,
   /** set: blocked values of a list type (mirror of MongoDB). */
   list: (type: string) => `fraud:list:${type}`,
   /** string: version of the rule set in MongoDB; instances reload when it moves past theirs. */

@@ -25,4 +25,15 @@ describe('InMemoryFraudCounters (the backtest twin of the Redis counters)', () =
     expect(counters.read(pay({ cardUuid: 'x' }), t0 + 4, DEFAULT_RULES)).toMatchObject({ cardDeclines: 1, terminalDeclinedCards: 2, cardApprovedLastHour: 0 });
     expect(counters.read(pay({ cardUuid: 'bad-card' }), t0, DEFAULT_RULES).listed).toEqual({ card: true, terminal: false, merchant: false });
   });
+
+  it("counts a caller's declines against the card and terminal only when it answers for them", () => {
+    const counters = new InMemoryFraudCounters(lists);
+    const stranger = { caller: 'user:mallory', accountable: { card: false, terminal: false } };
+    for (let i = 0; i < 3; i++) counters.record(pay({ cardUuid: `made-up-${i}`, ...stranger }), t0 + i, false);
+    counters.record(pay({ cardUuid: 'c', ...stranger }), t0 + 3, false);
+    expect(counters.read(pay(), t0 + 4, DEFAULT_RULES)).toMatchObject({ cardDeclines: 0, terminalDeclinedCards: 0, callerDeclines: 0 });
+    expect(counters.read(pay(stranger), t0 + 4, DEFAULT_RULES)).toMatchObject({ callerDeclines: 4 });
+    counters.record(pay({ caller: 'user:owner', accountable: { card: true, terminal: false } }), t0 + 5, false);
+    expect(counters.read(pay(), t0 + 6, DEFAULT_RULES)).toMatchObject({ cardDeclines: 1, terminalDeclinedCards: 0 });
+  });
 });

@@ -1,7 +1,7 @@
 import type { FraudRulesConfig } from '../fraud-rules.config';
 import type { FraudFeatures } from '../fraud.types';
 import { COUNTER_LIMITS as L } from './fraud-keys';
-import type { CounterSubject } from './redis-fraud-counters';
+import { type CounterSubject, countedAgainst } from './redis-fraud-counters';
 
 export interface ListSnapshot {
   card: Set<string>;
@@ -20,6 +20,7 @@ export class InMemoryFraudCounters {
   private readonly merchants = new Map<string, Map<string, number>>();
   private readonly declines = new Map<string, number[]>();
   private readonly declinedCards = new Map<string, Map<string, number>>();
+  private readonly callerDeclines = new Map<string, number[]>();
 
   constructor(private readonly lists: ListSnapshot) {}
 
@@ -38,6 +39,7 @@ export class InMemoryFraudCounters {
       terminalSeenBefore: this.terminals.get(card)?.has(subject.terminalId) ?? false,
       cardDeclines: count(this.declines.get(card), cardTesting.windowSeconds * 1000),
       terminalDeclinedCards: within(this.declinedCards.get(subject.terminalId), cardTesting.windowSeconds * 1000).length,
+      callerDeclines: count(this.callerDeclines.get(countedAgainst(subject).caller ?? ''), cardTesting.windowSeconds * 1000),
       listed: {
         card: this.lists.card.has(card),
         terminal: this.lists.terminal.has(subject.terminalId),
@@ -48,15 +50,17 @@ export class InMemoryFraudCounters {
 
   record(subject: CounterSubject, at: number, approved: boolean): void {
     const card = subject.cardUuid;
-    if (approved) {
+    const against = countedAgainst(subject);
+    if (approved && against.card) {
       push(this.payments, card, at, L.hourMs, L.paymentsKept);
       const amounts = [subject.amount, ...(this.amounts.get(card) ?? [])].slice(0, L.amountsKept);
       this.amounts.set(card, amounts);
       touch(this.terminals, card, subject.terminalId, at);
       touch(this.merchants, card, subject.merchantId, at);
-    } else {
-      push(this.declines, card, at, L.dayMs, L.declinesKept);
-      touch(this.declinedCards, subject.terminalId, card, at);
+    } else if (!approved) {
+      if (against.card) push(this.declines, card, at, L.dayMs, L.declinesKept);
+      if (against.terminal) touch(this.declinedCards, subject.terminalId, card, at);
+      if (against.caller) push(this.callerDeclines, against.caller, at, L.dayMs, L.declinesKept);
     }
   }
 }

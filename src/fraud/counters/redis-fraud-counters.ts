@@ -11,7 +11,19 @@ export interface CounterSubject {
   amount: number;
   merchantId: string;
   terminalId: string;
+  caller?: string;
+  accountable?: { card: boolean; terminal: boolean };
 }
+
+/** What one outcome is counted against (see AssessmentInput.accountable). */
+export function countedAgainst(subject: CounterSubject): { card: boolean; terminal: boolean; caller: string | undefined } {
+  const accountable = subject.accountable ?? { card: true, terminal: true };
+  // A caller tapping at the terminal it names is that terminal: the terminal's counter is its own.
+  return { ...accountable, caller: accountable.terminal ? undefined : subject.caller };
+}
+
+/** The caller-declines key read for a subject; a caller without one reads an empty key. */
+const callerKey = (subject: CounterSubject) => K.callerDeclines(countedAgainst(subject).caller ?? '-');
 
 export interface CounterSnapshot {
   features: FraudFeatures;
@@ -31,9 +43,9 @@ export class RedisFraudCounters implements OnModuleInit {
   private readonly scripts: FraudScripts;
 
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {
-    redis.defineCommand('fraudRead', { numberOfKeys: 10, lua: READ_SCRIPT });
+    redis.defineCommand('fraudRead', { numberOfKeys: 11, lua: READ_SCRIPT });
     redis.defineCommand('fraudRecordApproved', { numberOfKeys: 4, lua: RECORD_APPROVED_SCRIPT });
-    redis.defineCommand('fraudRecordDeclined', { numberOfKeys: 2, lua: RECORD_DECLINED_SCRIPT });
+    redis.defineCommand('fraudRecordDeclined', { numberOfKeys: 3, lua: RECORD_DECLINED_SCRIPT });
     this.scripts = redis as unknown as FraudScripts;
   }
 
@@ -66,6 +78,7 @@ export class RedisFraudCounters implements OnModuleInit {
         K.list('terminal'),
         K.list('merchant'),
         K.rulesVersion,
+        callerKey(subject),
         at,
         `(${at - 60_000}`,
         `(${at - L.hourMs}`,
@@ -79,7 +92,7 @@ export class RedisFraudCounters implements OnModuleInit {
       ),
       timeoutMs,
     );
-    const [minute, hour, amounts, terminals, merchants, terminalScore, declines, declinedCards, listedCard, listedTerminal, listedMerchant, version] =
+    const [minute, hour, amounts, terminals, merchants, terminalScore, declines, declinedCards, listedCard, listedTerminal, listedMerchant, version, callerDeclines] =
       reply as ReadReply;
     return {
       features: {
@@ -91,16 +104,23 @@ export class RedisFraudCounters implements OnModuleInit {
         terminalSeenBefore: terminalScore !== null,
         cardDeclines: declines,
         terminalDeclinedCards: declinedCards,
+        callerDeclines,
         listed: { card: listedCard === 1, terminal: listedTerminal === 1, merchant: listedMerchant === 1 },
       },
       rulesVersion: version === null ? null : Number(version),
     };
   }
 
-  /** Counts an approved payment into velocity/amount/terminal history, a declined one into card testing. */
+  /**
+   * Counts an approved payment into velocity/amount/terminal history, a declined one into card
+   * testing: against the card and the terminal only when the caller answers for them, else
+   * against the caller.
+   */
   async record(subject: CounterSubject, at: number, approved: boolean, id: string, timeoutMs: number): Promise<void> {
     if (!this.available) throw new RedisUnavailableError(`redis is ${this.redis.status}`);
     const card = subject.cardUuid;
+    const against = countedAgainst(subject);
+    if (approved && !against.card) return;
     const write = approved
       ? this.scripts.fraudRecordApproved(
           K.cardPayments(card),
@@ -126,6 +146,7 @@ export class RedisFraudCounters implements OnModuleInit {
       : this.scripts.fraudRecordDeclined(
           K.cardDeclines(card),
           K.terminalDeclinedCards(subject.terminalId),
+          callerKey(subject),
           at,
           `${at}:${id}`,
           card,
@@ -133,12 +154,15 @@ export class RedisFraudCounters implements OnModuleInit {
           L.declinesKept,
           L.declinedCardsKept,
           L.dayMs,
+          against.card ? 1 : 0,
+          against.terminal ? 1 : 0,
+          against.caller ? 1 : 0,
         );
     await withRedisTimeout(write, timeoutMs);
   }
 }
 
-type ReadReply = [number, number, string[], string[], string[], string | null, number, number, number, number, number, string | null];
+type ReadReply = [number, number, string[], string[], string[], string | null, number, number, number, number, number, string | null, number];
 
 type ScriptArg = string | number;
 interface FraudScripts {
@@ -165,7 +189,8 @@ return {
   redis.call('SISMEMBER', KEYS[7], ARGV[8]),
   redis.call('SISMEMBER', KEYS[8], ARGV[9]),
   redis.call('SISMEMBER', KEYS[9], ARGV[10]),
-  redis.call('GET', KEYS[10])
+  redis.call('GET', KEYS[10]),
+  redis.call('ZCOUNT', KEYS[11], ARGV[6], at)
 }`;
 
 /** Approved: payments (1 h), amounts (latest 50), terminals (90 days, GT keeps the latest time), merchants (24 h). */
@@ -187,17 +212,27 @@ redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -(tonumber(ARGV[11]) + 1))
 redis.call('PEXPIRE', KEYS[4], ARGV[15])
 return 1`;
 
-/** Declined: the card's declines and the terminal's declined cards (24 h each). */
+/** Declined: the card's declines, the terminal's declined cards, the caller's declines (24 h each), each when flagged. */
 const RECORD_DECLINED_SCRIPT = `
 local at = tonumber(ARGV[1])
-redis.call('ZADD', KEYS[1], at, ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[4])
-redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[5]) + 1))
-redis.call('PEXPIRE', KEYS[1], ARGV[7])
-redis.call('ZADD', KEYS[2], 'GT', at, ARGV[3])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[4])
-redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[6]) + 1))
-redis.call('PEXPIRE', KEYS[2], ARGV[7])
+if ARGV[8] == '1' then
+  redis.call('ZADD', KEYS[1], at, ARGV[2])
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[4])
+  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[5]) + 1))
+  redis.call('PEXPIRE', KEYS[1], ARGV[7])
+end
+if ARGV[9] == '1' then
+  redis.call('ZADD', KEYS[2], 'GT', at, ARGV[3])
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[4])
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[6]) + 1))
+  redis.call('PEXPIRE', KEYS[2], ARGV[7])
+end
+if ARGV[10] == '1' then
+  redis.call('ZADD', KEYS[3], at, ARGV[2])
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[4])
+  redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(tonumber(ARGV[5]) + 1))
+  redis.call('PEXPIRE', KEYS[3], ARGV[7])
+end
 return 1`;
 
 export function withRedisTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

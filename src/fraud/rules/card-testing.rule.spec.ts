@@ -24,4 +24,9 @@ describe('CardTestingRule', () => {
   it('fires at a terminal with maxTerminalDeclinedCards + 1 declined cards', () => {
     expect(rule.evaluate(ruleContext({ terminalDeclinedCards: 5 }), config)?.detail).toBe('5 distinct cards declined at this terminal within 10 min (limit 4)');
   });
+
+  it('fires on a caller with maxCardDeclines + 1 declined attempts, whatever cards it named', () => {
+    expect(rule.evaluate(ruleContext({ callerDeclines: 3 }), config)).toBeUndefined();
+    expect(rule.evaluate(ruleContext({ callerDeclines: 4 }), config)?.detail).toBe('4 declined attempts by this caller within 10 min (limit 3)');
+  });
 });

@@ -11,6 +11,7 @@ export function quietFeatures(overrides: Partial<FraudFeatures> = {}): FraudFeat
     terminalSeenBefore: true,
     cardDeclines: 0,
     terminalDeclinedCards: 0,
+    callerDeclines: 0,
     listed: { card: false, terminal: false, merchant: false },
     ...overrides,
   };

@@ -18,6 +18,13 @@ export class FraudAssessmentRecord {
   @Prop()
   userId?: string;
 
+  /** Who called; with `accountable`, what a backtest counts the outcome against (as live counters did). */
+  @Prop()
+  caller?: string;
+
+  @Prop({ type: { _id: false, card: Boolean, terminal: Boolean } })
+  accountable?: { card: boolean; terminal: boolean };
+
   @Prop({ required: true })
   amount: number;
 

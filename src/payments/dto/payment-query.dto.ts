@@ -5,9 +5,9 @@ import { IsDate, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min
 const STATUSES = ['pending', 'processing', 'completed', 'failed', 'cancelled', 'declined'] as const;
 
 export class TransactionHistoryQueryDto {
-  @ApiPropertyOptional({ example: 'test-async-card-123', description: 'Only payments with this card' })
+  @ApiPropertyOptional({ example: 'test-async-card-123', description: 'Terminals filter by the masked reference their history shows (`****1234-<token>`)' })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'cardUuid must be 1-64 letters, digits, _ or -' })
+  @Matches(/^([A-Za-z0-9_-]{1,64}|\*{4}[A-Za-z0-9_-]{1,4}-[0-9a-f]{16})$/, { message: 'cardUuid must be 1-64 letters, digits, _ or -, or a card reference' })
   cardUuid?: string;
 
   @ApiPropertyOptional({ enum: STATUSES, description: 'Only payments in this status' })
@@ -45,7 +45,8 @@ export class TransactionHistoryQueryDto {
 export class TransactionStatusDto {
   @ApiProperty() id: string;
   @ApiProperty({ enum: STATUSES }) status: string;
-  @ApiProperty() cardUuid: string;
+  @ApiProperty({ description: "The card id for its holder and admins; for the merchant's terminals a masked reference, `****1234-<token>`, stable per merchant and card" })
+  cardUuid: string;
   @ApiProperty() merchantId: string;
   @ApiProperty() terminalId: string;
   @ApiProperty() amount: number;
@@ -55,11 +56,13 @@ export class TransactionStatusDto {
   @ApiPropertyOptional({ nullable: true, type: Date }) processingStartedAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) completedAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: String, example: '812ms', description: 'Created to completed' }) processingTime: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String }) failureReason: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'A code and plain words; admins see the full details' }) failureReason: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) declineCode: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) explorerUrl: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Gas paid, in MIST' }) gasFeeMist: string | null;
   @ApiProperty({ type: Object }) metadata: Record<string, unknown>;
+  @ApiPropertyOptional({ type: Object, description: "Admins only: the fraud assessment's score, decision and rule details" })
+  fraud?: { score: number; decision: string; reasons: { rule: string; detail: string; weight: number }[] };
 }
 
 export class TransactionStatusResponseDto {

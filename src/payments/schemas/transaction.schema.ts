@@ -30,6 +30,8 @@ export class Transaction {
   status: PaymentStatus;
 
   @Prop({ required: true }) cardUuid: string;
+  /** The card as its merchant sees it (CardReferences): what events for the merchant side carry. */
+  @Prop() cardRef?: string;
   /** The cardholder (the card's owner), whoever initiated the payment. */
   @Prop() userId?: string;
   @Prop({ required: true }) merchantId: string;

@@ -7,6 +7,7 @@ import { paymentsConfig, type PaymentsConfig } from '../../config/app.config';
 import { type MerchantSnapshot, MerchantsService, type MerchantValidation } from '../../merchants/merchants.service';
 import type { ProcessPaymentDto } from '../dto/process-payment.dto';
 import { FRAUD_PORT, type FraudAssessment, type FraudInput, type FraudPort } from '../fraud.port';
+import { CardReferences } from '../card-references';
 import { IdempotencyService } from '../idempotency.service';
 import { PAYMENT_UPDATED, toPaymentEvent } from '../payment.events';
 import { PAYMENT_IDS, type PaymentIds } from '../payment-ids';
@@ -46,6 +47,7 @@ export class InitiatePaymentUseCase {
     @Inject(PAYMENT_IDS) private readonly ids: PaymentIds,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(paymentsConfig.KEY) private readonly config: PaymentsConfig,
+    private readonly cardRefs: CardReferences,
   ) {}
 
   async execute(command: InitiatePaymentCommand): Promise<PaymentAnswer> {
@@ -72,7 +74,7 @@ export class InitiatePaymentUseCase {
       const earlier = await this.transactions.find(transactionId);
       if (earlier) return answerFor(earlier, command.requestId, elapsed());
     }
-    const fraudInput: FraudInput = { ...command.body, userId: command.principal.role === 'user' ? command.principal.id : undefined, at: this.clock.now() };
+    const fraudInput = this.fraudInputOf(command);
     const { approval, fraud } = await this.authorize(command, fraudInput);
     if ('declineCode' in approval) return this.decline(command, transactionId, fraudInput, approval, elapsed, fraud);
 
@@ -93,6 +95,15 @@ export class InitiatePaymentUseCase {
     return acceptedAnswer(transactionId, queueJobId, command.requestId, elapsed());
   }
 
+  /**
+   * Until the card is known, the caller answers for the card and the terminal only when it is the
+   * terminal itself (a tap); authorize adds the card when it turns out to be the caller's own.
+   */
+  private fraudInputOf({ principal, body }: InitiatePaymentCommand): FraudInput {
+    const tap = principal.role === 'terminal';
+    return { ...body, userId: principal.role === 'user' ? principal.id : undefined, at: this.clock.now(), caller: callerOf(principal), accountable: { card: tap, terminal: tap } };
+  }
+
   /** The three independent checks run in parallel. */
   private async authorize(command: InitiatePaymentCommand, fraudInput: FraudInput): Promise<{ approval: Approval | Decline; fraud: FraudAssessment }> {
     const { cardUuid, merchantId, terminalId } = command.body;
@@ -101,6 +112,8 @@ export class InitiatePaymentUseCase {
       this.merchants.validateForPayment(merchantId, terminalId),
       this.fraud.assess(fraudInput),
     ]);
+    // The outcome is counted against the card only if the caller answers for it: its own, or tapped here.
+    if (command.principal.role === 'user' && ownerOf(card) === command.principal.id) fraudInput.accountable = { ...fraudInput.accountable, card: true };
     return { approval: decide(command, card, location, fraud), fraud };
   }
 
@@ -172,7 +185,8 @@ export class InitiatePaymentUseCase {
 
   private base(command: InitiatePaymentCommand, transactionId: string): Partial<Transaction> & { transactionId: string } {
     const { cardUuid, amount, merchantId, terminalId } = command.body;
-    return { transactionId, cardUuid, amount, merchantId, terminalId, initiatedBy: callerOf(command.principal), attempts: 0 };
+    const cardRef = this.cardRefs.of(merchantId, cardUuid);
+    return { transactionId, cardUuid, cardRef, amount, merchantId, terminalId, initiatedBy: callerOf(command.principal), attempts: 0 };
   }
 }
 
@@ -184,11 +198,13 @@ function assertTerminalPaysAtItself({ principal, body }: InitiatePaymentCommand)
   }
 }
 
+const ownerOf = (card: CardValidation) => (card.valid ? card.card.ownerId : card.ownerId);
+
 /** The first failing check, in this order, declines. */
 function decide(command: InitiatePaymentCommand, card: CardValidation, location: MerchantValidation, fraud: FraudAssessment): Approval | Decline {
+  // A cardholder pays only with their own card; another's, blocked or not, answers exactly like an unknown one.
+  if (command.principal.role === 'user' && ownerOf(card) !== command.principal.id) return { declineCode: 'card_invalid', reason: 'Card invalid: Card not found' };
   if (!card.valid) return { declineCode: card.reason, reason: `Card invalid: ${card.detail}` };
-  // A cardholder pays only with their own card; another's answers exactly like an unknown one.
-  if (command.principal.role === 'user' && card.card.ownerId !== command.principal.id) return { declineCode: 'card_invalid', reason: 'Card invalid: Card not found' };
   if (!location.valid) return { declineCode: location.reason, reason: location.reason === 'merchant_invalid' ? 'Invalid merchant' : 'Invalid terminal' };
   if (fraud.decision === 'block') return fraudDecline(fraud);
   if (command.body.amount > card.card.singleTransactionLimit) return { declineCode: 'single_limit_exceeded', reason: 'Amount exceeds single transaction limit' };
@@ -197,7 +213,8 @@ function decide(command: InitiatePaymentCommand, card: CardValidation, location:
 
 function fraudDecline(fraud: FraudAssessment): Decline {
   if (fraud.reasons.some((r) => r.rule === 'fraud_unavailable')) return { declineCode: 'fraud_unavailable', reason: 'Risk checks are unavailable; try a smaller amount or retry shortly' };
-  return { declineCode: 'fraud_high_risk', reason: `High fraud risk: ${fraud.reasons.map((r) => r.detail).join(', ')}` };
+  // The rules' details (thresholds, counts) would teach a caller how to stay under them: they stay in the assessment.
+  return { declineCode: 'fraud_high_risk', reason: 'High fraud risk: declined by risk checks' };
 }
 
 /** A retried request whose first attempt got as far as recording the payment gets its answer. */
