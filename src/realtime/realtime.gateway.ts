@@ -8,14 +8,13 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import Redis from 'ioredis';
 import type { Server, Socket } from 'socket.io';
 import { TokenService } from '../auth/token.service';
-import type { Principal } from '../common/auth/principal';
 import { appConfig, type AppConfig, redisConfig, type RedisConfig } from '../config/app.config';
 import { closeRedis, redisClientOptions } from '../redis/redis.module';
-import { REDIS_CLIENT } from '../redis/redis.constants';
-import { createRecoverableRedisAdapter } from './recoverable-redis-adapter';
+import { PrincipalBoundRecovery } from './session-recovery';
 import { CLIENT_EVENTS, REALTIME_LIMITS, SERVER_EVENTS, SOCKET_PATH } from './realtime.constants';
 import { type Ack, RealtimeService, refuse, type SocketData } from './realtime.service';
 import { refusalOf, TokenBucket, tokenFromHandshake } from './socket-input';
@@ -27,6 +26,12 @@ import { refusalOf, TokenBucket, tokenFromHandshake } from './socket-input';
 let allowedOrigin = 'http://localhost:3000';
 const corsOrigin = (origin: string | undefined, callback: (error: Error | null, allow?: boolean) => void) =>
   callback(null, origin === undefined || origin === allowedOrigin);
+
+/** Where the adapter keeps sessions for recovery (after the deployment's key prefix). */
+const SESSION_KEY_PREFIX = 'sio:session:';
+
+/** Disconnections socket.io keeps no session for; the one kept while connected goes too. */
+const DELIBERATE_DISCONNECTS = new Set<string>(['client namespace disconnect', 'server namespace disconnect']);
 
 /** setTimeout's largest delay; a token living longer than ~24 days is not timed. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -41,27 +46,32 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
   cors: { origin: corsOrigin, methods: ['GET', 'POST'], credentials: true },
   serveClient: false,
   maxHttpBufferSize: REALTIME_LIMITS.maxHttpBufferSize,
-  // Middlewares run again on recovery, so a reconnecting client proves its token again.
+  // Middlewares run again on recovery, so a reconnecting client proves its token again; the session
+  // itself is restored only after that, for its own principal (PrincipalBoundRecovery).
   connectionStateRecovery: { maxDisconnectionDuration: REALTIME_LIMITS.maxDisconnectionDurationMs, skipMiddlewares: false },
 })
 export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(RealtimeGateway.name);
   private readonly expiryTimers = new WeakMap<Socket, NodeJS.Timeout>();
   private readonly buckets = new WeakMap<Socket, TokenBucket>();
-  private pubClient?: Redis;
-  private subClient?: Redis;
+  private readonly missedPackets = new WeakMap<Socket, unknown[][]>();
+  private server?: Server;
+  private adapterRedis?: Redis;
+  private sessions?: PrincipalBoundRecovery;
+  private refresh?: NodeJS.Timeout;
+  private closing = false;
 
   constructor(
     private readonly realtime: RealtimeService,
     private readonly tokens: TokenService,
     @Inject(appConfig.KEY) app: AppConfig,
     @Inject(redisConfig.KEY) private readonly redis: RedisConfig,
-    @Inject(REDIS_CLIENT) private readonly sharedRedis: Redis,
   ) {
     allowedOrigin = app.frontendUrl;
   }
 
   afterInit(server: Server): void {
+    this.server = server;
     // Authentication first: whatever fails below, no socket gets in unauthenticated.
     server.use((socket, next) => {
       this.authenticate(socket).then(
@@ -72,40 +82,32 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
         },
       );
     });
-    // Own pub/sub connections (a subscribed connection can do nothing else); channels are not
-    // keys, so the deployment's key prefix goes into the adapter's channel name instead.
-    const { keyPrefix, ...options } = redisClientOptions(this.redis);
-    this.pubClient = new Redis(this.redis.url, { ...options, connectionName: `${options.connectionName}:sio-pub` });
-    this.subClient = new Redis(this.redis.url, { ...options, connectionName: `${options.connectionName}:sio-sub` });
-    for (const client of [this.pubClient, this.subClient]) client.on('error', (error) => this.logger.warn(`Socket.IO Redis connection problem: ${error.message}`));
-    this.dropFailures(this.pubClient, 'publish');
-    this.dropFailures(this.subClient, 'punsubscribe', 'unsubscribe');
-    server.adapter(
-      createRecoverableRedisAdapter(
-        this.pubClient,
-        this.subClient,
-        { key: `${keyPrefix}socket.io`, requestsTimeout: 2_000 },
-        { redis: this.sharedRedis, maxDisconnectionDurationMs: REALTIME_LIMITS.maxDisconnectionDurationMs },
-      ) as unknown as Parameters<Server['adapter']>[0],
-    );
+    const { keyPrefix, retryStrategy, ...options } = redisClientOptions(this.redis);
+    this.adapterRedis = new Redis(this.redis.url, {
+      ...options,
+      // The stream and session keys get the deployment's prefix from ioredis; channels are not keys
+      // (see channelPrefix below).
+      keyPrefix,
+      connectionName: `${options.connectionName}:sio`,
+      // The adapter leaves some of its commands' rejections unhandled (publishes, session writes),
+      // and one of those would end the process. So while Redis is away its commands wait instead
+      // of failing: broadcasts go out late, once Redis is back, rather than never.
+      maxRetriesPerRequest: null,
+      // Shared with the reader and subscriber the adapter duplicates from this client: once the
+      // app closes they stop reconnecting, so they end even if Redis is away.
+      retryStrategy: (attempt: number) => (this.closing ? null : retryStrategy(attempt)),
+    });
+    this.adapterRedis.on('error', (error) => this.logger.warn(`Socket.IO Redis connection problem: ${error.message}`));
+    this.sessions = new PrincipalBoundRecovery(this.adapterRedis, SESSION_KEY_PREFIX);
+    const adapter = createAdapter(this.adapterRedis, {
+      streamName: 'socket.io',
+      channelPrefix: `${keyPrefix}socket.io`,
+      maxLen: REALTIME_LIMITS.streamMaxLen,
+      sessionKeyPrefix: SESSION_KEY_PREFIX,
+    });
+    server.adapter(this.sessions.wrap(adapter as unknown as Parameters<PrincipalBoundRecovery['wrap']>[0]) as unknown as Parameters<Server['adapter']>[0]);
+    this.refresh = setInterval(() => this.keepSessions(), REALTIME_LIMITS.maxDisconnectionDurationMs / 2).unref();
     this.realtime.attach(server);
-  }
-
-  /**
-   * The adapter publishes, and unsubscribes when closing, without handling a rejection, so with
-   * Redis away each would be an unhandled rejection that kills the process. Events are best effort
-   * while Redis is down (reconnecting clients recover what they missed); the payment itself is
-   * never affected, and a closing adapter's subscriptions end with its connection anyway.
-   */
-  private dropFailures(client: Redis, ...commands: ('publish' | 'punsubscribe' | 'unsubscribe')[]): void {
-    for (const command of commands) {
-      const original = (client[command] as (...args: unknown[]) => Promise<unknown>).bind(client);
-      (client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[command] = (...args: unknown[]) =>
-        original(...args).catch((error: Error) => {
-          this.logger.warn(`Socket.IO Redis ${command} failed: ${error.message}`);
-          return 0;
-        });
-    }
   }
 
   async handleConnection(socket: Socket): Promise<void> {
@@ -113,6 +115,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       socket.disconnect(true); // never reached while the handshake middleware is in place
       return;
     }
+    this.deliverMissed(socket);
+    socket.on('disconnect', (reason) => {
+      if (DELIBERATE_DISCONNECTS.has(reason)) this.sessions?.forget(socket);
+    });
     const bucket = new TokenBucket(REALTIME_LIMITS.rateBurst, REALTIME_LIMITS.ratePerSecond);
     this.buckets.set(socket, bucket);
     socket.use(([event, ...args], next) => {
@@ -123,6 +129,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     this.scheduleExpiry(socket);
     try {
       await this.realtime.welcome(socket);
+      this.sessions?.keep(socket);
     } catch (error) {
       this.logger.warn(`Could not set up socket ${socket.id}: ${(error as Error).message}`);
       socket.disconnect(true);
@@ -136,27 +143,47 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   @SubscribeMessage(CLIENT_EVENTS.subscribeCard)
   subscribeCard(@ConnectedSocket() socket: Socket, @MessageBody() cardUuid: unknown): Promise<Ack> {
-    return this.realtime.subscribeCard(socket, cardUuid);
+    return this.keptAfter(socket, this.realtime.subscribeCard(socket, cardUuid));
   }
 
   @SubscribeMessage(CLIENT_EVENTS.subscribeTransaction)
   subscribeTransaction(@ConnectedSocket() socket: Socket, @MessageBody() transactionId: unknown): Promise<Ack> {
-    return this.realtime.subscribeTransaction(socket, transactionId);
+    return this.keptAfter(socket, this.realtime.subscribeTransaction(socket, transactionId));
   }
 
   @SubscribeMessage(CLIENT_EVENTS.unsubscribeCard)
   unsubscribeCard(@ConnectedSocket() socket: Socket, @MessageBody() cardUuid: unknown): Promise<Ack> {
-    return this.realtime.unsubscribe(socket, 'card', cardUuid);
+    return this.keptAfter(socket, this.realtime.unsubscribe(socket, 'card', cardUuid));
   }
 
   @SubscribeMessage(CLIENT_EVENTS.unsubscribeTransaction)
   unsubscribeTransaction(@ConnectedSocket() socket: Socket, @MessageBody() transactionId: unknown): Promise<Ack> {
-    return this.realtime.unsubscribe(socket, 'transaction', transactionId);
+    return this.keptAfter(socket, this.realtime.unsubscribe(socket, 'transaction', transactionId));
   }
 
   @SubscribeMessage(CLIENT_EVENTS.ping)
   ping(@ConnectedSocket() socket: Socket): Ack {
     return { success: true, ...this.realtime.pong(socket) };
+  }
+
+  /** The session now has other rooms: keep it as it is. */
+  private async keptAfter(socket: Socket, answer: Promise<Ack>): Promise<Ack> {
+    const ack = await answer;
+    if (ack.success) this.sessions?.keep(socket);
+    return ack;
+  }
+
+  private keepSessions(): void {
+    for (const socket of this.server?.of('/').sockets.values() ?? []) this.sessions?.keep(socket);
+  }
+
+  /** A recovered session's missed packets, as they were broadcast (offset last), to this socket only. */
+  private deliverMissed(socket: Socket): void {
+    const missed = this.missedPackets.get(socket);
+    this.missedPackets.delete(socket);
+    if (!missed || !this.server) return;
+    const self = this.server.local.to(socket.id);
+    for (const [event, ...args] of missed as [string, ...unknown[]][]) self.emit(event, ...args);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -166,7 +193,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   /** Runs after Nest closed the socket server (and with it the adapter's subscriptions). */
   async onApplicationShutdown(): Promise<void> {
     this.realtime.detach();
-    await Promise.all([this.pubClient, this.subClient].map((client) => client && closeRedis(client)));
+    clearInterval(this.refresh);
+    this.closing = true;
+    if (this.adapterRedis) await closeRedis(this.adapterRedis);
   }
 
   /** Undefined to accept; an Error whose message the client gets as `connect_error`. Never logs the token. */
@@ -178,14 +207,11 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       this.logger.debug(`Handshake refused from ${socket.handshake.address}: ${message}`);
       return Object.assign(new Error(message), { data: { code: 'UNAUTHORIZED' } });
     }
-    const previous = (socket.data as Partial<SocketData> | undefined)?.principal;
-    if (socket.recovered && previous && !samePrincipal(previous, principal)) {
-      // A recovered session of someone else: keep nothing it had joined.
-      for (const room of [...socket.rooms]) if (room !== socket.id) socket.leave(room);
-    }
     const expiresIn = safeExpiresIn(this.tokens, token);
     const data: SocketData = { principal, ...(expiresIn !== undefined && { expiresAt: Date.now() + expiresIn * 1000 }) };
     socket.data = data;
+    const missed = await this.sessions?.restoreFor(socket, principal);
+    if (missed?.length) this.missedPackets.set(socket, missed);
     return undefined;
   }
 
@@ -210,8 +236,4 @@ function safeExpiresIn(tokens: TokenService, token: string): number | undefined 
   } catch {
     return undefined;
   }
-}
-
-function samePrincipal(a: Principal, b: Principal): boolean {
-  return a.id === b.id && a.role === b.role && a.merchantId === b.merchantId;
 }

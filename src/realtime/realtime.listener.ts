@@ -1,6 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { CARD_UPDATED, type CardUpdatedEvent } from '../cards/card.events';
+import {
+  MERCHANT_ACCESS_REVOKED,
+  type MerchantAccessRevokedEvent,
+  TERMINAL_ACCESS_REVOKED,
+  type TerminalAccessRevokedEvent,
+} from '../merchants/merchant-access.events';
 import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_UPDATED, type PaymentEvent } from '../payments/payment.events';
 import { RealtimeService } from './realtime.service';
 
@@ -35,6 +41,17 @@ export class RealtimeEventsListener {
   @OnEvent(CARD_UPDATED)
   onCardUpdated(event: CardUpdatedEvent): void {
     this.guard(CARD_UPDATED, () => this.realtime.cardUpdated(event));
+  }
+
+  /** Emitted in one process only; the broadcast reaches the terminal's sockets on every instance. */
+  @OnEvent(TERMINAL_ACCESS_REVOKED)
+  onTerminalAccessRevoked(event: TerminalAccessRevokedEvent): void {
+    this.guard(TERMINAL_ACCESS_REVOKED, () => this.realtime.terminalRevoked(event));
+  }
+
+  @OnEvent(MERCHANT_ACCESS_REVOKED)
+  onMerchantAccessRevoked(event: MerchantAccessRevokedEvent): void {
+    this.guard(MERCHANT_ACCESS_REVOKED, () => this.realtime.merchantRevoked(event));
   }
 
   private guard(name: string, broadcast: () => void): void {
