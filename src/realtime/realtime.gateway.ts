@@ -222,7 +222,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     const delay = expiresAt - Date.now();
     if (delay > MAX_TIMER_MS) return;
     const timer = setTimeout(() => {
-      socket.emit(SERVER_EVENTS.sessionExpired, { message: 'Access token expired; reconnect with a fresh token', timestamp: new Date() });
+      // Local, so it is written before the disconnect: socket.emit would first wait for the
+      // adapter's stream, and the socket would be gone by then.
+      this.server?.local.to(socket.id).emit(SERVER_EVENTS.sessionExpired, { message: 'Access token expired; reconnect with a fresh token', timestamp: new Date() });
       socket.disconnect(true);
     }, Math.max(0, delay));
     timer.unref();
