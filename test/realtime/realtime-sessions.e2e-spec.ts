@@ -1,9 +1,11 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import type Redis from 'ioredis';
 import type { Socket } from 'socket.io-client';
 import { MERCHANT_ACCESS_REVOKED, TERMINAL_ACCESS_REVOKED } from '../../src/merchants/merchant-access.events';
 import { PAYMENT_UPDATED, type PaymentEvent } from '../../src/payments/payment.events';
 import { createMerchant, createTerminal, registerUser, seedSession, type Session, type TestTerminal, type TestUser } from '../support/session';
+import { REDIS_CLIENT } from '../../src/redis/redis.constants';
 import { newIsolation } from '../support/test-app';
 import { ack, client, closeClients, connect, createRealtimeApp, listen, nextEvent, record, recordWire, sessionOf, sleep } from './realtime-support';
 
@@ -64,6 +66,13 @@ describe('realtime sessions: recovery and revocation across instances', () => {
     return { victim, stolen, missed };
   }
 
+  async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+    for (const until = Date.now() + timeoutMs; !(await condition()); ) {
+      if (Date.now() > until) throw new Error(`not within ${timeoutMs} ms`);
+      await sleep(25);
+    }
+  }
+
   const mentions = (packets: unknown[][], transactionId: string) => packets.some((data) => JSON.stringify(data).includes(transactionId));
 
   it("refuses a garbage token presenting someone's session, before sending a single missed packet", async () => {
@@ -106,6 +115,15 @@ describe('realtime sessions: recovery and revocation across instances', () => {
     await ownerGot;
     await sleep(200);
     expect(mentions(wire, later.transactionId)).toBe(false);
+  });
+
+  it('forgets the kept session when the client disconnects on purpose', async () => {
+    const { socket } = await connect(urlA, { token: session.user.token });
+    const { pid } = sessionOf(socket);
+    const redis = apiA.get<Redis>(REDIS_CLIENT);
+    expect(await redis.exists(`sio:session:${pid}`)).toBe(1);
+    socket.disconnect();
+    await waitFor(async () => (await redis.exists(`sio:session:${pid}`)) === 0);
   });
 
   describe('revoked access', () => {
