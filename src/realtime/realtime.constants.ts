@@ -26,6 +26,8 @@ export const SERVER_EVENTS = {
   systemShutdown: 'system:shutdown',
   /** Sent just before the server ends a connection whose access token expired (not in the seed). */
   sessionExpired: 'session:expired',
+  /** Sent just before the server ends a terminal's connection whose access was revoked (not in the seed). */
+  accessRevoked: 'session:revoked',
 } as const;
 
 export const rooms = {
@@ -35,6 +37,9 @@ export const rooms = {
   transaction: (transactionId: string) => `transaction:${transactionId}`,
   /** Every admin socket, for operational alerts. */
   admins: 'role:admin',
+  /** Internal rooms (never subscribable) for reaching every socket of one terminal or of one merchant's terminals. */
+  terminalPrincipal: (terminalId: string) => `terminal-principal:${terminalId}`,
+  merchantPrincipal: (merchantId: string) => `merchant-principal:${merchantId}`,
 } as const;
 
 /** Limits and timings of the realtime gateway. */
@@ -50,6 +55,12 @@ export const REALTIME_LIMITS = {
   maxHttpBufferSize: 16 * 1024,
   /** How long the server keeps a dropped connection's rooms and missed events. */
   maxDisconnectionDurationMs: 2 * 60 * 1000,
+  /**
+   * Entries the adapter's Redis stream keeps (trimmed with MAXLEN ~). Recovery needs the client's
+   * offset still in the stream: at ~80 broadcasts/s (20 payments/s) this is ~6 minutes, well over
+   * maxDisconnectionDuration, for some 15-30 MB of Redis memory.
+   */
+  streamMaxLen: 30_000,
   /** Time given to `system:shutdown` to reach the clients before the server closes. */
   shutdownFlushMs: 150,
 } as const;

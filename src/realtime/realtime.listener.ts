@@ -2,6 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { CARD_UPDATED, type CardUpdatedEvent } from '../cards/card.events';
 import { ALERT_RAISED, type AlertRaisedEvent } from '../notifications/alert.events';
+import {
+  MERCHANT_ACCESS_REVOKED,
+  type MerchantAccessRevokedEvent,
+  TERMINAL_ACCESS_REVOKED,
+  type TerminalAccessRevokedEvent,
+} from '../merchants/merchant-access.events';
 import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_UPDATED, type PaymentEvent } from '../payments/payment.events';
 import { RealtimeService } from './realtime.service';
 
@@ -41,6 +47,17 @@ export class RealtimeEventsListener {
   @OnEvent(ALERT_RAISED)
   onAlertRaised(event: AlertRaisedEvent): void {
     this.guard(ALERT_RAISED, () => this.realtime.systemAlert({ message: event.message, level: 'error', audience: 'admins' }));
+  }
+
+  /** Emitted in one process only; the broadcast reaches the terminal's sockets on every instance. */
+  @OnEvent(TERMINAL_ACCESS_REVOKED)
+  onTerminalAccessRevoked(event: TerminalAccessRevokedEvent): void {
+    this.guard(TERMINAL_ACCESS_REVOKED, () => this.realtime.terminalRevoked(event));
+  }
+
+  @OnEvent(MERCHANT_ACCESS_REVOKED)
+  onMerchantAccessRevoked(event: MerchantAccessRevokedEvent): void {
+    this.guard(MERCHANT_ACCESS_REVOKED, () => this.realtime.merchantRevoked(event));
   }
 
   private guard(name: string, broadcast: () => void): void {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { RemoteSocket, Server, Socket } from 'socket.io';
 import type { CardUpdatedEvent } from '../cards/card.events';
 import type { Principal } from '../common/auth/principal';
+import type { MerchantAccessRevokedEvent, TerminalAccessRevokedEvent } from '../merchants/merchant-access.events';
 import type { PaymentEvent } from '../payments/payment.events';
 import { CLIENT_EVENTS, REALTIME_LIMITS, rooms, SERVER_EVENTS } from './realtime.constants';
 import { formatSui } from '../blockchain/wallets/format-sui';
@@ -58,8 +59,8 @@ export const refuse = (event: string, reason: string): Ack => ({ success: false,
 /**
  * Owns the Socket.IO server's rooms and broadcasts: authorizes subscriptions (asking cards and
  * payments read-only questions through ports) and turns domain events into server events.
- * Broadcasts go through the Redis adapter, so they reach clients on every instance, also when
- * they are made in a worker-only process.
+ * Broadcasts go through the Redis streams adapter, so they reach clients on every instance, also
+ * when they are made in a worker-only process.
  */
 @Injectable()
 export class RealtimeService {
@@ -85,7 +86,10 @@ export class RealtimeService {
   /** Joins the rooms a freshly authenticated socket belongs in and greets it. */
   async welcome(socket: Socket): Promise<void> {
     const { principal } = socket.data as SocketData;
-    const own = principal.role === 'terminal' ? [rooms.merchant(principal.merchantId!)] : [rooms.user(principal.id)];
+    const own =
+      principal.role === 'terminal'
+        ? [rooms.merchant(principal.merchantId!), rooms.terminalPrincipal(principal.id), rooms.merchantPrincipal(principal.merchantId!)]
+        : [rooms.user(principal.id)];
     if (principal.role === 'admin') own.push(rooms.admins);
     await socket.join(own);
     // Sent through the adapter (to the socket's own room) rather than socket.emit, so it carries a
@@ -203,6 +207,26 @@ export class RealtimeService {
     return { delivered: true, timestamp };
   }
 
+  /**
+   * Ends every open socket of a terminal whose credentials were revoked, on every instance: each
+   * gets `session:revoked` with the reason, then is disconnected. Both go through the adapter's
+   * stream in this order, so every instance delivers the event before it drops the socket.
+   */
+  terminalRevoked(event: TerminalAccessRevokedEvent): void {
+    this.revoke(rooms.terminalPrincipal(event.terminalId), event.reason);
+  }
+
+  /** The same for every terminal socket of a merchant that lost access. */
+  merchantRevoked(event: MerchantAccessRevokedEvent): void {
+    this.revoke(rooms.merchantPrincipal(event.merchantId), event.reason);
+  }
+
+  private revoke(room: string, reason: string): void {
+    if (!this.server) return;
+    this.server.to(room).emit(SERVER_EVENTS.accessRevoked, { message: 'Access revoked; sign in again', reason, timestamp: new Date() });
+    this.server.in(room).disconnectSockets(true);
+  }
+
   /** `system:shutdown` to this instance's clients only (the others stay up), then a moment to flush. */
   async notifyShutdown(): Promise<void> {
     if (!this.server) return;
@@ -219,9 +243,10 @@ export class RealtimeService {
     if (!this.server) return { status: 'inactive', ...empty, localConnections: 0, instances: null, timestamp };
     const localConnections = this.server.of('/').sockets.size;
     const adapter = this.server.of('/').adapter as { serverCount?: () => Promise<number> };
-    const instances = adapter.serverCount ? await adapter.serverCount().catch(() => null) : 1;
+    // While Redis is away the adapter's commands wait for it; the status answers anyway.
+    const instances = adapter.serverCount ? await within(STATUS_TIMEOUT_MS, adapter.serverCount()).catch(() => null) : 1;
     try {
-      const sockets = await this.server.fetchSockets();
+      const sockets = await within(STATUS_TIMEOUT_MS, this.server.timeout(STATUS_TIMEOUT_MS).fetchSockets());
       return { status: 'active', ...summarize(sockets), localConnections, instances, timestamp };
     } catch (error) {
       // Another instance did not answer in time: count this one's sockets only.
@@ -239,6 +264,17 @@ export class RealtimeService {
     this.logger.warn(`${event} could not be checked: ${(error as Error).message}`);
     return refuse(event, 'Temporarily unavailable, try again');
   }
+}
+
+/** How long ws-status waits for the other instances. */
+const STATUS_TIMEOUT_MS = 2_000;
+
+function within<T>(ms: number, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function principalOf(socket: Socket): Principal {

@@ -1,37 +1,38 @@
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import Redis from 'ioredis';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type Redis from 'ioredis';
 import { Server } from 'socket.io';
 import { redisConfig, type RedisConfig } from '../config/app.config';
-import { REDIS_CLIENT } from '../redis/redis.constants';
+import { closeRedis } from '../redis/redis.module';
 import { RealtimeService } from './realtime.service';
-import { SocketRedisAdapter } from './socket-redis-adapter';
+import { CONNECTION_STATE_RECOVERY, createStreamsAdapter, streamsAdapterClient } from './streams-adapter';
 
 /**
  * A worker-only process has no Socket.IO gateway (it serves no clients), yet the payments it
- * settles must reach the cardholder and the merchant: a server bound to no port, with the Redis
- * adapter, through which RealtimeService's broadcasts go to every API instance's sockets.
+ * settles must reach the cardholder and the merchant: a server bound to no port, on the same
+ * streams adapter, through which RealtimeService's broadcasts reach every API instance's sockets.
  */
 @Injectable()
 export class WorkerBroadcaster implements OnModuleInit, OnApplicationShutdown {
-  private readonly server = new Server({ serveClient: false });
-  private readonly adapter: SocketRedisAdapter;
+  private readonly logger = new Logger(WorkerBroadcaster.name);
+  private readonly server = new Server({ serveClient: false, connectionStateRecovery: CONNECTION_STATE_RECOVERY });
+  private client?: Redis;
+  private closing = false;
 
   constructor(
     private readonly realtime: RealtimeService,
-    @Inject(redisConfig.KEY) redis: RedisConfig,
-    @Inject(REDIS_CLIENT) sharedRedis: Redis,
-  ) {
-    this.adapter = new SocketRedisAdapter(redis, sharedRedis);
-  }
+    @Inject(redisConfig.KEY) private readonly redis: RedisConfig,
+  ) {}
 
   onModuleInit(): void {
-    this.adapter.attach(this.server);
+    this.client = streamsAdapterClient(this.redis, () => this.closing, this.logger);
+    this.server.adapter(createStreamsAdapter(this.client, this.redis) as unknown as Parameters<Server['adapter']>[0]);
     this.realtime.attach(this.server);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.realtime.detach();
+    this.closing = true;
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    await this.adapter.close();
+    if (this.client) await closeRedis(this.client);
   }
 }

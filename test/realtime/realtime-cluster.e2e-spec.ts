@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import { decode } from '@msgpack/msgpack';
 import request from 'supertest';
 import { PAYMENT_UPDATED, type PaymentEvent } from '../../src/payments/payment.events';
 import type Redis from 'ioredis';
@@ -15,7 +16,7 @@ import { ack, closeClients, connect, createRealtimeApp, listen, nextEvent, recor
  * server, as with APP_ROLE=worker) that settles every payment, and two API instances that
  * clients connect to.
  */
-describe('realtime across instances (Redis adapter)', () => {
+describe('realtime across instances (Redis streams adapter)', () => {
   const isolation = newIsolation();
   let worker: NestExpressApplication;
   let apiB: NestExpressApplication;
@@ -111,8 +112,8 @@ describe('realtime across instances (Redis adapter)', () => {
     expect(pid).toEqual(expect.any(String));
 
     // No disconnect has happened: this is what a SIGKILLed instance leaves behind.
-    const kept = await apiB.get<Redis>(REDIS_CLIENT).get(`sio:recovery:session:${pid}`);
-    expect(JSON.parse(kept!)).toMatchObject({ pid, rooms: expect.arrayContaining([`card:${cardUuid}`]) });
+    const kept = await apiB.get<Redis>(REDIS_CLIENT).get(`sio:session:${pid}`);
+    expect(decode(Buffer.from(kept!, 'base64'))).toMatchObject({ pid, rooms: expect.arrayContaining([`card:${cardUuid}`]) });
   });
 
   it('sends system:shutdown when an instance closes, and the client recovers on another instance', async () => {

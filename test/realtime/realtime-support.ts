@@ -21,6 +21,8 @@ export interface ClientOptions {
   header?: boolean;
   reconnection?: boolean;
   transports?: string[];
+  /** The whole handshake `auth` object instead of `{ token }` (e.g. with a session's pid and offset). */
+  auth?: Record<string, unknown>;
 }
 
 const opened: Socket[] = [];
@@ -35,6 +37,7 @@ export function client(url: string, options: ClientOptions = {}): Socket {
     reconnectionDelayMax: 400,
     ...(options.token && !options.header && { auth: { token: options.token } }),
     ...(options.token && options.header && { extraHeaders: { Authorization: `Bearer ${options.token}` } }),
+    ...(options.auth && { auth: options.auth }),
   });
   opened.push(socket);
   return socket;
@@ -87,6 +90,22 @@ export function record(socket: Socket): Array<{ event: string; payload: unknown 
   const seen: Array<{ event: string; payload: unknown }> = [];
   socket.onAny((event: string, payload: unknown) => seen.push({ event, payload }));
   return seen;
+}
+
+/** Every event packet that reached the client on the wire, delivered to the app or not (e.g. before a refused connect). */
+export function recordWire(socket: Socket): unknown[][] {
+  const seen: unknown[][] = [];
+  socket.io.on('packet', (packet: { type: number; data?: unknown }) => {
+    if (packet.type === 2 && Array.isArray(packet.data)) seen.push(packet.data);
+  });
+  return seen;
+}
+
+/** The private session id and last offset a client would present to recover its session. */
+export function sessionOf(socket: Socket): { pid: string; offset: string } {
+  const internals = socket as unknown as { _pid?: string; _lastOffset?: string };
+  if (!internals._pid || !internals._lastOffset) throw new Error('no recoverable session on this socket');
+  return { pid: internals._pid, offset: internals._lastOffset };
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
