@@ -22,6 +22,9 @@ async function main(): Promise<void> {
     await listen(app, config.app.port, config.app.host, 'PORT');
   }
   announce(config, await app.getUrl(), embedded);
+  if (!config.blockchain.network && config.app.isProduction) {
+    console.warn('WARNING: SUI_NETWORK=local: payments settle on the in-process ledger and move no real money. Set SUI_NETWORK=testnet|mainnet|devnet to settle on Sui.');
+  }
 }
 
 /**

@@ -181,7 +181,7 @@ describe('who may cancel', () => {
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
-    app = await createTestApp({ env: { WORKERS_ENABLED: 'false' } });
+    app = await createTestApp({ env: { APP_ROLE: 'api' } });
     s = await seedSession(app);
   });
   afterAll(() => closeTestApp(app));
@@ -215,7 +215,7 @@ describe('a payment that fails for lack of funds', () => {
   let hook: { url: string; received: string[]; close: () => Promise<void> };
 
   beforeAll(async () => {
-    app = await createTestApp({ env: { WORKERS_ENABLED: 'true', LOCAL_LEDGER_FAUCET_MIST: '1000000000000', WEBHOOK_RETRY_DELAY_MS: '100' } });
+    app = await createTestApp({ env: { LOCAL_LEDGER_FAUCET_MIST: '1000000000000', WEBHOOK_RETRY_DELAY_MS: '100' } });
     url = await listen(app);
     hook = await receiver();
     const s = await seedSession(app);

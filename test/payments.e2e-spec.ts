@@ -1,3 +1,6 @@
+import { getConnectionToken } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
+import { FraudService } from '../src/fraud/fraud.service';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { closeTestApp, createTestApp } from './support/test-app';
@@ -124,6 +127,12 @@ describe('async NFC payments', () => {
   });
 
   it('rejects bad bodies with the fields named, before anything is recorded', async () => {
+    const connection = app.get<Connection>(getConnectionToken());
+    // Whatever a tap can leave behind: the payment, its outbox entry and claims, an idempotency key, a limit reservation, an assessment.
+    const records = () =>
+      Promise.all(['Transaction', 'OutboxEntry', 'PaymentClaim', 'IdempotencyKey', 'SpendEntry', 'FraudAssessmentRecord'].map((name) => connection.model(name).countDocuments().exec()));
+    await app.get(FraudService).whenIdle();
+    const before = await records();
     for (const [bad, field] of [
       [{ ...body(), amount: 0 }, 'amount'],
       [{ ...body(), amount: 12.5 }, 'amount'],
@@ -135,6 +144,8 @@ describe('async NFC payments', () => {
       expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
     }
     await pay(app, s.terminal.token, body(), 'x'.repeat(256)).expect(400);
+    await app.get(FraudService).whenIdle();
+    expect(await records()).toEqual(before);
   });
 
   it('never lets 50 concurrent taps on one card pass its daily limit', async () => {

@@ -91,13 +91,25 @@ export class AuthService {
   }
 
   /** Creates or updates the start-up admin (ADMIN_EMAIL / ADMIN_PASSWORD). */
-  async ensureAdmin(email: string, password: string): Promise<void> {
-    const passwordHash = await hashPassword(password);
-    await this.users.updateOne(
-      { email: email.toLowerCase() },
-      { $set: { passwordHash, role: 'admin' }, $setOnInsert: { fullName: 'Administrator' } },
-      { upsert: true },
-    );
+  /**
+   * Creates the admin unless the email already has an account. An existing admin keeps its
+   * password (a restart never resets it); an existing cardholder is never promoted, since anyone
+   * could have registered that email first.
+   */
+  async createAdmin(email: string, password: string): Promise<'created' | 'exists' | 'taken-by-cardholder'> {
+    const normalized = email.toLowerCase();
+    try {
+      await this.users.create({ email: normalized, fullName: 'Administrator', passwordHash: await hashPassword(password), role: 'admin' });
+      return 'created';
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+    const existing = await this.users.findOne({ email: normalized }).lean().exec();
+    return existing?.role === 'admin' ? 'exists' : 'taken-by-cardholder';
+  }
+
+  async hasAdmin(): Promise<boolean> {
+    return (await this.users.exists({ role: 'admin' }).exec()) !== null;
   }
 
   /** The new user, or null when the email is taken. */

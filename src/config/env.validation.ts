@@ -1,5 +1,5 @@
 import { plainToInstance, Transform, TransformFnParams } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsInt, IsTimeZone, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateBy, validateSync } from 'class-validator';
+import { getMetadataStorage, IsBoolean, IsEmail, IsIn, IsInt, IsTimeZone, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateBy, validateSync } from 'class-validator';
 
 export const APP_ROLES = ['all', 'api', 'worker'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
@@ -422,4 +422,10 @@ function isWeakSecret(secret: string): boolean {
 /** `PORT=` in a .env file means "unset", not "the empty string". */
 function withoutEmptyValues(raw: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== ''));
+}
+
+/** The name of every variable EnvironmentVariables reads (from its validation metadata). */
+export function environmentVariableNames(): string[] {
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(EnvironmentVariables, '', true, false);
+  return [...new Set(metadata.map((entry) => entry.propertyName))].sort();
 }

@@ -116,7 +116,7 @@ export class MetricsService implements OnModuleInit {
    * FRAUD_PORT, which is the same instance, so every decision passes here.
    */
   onModuleInit(): void {
-    const fraud = this.moduleRef.get(FraudService, { strict: false }) as FraudService | undefined;
+    const fraud = this.fraudService();
     if (!fraud) return;
     const assess = fraud.assess.bind(fraud);
     fraud.assess = async (input) => {
@@ -132,6 +132,15 @@ export class MetricsService implements OnModuleInit {
 
   render(): Promise<string> {
     return this.registry.metrics();
+  }
+
+  /** Absent where no payment is assessed (the admin command). */
+  private fraudService(): FraudService | undefined {
+    try {
+      return this.moduleRef.get(FraudService, { strict: false });
+    } catch {
+      return undefined;
+    }
   }
 
   private queue(name: string): Queue | undefined {

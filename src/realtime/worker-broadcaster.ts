@@ -32,7 +32,8 @@ export class WorkerBroadcaster implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     this.realtime.detach();
     this.closing = true;
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // Bound to no HTTP server, so there is no engine to close (Server.close() would throw): the adapter is all.
+    await this.server.of('/').adapter.close();
     if (this.client) await closeRedis(this.client);
   }
 }

@@ -5,7 +5,7 @@ import { FRAUD_CARD_FLAGGED, FraudCardFlaggedEvent } from '../../src/fraud/fraud
 import { FraudClock } from '../../src/fraud/fraud-clock';
 import { FraudModule } from '../../src/fraud/fraud.module';
 import { FraudService } from '../../src/fraud/fraud.service';
-import { closeTestApp, createTestApp } from '../support/test-app';
+import { closeTestApp, createTestApp, newIsolation } from '../support/test-app';
 import { id, payment, seconds, tap, tokens } from './fraud-helpers';
 
 describe('fraud: assessments, lists, rules and reviews', () => {
@@ -18,12 +18,10 @@ describe('fraud: assessments, lists, rules and reviews', () => {
   const asAdmin = { Authorization: '' };
 
   beforeAll(async () => {
-    app = await createTestApp({ extra: { imports: [FraudModule] } });
+    const isolation = newIsolation();
+    app = await createTestApp({ isolation, extra: { imports: [FraudModule] } });
     // A second instance on the same database and Redis prefix, to see rule changes spread.
-    other = await createTestApp({
-      env: { MONGODB_DB_NAME: process.env.MONGODB_DB_NAME!, REDIS_KEY_PREFIX: process.env.REDIS_KEY_PREFIX! },
-      extra: { imports: [FraudModule] },
-    });
+    other = await createTestApp({ isolation, extra: { imports: [FraudModule] } });
     fraud = app.get(FraudService);
     ({ admin, user } = await tokens(app));
     asAdmin.Authorization = `Bearer ${admin}`;

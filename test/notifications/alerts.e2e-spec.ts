@@ -53,8 +53,8 @@ describe('failed-payment alerts', () => {
     ]);
 
     // The same payment failing "again" (a retried job) is still one alert.
-    await app.get<Queue>(getQueueToken('notifications')).add('alertFailedTransaction', { transactionId, errorMessage: 'again', timestamp: new Date(), requiresManualReview: true });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    const retried = await app.get<Queue>(getQueueToken('notifications')).add('alertFailedTransaction', { transactionId, errorMessage: 'again', timestamp: new Date(), requiresManualReview: true });
+    expect(await retried.finished()).toBe('already recorded');
     const all = await http().get('/api/alerts').set(bearer(s.adminToken)).expect(200);
     expect(all.body.alerts.filter((a: { transactionId: string }) => a.transactionId === transactionId)).toHaveLength(1);
 

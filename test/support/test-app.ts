@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { configureApp, configureWorkerApp } from '../../src/app.setup';
 import { loadConfiguration, type NfcPayConfig } from '../../src/config/app.config';
+import { environmentVariableNames } from '../../src/config/env.validation';
 import { RootModule } from '../../src/roles/root.module';
 import { TEST_ADMIN } from './session';
 
@@ -22,6 +23,9 @@ export const TEST_METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
 
 /** The configuration a test app runs with: the run's servers, its own database and key prefix, and `env` on top. */
 export function testConfiguration(isolation: string, env: Record<string, string> = {}): NfcPayConfig {
+  // A misspelt or retired setting would otherwise be ignored, and the test would prove nothing.
+  const unknown = Object.keys(env).filter((name) => !environmentVariableNames().includes(name));
+  if (unknown.length) throw new Error(`Not configuration variables: ${unknown.join(', ')}`);
   return loadConfiguration({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',

@@ -56,14 +56,17 @@ describe('named rate limits shared across instances', () => {
     expect(own.status).not.toBe(429);
   });
 
-  it('strict-nfc-card: process-async per card, whoever taps it', async () => {
+  it('strict-nfc-card: process-async per caller and card, so nobody spends the allowance of a card they name', async () => {
     const owner = await registerUser(a, 'cardlimit');
     const cardUuid = await registerCard(a, owner);
     const body = { cardUuid, amount: 1_000, merchantId: s.merchant.merchantId, terminalId: s.terminal.terminalId };
-    // The owner taps on both instances; other callers taps count against the same card.
-    for (const app of [a, b, a]) expect((await pay(app, owner.token, body)).status).not.toBe(429);
+    // A stranger naming the card, even with bodies that fail validation, spends only its own allowance.
     const stranger = await registerUser(b, 'stranger');
+    for (const app of [a, b, a]) expect((await pay(app, stranger.token, { ...body, amount: 'lots' as unknown as number })).status).not.toBe(429);
     expectTooMany(await pay(b, stranger.token, body), 'strict-nfc-card');
+    // The owner taps on both instances and reaches its own limit.
+    for (const app of [a, b, a]) expect((await pay(app, owner.token, body)).status).not.toBe(429);
+    expectTooMany(await pay(b, owner.token, body), 'strict-nfc-card');
   });
 
   it('nfc: status and ops routes per caller', async () => {
@@ -93,24 +96,25 @@ describe('named rate limits shared across instances', () => {
     await request(a.getHttpServer()).post('/api/auth/login').set(from('203.0.113.8')).send(TEST_ADMIN).expect(200);
   });
 
-  it('auth-account: login per email and terminal-token per terminalId, from any IP', async () => {
-    const victim = `${uniqueId('victim')}@example.com`;
+  it('auth-account: login per email and terminal-token per terminalId, per calling address: a flood never locks the owner out', async () => {
+    const attacker = from('192.0.2.66');
     for (let i = 0; i < 3; i++) {
-      const res = await request(apps()[i % 2].getHttpServer()).post('/api/auth/login').set(from(`192.0.2.${i + 1}`)).send({ email: victim, password: 'guess' });
+      const res = await request(apps()[i % 2].getHttpServer()).post('/api/auth/login').set(attacker).send({ email: TEST_ADMIN.email, password: 'guess' });
       expect(res.status).toBe(401);
     }
     // The same address differently spelled is the same account.
-    const res = await request(b.getHttpServer()).post('/api/auth/login').set(from('192.0.2.99')).send({ email: victim.toUpperCase(), password: 'guess' });
+    const res = await request(b.getHttpServer()).post('/api/auth/login').set(attacker).send({ email: TEST_ADMIN.email.toUpperCase(), password: 'guess' });
     expectTooMany(res, 'auth-account');
+    // The admin, from its own address, still gets in.
+    await request(a.getHttpServer()).post('/api/auth/login').set(from('192.0.2.67')).send(TEST_ADMIN).expect(200);
 
-    // createTerminal already exchanged the secret once: two more attempts reach the limit of 3.
     const terminal = await createTerminal(a, s.adminToken, s.merchant.merchantId);
     const terminalId = terminal.terminalId;
-    for (let i = 0; i < 2; i++) {
-      await request(apps()[i % 2].getHttpServer()).post('/api/auth/terminal/token').set(from(`192.0.2.${10 + i}`)).send({ terminalId, terminalSecret: 'wrong' }).expect(401);
+    for (let i = 0; i < 3; i++) {
+      await request(apps()[i % 2].getHttpServer()).post('/api/auth/terminal/token').set(attacker).send({ terminalId, terminalSecret: 'wrong' }).expect(401);
     }
-    const blocked = await request(a.getHttpServer()).post('/api/auth/terminal/token').set(from('192.0.2.50')).send({ terminalId, terminalSecret: terminal.secret });
-    expectTooMany(blocked, 'auth-account');
+    expectTooMany(await request(a.getHttpServer()).post('/api/auth/terminal/token').set(attacker).send({ terminalId, terminalSecret: terminal.secret }), 'auth-account');
+    await request(b.getHttpServer()).post('/api/auth/terminal/token').set(from('192.0.2.68')).send({ terminalId, terminalSecret: terminal.secret }).expect(200);
   });
 
   it('leaves health alone', async () => {

@@ -13,7 +13,7 @@ export const THROTTLERS = {
   nfc: 'nfc',
   /** Credential routes per client IP. */
   authIp: 'auth-ip',
-  /** Credential routes per account named in the body (email, terminalId), whatever the IP. */
+  /** Credential routes per account named in the body (email, terminalId) and calling address. */
   authAccount: 'auth-account',
 } as const;
 

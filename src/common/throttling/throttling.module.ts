@@ -24,7 +24,11 @@ function policyOf(context: Context): RateLimitPolicy | undefined {
 }
 
 function appliesTo(name: ThrottlerName, context: Context): boolean {
-  return context.getType() === 'http' && POLICY_THROTTLERS[policyOf(context)?.kind ?? 'default'].includes(name);
+  if (context.getType() !== 'http') return false;
+  const policy = policyOf(context);
+  // A credential route that names no account (register) is limited per IP only.
+  if (name === THROTTLERS.authAccount && !(policy?.kind === 'credentials' && policy.accountField)) return false;
+  return POLICY_THROTTLERS[policy?.kind ?? 'default'].includes(name);
 }
 
 const ipOf = (req: HttpRequest) => `ip:${normalizeIp(req.ip ?? req.socket?.remoteAddress ?? 'unknown')}`;
@@ -45,11 +49,15 @@ async function callerAndCardOf(req: HttpRequest, identity: CallerIdentity): Prom
   return `${await callerOf(req, identity)}|card:${card}`;
 }
 
+/**
+ * The account named in the body, from this address: guesses at one account are limited wherever
+ * they come from, yet a flood from one address never locks the owner out from another.
+ */
 function accountOf(req: HttpRequest, context: Context): string {
   const policy = policyOf(context);
   const field = policy?.kind === 'credentials' ? policy.accountField : undefined;
   const value = field ? (req.body as Record<string, unknown> | undefined)?.[field] : undefined;
-  return typeof value === 'string' ? `${field}:${value.trim().toLowerCase()}` : ipOf(req);
+  return typeof value === 'string' ? `${field}:${value.trim().toLowerCase()}|${ipOf(req)}` : ipOf(req);
 }
 
 /** `<throttler>:<hash of tracker>`; the storage adds `<REDIS_KEY_PREFIX>throttle:`. */
