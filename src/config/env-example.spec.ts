@@ -8,6 +8,7 @@ import { projectRoot } from './project-root';
 /** `.env.example` is the operator's reference: exactly the variables the app validates, each explained. */
 
 const example = readFileSync(join(projectRoot, '.env.example'), 'utf8');
+const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
 
 /** `NAME=value` lines, each with the comment block above it (variables grouped under one comment share it). */
 function documented(text: string): Map<string, string> {
@@ -28,6 +29,9 @@ function documented(text: string): Map<string, string> {
   }
   return variables;
 }
+
+/** Upper-case names in the README that are not the app's variables: the examples' shell variables, the demo merchant, a tool's, an error code. */
+const NOT_APP_VARIABLES = ['TERMINAL_TOKEN', 'ADMIN_TOKEN', 'HOLDER_TOKEN', 'BASE_URL', 'BENCH_RATE', 'FERRETDB_DEBUG_ADDR', 'NFCPAY_WEBHOOK_SECRET', 'GAS_SPONSOR_EMPTY', 'MERCHANT_ASYNC_TEST'];
 
 /** Every property of EnvironmentVariables: each carries at least one class-validator decorator. */
 function validatedVariables(): string[] {
@@ -85,5 +89,20 @@ describe('.env.example', () => {
     for (const name of required) {
       expect({ name, comment: variables.get(name) }).toEqual({ name, comment: expect.stringMatching(/required in production/i) });
     }
+  });
+});
+
+describe('README', () => {
+  it('names exactly the variables production requires', () => {
+    const paragraph = /\*\*Production\*\* \(`NODE_ENV=production`\) refuses to start[^]*?\n\n/.exec(readme)?.[0] ?? '';
+    const named = [...paragraph.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map(([, name]) => name).filter((name) => name !== 'WEBHOOKS_ENABLED');
+    expect([...new Set(named)].sort()).toEqual(productionRequired().sort());
+  });
+
+  it('documents no variable the app does not read', () => {
+    const variables = validatedVariables();
+    const mentioned = [...readme.matchAll(/`([A-Z][A-Z0-9]*_[A-Z0-9_]+)(=[^`]*)?`/g)].map(([, name]) => name);
+    const unknown = [...new Set(mentioned)].filter((name) => !variables.includes(name) && !NOT_APP_VARIABLES.includes(name));
+    expect(unknown).toEqual([]);
   });
 });
