@@ -59,7 +59,19 @@ async function seedDemo(baseUrl = process.env.BASE_URL ?? 'http://localhost:8080
   return { baseUrl, demo: DEMO, adminToken, holderToken: holder.accessToken, terminalToken: terminal.accessToken, terminalSecret, merchantWallet: walletAddress };
 }
 
-module.exports = { seedDemo, DEMO };
+/** What the default fraud rules (src/fraud/fraud-rules.config.ts) do to somebody tapping by hand, and how to relax them. */
+function fraudNote(baseUrl) {
+  return `
+The default fraud rules apply to these taps too (declines answer 400 with declineCode fraud_high_risk):
+  - after 3 payments of a card within 60 s (or 20 within an hour) its next one is declined (velocity);
+  - a card declined more than 3 times within 10 min stays declined until those declines are 10 min old (card testing),
+    and a terminal at which more than 4 different cards were declined within 10 min declines every card.
+  Wait a minute between bursts, or relax the rules as the admin (applies from the next payment):
+  curl -X PUT ${baseUrl}/api/fraud/rules -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \\
+    -d '{"rules":{"velocity":{"maxPerMinute":1000,"maxPerHour":1000},"cardTesting":{"enabled":false}}}'`;
+}
+
+module.exports = { seedDemo, DEMO, fraudNote };
 
 if (require.main === module) {
   seedDemo()
@@ -70,11 +82,14 @@ if (require.main === module) {
       console.log(`\nTERMINAL_TOKEN=${seeded.terminalToken}`);
       console.log(`HOLDER_TOKEN=${seeded.holderToken}`);
       console.log(`ADMIN_TOKEN=${seeded.adminToken}`);
+      // A fresh key per run, made by node (every machine running this has it; uuidgen is not everywhere).
+      // Sending the same key again replays the first answer: that is the idempotency, not a new payment.
       console.log(
-        `\nPay 75 000 VND:\n  curl -X POST ${seeded.baseUrl}/api/payment/process-async -H "Authorization: Bearer $TERMINAL_TOKEN" ` +
-          `-H 'Content-Type: application/json' -H "Idempotency-Key: $(uuidgen)" ` +
+        `\nPay 75 000 VND (each run a new payment):\n  curl -X POST ${seeded.baseUrl}/api/payment/process-async -H "Authorization: Bearer $TERMINAL_TOKEN" ` +
+          `-H 'Content-Type: application/json' -H "Idempotency-Key: $(node -e 'console.log(crypto.randomUUID())')" ` +
           `-d '{"cardUuid":"${DEMO.cardUuid}","amount":75000,"merchantId":"${DEMO.merchantId}","terminalId":"${DEMO.terminalId}"}'`,
       );
+      console.log(fraudNote(seeded.baseUrl));
     })
     .catch((error) => {
       console.error(`demo failed: ${error.message}`);

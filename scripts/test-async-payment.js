@@ -4,7 +4,7 @@
 // no token needs pasting, and exits non-zero unless the payment completes.
 const { randomUUID } = require('node:crypto');
 const { io } = require('socket.io-client');
-const { seedDemo, DEMO } = require('./demo');
+const { seedDemo, DEMO, fraudNote } = require('./demo');
 
 const MAX_WAIT_MS = 60_000;
 
@@ -17,6 +17,17 @@ async function api(baseUrl, method, path, token, body, extraHeaders = {}) {
   return { status: res.status, data: await res.json() };
 }
 
+/** The final socket event, or nothing after `ms`; the timer is cleared either way so the process can exit at once. */
+async function settledWithin(settled, ms) {
+  let timer;
+  const timeout = new Promise((resolve) => (timer = setTimeout(resolve, ms)));
+  try {
+    return await Promise.race([settled, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function testAsyncPaymentSystem() {
   console.log('🧪 Testing Complete Async NFC Payment System...\n');
   const seeded = await seedDemo();
@@ -24,6 +35,15 @@ async function testAsyncPaymentSystem() {
 
   console.log('🔌 Step 1: Testing WebSocket Connection');
   const socket = io(baseUrl, { path: '/nfc-ws', auth: { token: seeded.holderToken }, transports: ['websocket'] });
+  try {
+    await runWithSocket(seeded, socket);
+  } finally {
+    socket.disconnect();
+  }
+}
+
+async function runWithSocket(seeded, socket) {
+  const { baseUrl } = seeded;
   const welcome = await new Promise((resolve, reject) => {
     socket.once('connected', resolve);
     socket.once('connect_error', (error) => reject(new Error(`WebSocket connection failed: ${error.message}`)));
@@ -37,6 +57,7 @@ async function testAsyncPaymentSystem() {
   const paymentStart = Date.now();
   const payment = await api(baseUrl, 'POST', '/api/payment/process-async', seeded.terminalToken, paymentData, { 'Idempotency-Key': randomUUID() });
   const paymentTime = Date.now() - paymentStart;
+  if (payment.data.declineCode === 'fraud_high_risk') console.log(fraudNote(baseUrl));
   if (payment.status !== 202) throw new Error(`payment not accepted: ${payment.status} ${JSON.stringify(payment.data)}`);
   const { transactionId } = payment.data;
   console.log(`✅ Async payment initiated in: ${paymentTime}ms`);
@@ -70,7 +91,7 @@ async function testAsyncPaymentSystem() {
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+  await settledWithin(settled, 5_000);
   if (finalEvent?.kind === 'completed') {
     console.log('🎉 Transaction completed!');
     console.log(`   Transaction ID: ${finalEvent.data.transactionId}`);
@@ -91,7 +112,6 @@ async function testAsyncPaymentSystem() {
   console.log('\n📈 Step 7: Performance Summary');
   console.log(`✅ Initial response time: ${paymentTime}ms`);
   console.log(`✅ WebSocket events: ${finalEvent ? 'Received' : 'Not received'}`);
-  socket.disconnect();
   if (currentStatus !== 'completed' || finalEvent?.kind !== 'completed') throw new Error(`payment ended ${currentStatus}; socket saw ${finalEvent?.kind ?? 'nothing'}`);
   console.log('🎉 SUCCESS: Complete async payment flow working!');
 }
