@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort } from '../src/embedded/free-port';
 
@@ -17,7 +18,8 @@ interface Running {
 
 function startApp(env: Record<string, string | undefined>): Running {
   const base: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NFCPAY_CACHE_DIR: process.env.NFCPAY_CACHE_DIR, LOG_FORMAT: 'json', LOG_LEVEL: 'info' };
-  const child = spawn(process.execPath, [mainJs], { env: { ...base, ...env } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Started outside the project, so a developer's own .env there never changes what is tested.
+  const child = spawn(process.execPath, [mainJs], { cwd: tmpdir(), env: { ...base, ...env } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -130,6 +132,7 @@ describe('the process', () => {
     const db = `process_cli_${randomBytes(4).toString('hex')}`;
     const email = `cli-${randomBytes(3).toString('hex')}@example.com`;
     const cli = spawn(process.execPath, [join(__dirname, '..', 'dist', 'cli', 'admin.js'), 'create', '--email', email], {
+      cwd: tmpdir(),
       env: { PATH: process.env.PATH, HOME: process.env.HOME, NFCPAY_CACHE_DIR: process.env.NFCPAY_CACHE_DIR, ...withServers(), MONGODB_DB_NAME: db } as NodeJS.ProcessEnv,
       stdio: ['pipe', 'pipe', 'pipe'],
     });

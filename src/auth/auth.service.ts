@@ -18,7 +18,7 @@ import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password-has
 import { RegistrationTiming } from './registration-timing';
 import { User, UserDocument } from './schemas/user.schema';
 import { TokenService } from './token.service';
-import { WALLET_PROVISIONER, type WalletProvisioner } from './wallet-provisioner';
+import { WALLET_PROVISIONER, type WalletProvisioner } from '../blockchain/wallets/wallet-provisioner';
 import { isDuplicateKeyError } from '../common/database/duplicate-key';
 
 const BAD_CREDENTIALS = 'Invalid email or password';

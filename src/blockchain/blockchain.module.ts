@@ -5,7 +5,8 @@ import type { Connection } from 'mongoose';
 import type { ClientWithCoreApi } from '@mysten/sui/client';
 import type Redis from 'ioredis';
 import { REDIS_CLIENT } from '../redis/redis.constants';
-import { WALLET_PROVISIONER } from '../auth/wallet-provisioner';
+import { appConfig, type AppConfig } from '../config/app.config';
+import { WALLET_PROVISIONER } from './wallets/wallet-provisioner';
 import { blockchainConfig, GAS_BUDGET_MIST, type BlockchainConfig } from './blockchain.config';
 import { GAS_STATION, MASTER_KEY_RING, SETTLEMENT_ATTEMPT_STORE, SETTLEMENT_OPTIONS, SUI_CLIENT, WALLET_FAUCET } from './blockchain.tokens';
 import { GasStation } from './gas/gas-station';
@@ -35,12 +36,12 @@ import { WalletService, type WalletFaucet } from './wallets/wallet.service';
     },
     {
       provide: MASTER_KEY_RING,
-      inject: [blockchainConfig.KEY],
-      useFactory: (config: BlockchainConfig) =>
+      inject: [blockchainConfig.KEY, appConfig.KEY],
+      useFactory: (config: BlockchainConfig, app: AppConfig) =>
         resolveMasterKeyRing({
           configured: config.walletMasterKey,
           production: config.production,
-          devKeyFile: join(process.cwd(), '.cache', 'wallet-master.key'),
+          devKeyFile: join(app.cacheDir, 'wallet-master.key'),
           warn: (message) => new Logger(WalletService.name).warn(message),
         }),
     },

@@ -38,7 +38,6 @@ export function loadConfiguration(raw: Record<string, string | undefined>) {
       uri: env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017',
       dbName: env.MONGODB_DB_NAME,
       monitorCommands: env.MONGODB_MONITOR_COMMANDS,
-      ferretDbPostgresUrl: env.FERRETDB_POSTGRESQL_URL,
     },
     redis: {
       embedded: !env.REDIS_URL,

@@ -9,9 +9,9 @@ import { metricsConfig, type MetricsConfig } from '../config/app.config';
 import { MetricsService } from './metrics.service';
 
 /**
- * `GET /metrics` in Prometheus' text format. With METRICS_TOKEN set it needs
- * `Authorization: Bearer <METRICS_TOKEN>`; without, it is open and must be kept off the public
- * network (e.g. the ingress does not route /metrics). Not an API route: no JWT, no rate limit.
+ * `GET /metrics` in Prometheus' text format, always behind `Authorization: Bearer <METRICS_TOKEN>`
+ * (never open by default). Not an API route: no JWT, no rate limit. A worker-only process serves
+ * it on METRICS_PORT.
  */
 @ApiTags('metrics')
 @NoRateLimit()
@@ -27,16 +27,16 @@ export class MetricsController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
     summary: "Prometheus metrics (text exposition format), for the operator's scraper",
-    description: 'Needs `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set (not a user JWT); open otherwise. Not rate limited.',
+    description: 'Needs `Authorization: Bearer <METRICS_TOKEN>` (not a user JWT): required in production, generated into the development secrets and printed in the start banner otherwise. Not rate limited.',
   })
   @ApiBearerAuth()
   @ApiOkResponse({
     description: 'The metrics, in Prometheus text format 0.0.4',
     content: { 'text/plain': { schema: { type: 'string' }, example: '# HELP nfcpay_payments_completed_total Payments settled on chain\n# TYPE nfcpay_payments_completed_total counter\nnfcpay_payments_completed_total 42\n' } },
   })
-  @ApiErrorResponses({ status: 401, description: 'METRICS_TOKEN is set and the bearer token is not it', message: 'A valid METRICS_TOKEN bearer token is required' })
+  @ApiErrorResponses({ status: 401, description: 'No bearer token, or not METRICS_TOKEN', message: 'A valid METRICS_TOKEN bearer token is required' })
   async scrape(@Req() req: Request, @Res() res: Response): Promise<void> {
-    if (this.config.token && !tokenMatches(req.headers.authorization, this.config.token)) {
+    if (!tokenMatches(req.headers.authorization, this.config.token)) {
       throw new UnauthorizedException('A valid METRICS_TOKEN bearer token is required');
     }
     res.setHeader('Content-Type', this.metrics.contentType());

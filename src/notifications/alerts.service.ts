@@ -6,7 +6,10 @@ import { webhooksConfig, type WebhooksConfig } from '../config/app.config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { ALERT_RAISED, type AlertRaisedEvent } from './alert.events';
 import { postJson } from './http-poster';
-import { type AlertFailedTransactionJob, USER_AGENT } from './notifications.constants';
+import { ALERT_JOB, type AlertFailedTransactionJob, NOTIFICATIONS_QUEUE, USER_AGENT } from './notifications.constants';
+import { InjectQueue } from '@nestjs/bull';
+import type { Queue } from 'bull';
+import type { FailureAlerts } from '../payments/failure-alerts.port';
 import { Alert, type AlertStatus } from './schemas/alert.schema';
 import { isDuplicateKeyError } from '../common/database/duplicate-key';
 
@@ -34,14 +37,20 @@ export interface AlertView {
  * when ALERT_WEBHOOK_URL is set, POSTed there. Admins list and acknowledge them.
  */
 @Injectable()
-export class AlertsService {
+export class AlertsService implements FailureAlerts {
   private readonly logger = new Logger('Alerts');
 
   constructor(
     @InjectModel(Alert.name) private readonly alerts: Model<Alert>,
     private readonly events: EventEmitter2,
+    @InjectQueue(NOTIFICATIONS_QUEUE) private readonly queue: Queue<AlertFailedTransactionJob>,
     @Inject(webhooksConfig.KEY) private readonly config: WebhooksConfig,
   ) {}
+
+  /** The seed's alertFailedTransaction job; Bull's priority 1 is its highest (the seed's 10 meant "high" but is low in Bull). */
+  async raise(alert: AlertFailedTransactionJob): Promise<void> {
+    await this.queue.add(ALERT_JOB, alert, { priority: 1, attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: 1_000 });
+  }
 
   /**
    * Handles an `alertFailedTransaction` job. The insert decides "new": a retried job finds the

@@ -1,5 +1,10 @@
-export { ALERT_JOB, NOTIFICATIONS_QUEUE } from '../payments/payment-queue';
-export type { AlertFailedTransactionJob } from '../payments/payment-finalizer';
+import type { FailureAlert } from '../payments/failure-alerts.port';
+
+/** The `notifications` queue: webhooks and failed-payment alerts. */
+export const NOTIFICATIONS_QUEUE = 'notifications';
+export const ALERT_JOB = 'alertFailedTransaction';
+
+export type AlertFailedTransactionJob = FailureAlert;
 
 /** A `notifications` job delivering one webhook event to one merchant. */
 export const WEBHOOK_JOB = 'deliverWebhook';

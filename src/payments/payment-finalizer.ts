@@ -1,21 +1,12 @@
-import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import type { Queue } from 'bull';
 import { CLOCK, type Clock } from '../common/time/clock';
 import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, toPaymentEvent } from './payment.events';
-import { ALERT_JOB, NOTIFICATIONS_QUEUE } from './payment-queue';
+import { FAILURE_ALERTS, type FailureAlerts } from './failure-alerts.port';
 import { type FinalEffect, Finished, PaymentTransactionsRepository } from './payment-transactions.repository';
 import type { PaymentClaim } from './schemas/payment-claim.schema';
 import type { Transaction } from './schemas/transaction.schema';
 import { SpendingLimitsService } from './spending-limits.service';
-
-export interface AlertFailedTransactionJob {
-  transactionId: string;
-  errorMessage: string;
-  timestamp: Date;
-  requiresManualReview: true;
-}
 
 /**
  * Ends payments: decides the outcome through the repository's final claim, then does what the
@@ -32,7 +23,7 @@ export class PaymentFinalizer {
     private readonly transactions: PaymentTransactionsRepository,
     private readonly limits: SpendingLimitsService,
     private readonly events: EventEmitter2,
-    @InjectQueue(NOTIFICATIONS_QUEUE) private readonly notifications: Queue<AlertFailedTransactionJob>,
+    @Inject(FAILURE_ALERTS) private readonly alerts: FailureAlerts,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -87,8 +78,6 @@ export class PaymentFinalizer {
   private async alert(payment: Transaction): Promise<void> {
     const reason = payment.failureReason ?? 'unknown';
     this.logger.error(`Failed blockchain transaction: ${payment.transactionId} - ${reason}`);
-    const job: AlertFailedTransactionJob = { transactionId: payment.transactionId, errorMessage: reason, timestamp: this.clock.now(), requiresManualReview: true };
-    // Bull: priority 1 is the highest (the seed's 10 meant "high" but is low in Bull).
-    await this.notifications.add(ALERT_JOB, job, { priority: 1, attempts: 5, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: 1_000 });
+    await this.alerts.raise({ transactionId: payment.transactionId, errorMessage: reason, timestamp: this.clock.now(), requiresManualReview: true });
   }
 }

@@ -3,9 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { JobOptions, Queue } from 'bull';
 
 export const PAYMENTS_QUEUE = 'payments';
-export const NOTIFICATIONS_QUEUE = 'notifications';
 export const SETTLE_JOB = 'processNFCPayment';
-export const ALERT_JOB = 'alertFailedTransaction';
 
 export interface SettleJobData {
   transactionId: string;

@@ -12,7 +12,10 @@ import { FRAUD_PORT } from './fraud.port';
 import { IdempotencyService } from './idempotency.service';
 import { OutboxSweeper } from './outbox-sweeper';
 import { cryptoPaymentIds, PAYMENT_IDS } from './payment-ids';
-import { NOTIFICATIONS_QUEUE, PAYMENTS_QUEUE, PaymentQueue } from './payment-queue';
+import { PAYMENTS_QUEUE, PaymentQueue } from './payment-queue';
+import { FAILURE_ALERTS } from './failure-alerts.port';
+import { AlertsService } from '../notifications/alerts.service';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { PaymentTransactionsRepository } from './payment-transactions.repository';
 import { PaymentsService } from './payments.service';
 import { PaymentFinalizer } from './payment-finalizer';
@@ -25,7 +28,7 @@ import { SpendingLimitsService } from './spending-limits.service';
 import { InitiatePaymentUseCase } from './use-cases/initiate-payment.use-case';
 import { SettlePaymentUseCase } from './use-cases/settle-payment.use-case';
 
-const queues = BullModule.registerQueue({ name: PAYMENTS_QUEUE }, { name: NOTIFICATIONS_QUEUE });
+const queues = BullModule.registerQueue({ name: PAYMENTS_QUEUE });
 
 /**
  * Accepting, settling and finishing payments. The HTTP controller is mounted by the API role and
@@ -45,6 +48,7 @@ const queues = BullModule.registerQueue({ name: PAYMENTS_QUEUE }, { name: NOTIFI
     MerchantsModule,
     BlockchainModule,
     FraudModule,
+    NotificationsModule,
   ],
   providers: [
     PaymentsService,
@@ -58,6 +62,7 @@ const queues = BullModule.registerQueue({ name: PAYMENTS_QUEUE }, { name: NOTIFI
     SettlePaymentUseCase,
     OutboxSweeper,
     { provide: FRAUD_PORT, useExisting: FraudService },
+    { provide: FAILURE_ALERTS, useExisting: AlertsService },
     { provide: PAYMENT_IDS, useValue: cryptoPaymentIds },
     { provide: CLOCK, useValue: systemClock },
   ],

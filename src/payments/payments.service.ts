@@ -7,7 +7,8 @@ import { CardReferences } from './card-references';
 import { QueueCountsDto, TransactionHistoryQueryDto, TransactionStatusDto } from './dto/payment-query.dto';
 import { publicFailureReason } from './failure-reasons';
 import { PaymentFinalizer } from './payment-finalizer';
-import { NOTIFICATIONS_QUEUE, PAYMENTS_QUEUE, PaymentQueue } from './payment-queue';
+import { NOTIFICATIONS_QUEUE } from '../notifications/notifications.constants';
+import { PAYMENTS_QUEUE, PaymentQueue } from './payment-queue';
 import { PaymentTransactionsRepository } from './payment-transactions.repository';
 import { Transaction } from './schemas/transaction.schema';
 

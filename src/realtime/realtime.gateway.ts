@@ -30,6 +30,9 @@ const corsOrigin = (origin: string | undefined, callback: (error: Error | null, 
 /** Disconnections socket.io keeps no session for; the one kept while connected goes too. */
 const DELIBERATE_DISCONNECTS = new Set<string>(['client namespace disconnect', 'server namespace disconnect']);
 
+/** Sessions kept in Redis while connected are refreshed this often, well inside their lifetime. */
+export const SESSION_REFRESH_MS = REALTIME_LIMITS.maxDisconnectionDurationMs / 2;
+
 /** setTimeout's largest delay; a token living longer than ~24 days is not timed. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -55,7 +58,6 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   private server?: Server;
   private adapterRedis?: Redis;
   private sessions?: PrincipalBoundRecovery;
-  private refresh?: NodeJS.Timeout;
   private closing = false;
 
   constructor(
@@ -83,7 +85,6 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     this.sessions = new PrincipalBoundRecovery(this.adapterRedis, SESSION_KEY_PREFIX);
     const adapter = createStreamsAdapter(this.adapterRedis, this.redis);
     server.adapter(this.sessions.wrap(adapter as unknown as Parameters<PrincipalBoundRecovery['wrap']>[0]) as unknown as Parameters<Server['adapter']>[0]);
-    this.refresh = setInterval(() => this.keepSessions(), REALTIME_LIMITS.maxDisconnectionDurationMs / 2).unref();
     this.realtime.attach(server);
   }
 
@@ -150,7 +151,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     return ack;
   }
 
-  private keepSessions(): void {
+  /** Run every SESSION_REFRESH_MS (src/roles/periodic-work.ts). */
+  keepSessions(): void {
     for (const socket of this.server?.of('/').sockets.values() ?? []) this.sessions?.keep(socket);
   }
 
@@ -170,7 +172,6 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   /** Runs after Nest closed the socket server (and with it the adapter's subscriptions). */
   async onApplicationShutdown(): Promise<void> {
     this.realtime.detach();
-    clearInterval(this.refresh);
     this.closing = true;
     if (this.adapterRedis) await closeRedis(this.adapterRedis);
   }

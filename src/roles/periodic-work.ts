@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { paymentsConfig, type PaymentsConfig } from '../config/app.config';
 import { CLEANUP_EVERY_MS, FLUSH_EVERY_MS } from '../fraud/fraud-assessments.store';
@@ -8,6 +8,7 @@ import { FraudListsService } from '../fraud/fraud-lists.service';
 import { FraudRulesService, REFRESH_EVERY_MS } from '../fraud/fraud-rules.service';
 import { WebhooksService } from '../notifications/webhooks.service';
 import { OutboxSweeper } from '../payments/outbox-sweeper';
+import { RealtimeGateway, SESSION_REFRESH_MS } from '../realtime/realtime.gateway';
 
 /** What the webhook sweep re-queues: deliveries recorded but never queued, or whose job was lost. */
 const WEBHOOK_SWEEP_EVERY_MS = 60_000;
@@ -47,7 +48,10 @@ abstract class PeriodicJobs implements OnApplicationBootstrap, BeforeApplication
   }
 }
 
-/** Periodic work of every process that serves the API: keeping its fraud caches and buffers current. */
+/**
+ * Periodic work of every process that serves the API: keeping its fraud caches and buffers current,
+ * and the sessions of its connected sockets alive in Redis (socket.io keeps one only on disconnect).
+ */
 @Injectable()
 export class ApiPeriodicWork extends PeriodicJobs {
   constructor(
@@ -56,16 +60,20 @@ export class ApiPeriodicWork extends PeriodicJobs {
     private readonly rules: FraudRulesService,
     private readonly lists: FraudListsService,
     @Inject(fraudConfig.KEY) private readonly fraud: FraudConfig,
+    @Optional() private readonly gateway?: RealtimeGateway,
   ) {
     super(registry);
   }
 
   protected jobs(): Array<[string, number, () => Promise<unknown>]> {
-    return [
+    const jobs: Array<[string, number, () => Promise<unknown>]> = [
       ['fraud-assessments-flush', FLUSH_EVERY_MS, () => this.assessments.flush()],
       ['fraud-rules-reload', REFRESH_EVERY_MS, () => this.rules.reload()],
       ['fraud-lists-resync', this.fraud.listResyncSeconds * 1000, () => this.lists.resync()],
     ];
+    const gateway = this.gateway;
+    if (gateway) jobs.push(['socket-sessions-refresh', SESSION_REFRESH_MS, async () => gateway.keepSessions()]);
+    return jobs;
   }
 }
 

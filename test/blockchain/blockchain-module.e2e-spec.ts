@@ -3,7 +3,7 @@ import { Test, TestingModule } from '@nestjs/testing';
 import { MongooseModule, getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { Ed25519Keypair } from '@mysten/sui/keypairs/ed25519';
-import { WALLET_PROVISIONER } from '../../src/auth/wallet-provisioner';
+import { WALLET_PROVISIONER } from '../../src/blockchain/wallets/wallet-provisioner';
 import { BlockchainModule } from '../../src/blockchain/blockchain.module';
 import { loadConfiguration } from '../../src/config/app.config';
 import { ConfigurationModule } from '../../src/config/configuration.module';

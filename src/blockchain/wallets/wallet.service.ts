@@ -3,7 +3,7 @@ import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection, mongo } from 'mongoose';
 import type { ClientWithCoreApi } from '@mysten/sui/client';
 import { normalizeSuiAddress } from '@mysten/sui/utils';
-import type { WalletProvisioner } from '../../auth/wallet-provisioner';
+import type { WalletProvisioner } from './wallet-provisioner';
 import { MASTER_KEY_RING, SUI_CLIENT, WALLET_FAUCET } from '../blockchain.tokens';
 import { CustodialSigner } from './custodial-signer';
 import { decryptSecret, EncryptedSecret, encryptSecret, MasterKeyRing, reencryptSecret, WalletKeyError } from './wallet-crypto';
