@@ -27,7 +27,7 @@ const STARTUP_TIMEOUT_MS = 30_000;
 
 export { projectRoot };
 /** How long a mongod download may take to start before FerretDB is built instead (no internet: it fails at once). */
-const DOWNLOAD_GIVE_UP_MS = 8_000;
+const DOWNLOAD_GIVE_UP_MS = 4_000;
 const cacheBin = join(process.env.NFCPAY_CACHE_DIR ?? join(projectRoot, '.cache'), 'bin');
 
 export function findOnPath(binary: string): string | undefined {
@@ -98,14 +98,16 @@ async function startFerretDb(binary: string): Promise<EmbeddedServer> {
   };
 }
 
+/** A real mongod fetched (once, into mongodb-memory-server's cache) and started like one found on PATH. */
 async function startMongoMemoryServer(log: (line: string) => void): Promise<{ server?: EmbeddedServer; problem?: string }> {
   log('No mongod or ferretdb on PATH: trying to download a mongod (mongodb-memory-server)...');
   try {
-    const { MongoMemoryServer } = await import('mongodb-memory-server-core');
-    const server = await withTimeout(MongoMemoryServer.create(), DOWNLOAD_GIVE_UP_MS, () => new Error(`gave up after ${DOWNLOAD_GIVE_UP_MS / 1000} s`));
-    return { server: { uri: server.getUri(), via: 'mongod (mongodb-memory-server)', stop: async () => void (await server.stop()) } };
+    const { MongoBinary } = await import('mongodb-memory-server-core');
+    const binary = await withTimeout(MongoBinary.getPath(), DOWNLOAD_GIVE_UP_MS, () => new Error(`gave up after ${DOWNLOAD_GIVE_UP_MS / 1000} s`));
+    return { server: { ...(await startMongod(binary)), via: 'mongod (downloaded by mongodb-memory-server)' } };
   } catch (error) {
-    return { problem: (error as Error).message.split('\n')[0] };
+    // A DownloadError carries the network's own words (e.g. "getaddrinfo ENOTFOUND …") in `msg`.
+    return { problem: (error as { msg?: string }).msg ?? (error as Error).message.split('\n')[0] };
   }
 }
 
