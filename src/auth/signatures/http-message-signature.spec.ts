@@ -10,6 +10,7 @@ import {
   signatureBase,
   verifyEd25519,
 } from './http-message-signature';
+import { SIGNATURE_EXAMPLE } from './signature-docs';
 
 // RFC 9421 Appendix B.1.4 (test-key-ed25519) and B.2.6 (Signing a Request Using ed25519).
 const RFC_KEY = { x: 'JrQLj5P_89iXES9-vFgrIy29clF9CC_oPPsw3c5D0bs', d: 'n4Ni-HpISpVObnQMW0wOhCKROaIKqKtW_2ZYb2p9KcU' };
@@ -85,5 +86,16 @@ describe('RFC 9530 Content-Digest', () => {
     const digest = sha256OfContentDigest('sha-512=:AAAA:, sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:');
     expect(Buffer.from(digest!).toString('base64')).toBe('X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=');
     expect(sha256OfContentDigest('sha-512=:AAAA:')).toBeUndefined();
+  });
+});
+
+describe('the Swagger worked example', () => {
+  it('is a signature that verifies over the base it shows', () => {
+    const input = parseSignatureInputs(SIGNATURE_EXAMPLE.signatureInput).get('sig1')!;
+    const values: Record<string, string> = { '@method': SIGNATURE_EXAMPLE.method, '@path': SIGNATURE_EXAMPLE.path, 'content-digest': SIGNATURE_EXAMPLE.contentDigest };
+    expect(signatureBase(input, (component) => values[component.name])).toBe(SIGNATURE_EXAMPLE.base);
+    expect(contentDigestHeader(SIGNATURE_EXAMPLE.body)).toBe(SIGNATURE_EXAMPLE.contentDigest);
+    const key = ed25519PublicKey(Buffer.from(SIGNATURE_EXAMPLE.publicKey, 'base64'));
+    expect(verifyEd25519(SIGNATURE_EXAMPLE.base, parseSignatures(SIGNATURE_EXAMPLE.signature).get('sig1')!, key)).toBe(true);
   });
 });
