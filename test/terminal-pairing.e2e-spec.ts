@@ -8,7 +8,7 @@ import { MerchantsService } from '../src/merchants/merchants.service';
 import { PAIRING_ALPHABET } from '../src/merchants/pairing-code';
 import { closeClients, connect, listen, refusal } from './realtime/realtime-support';
 import { pay, relaxFraudRules } from './support/payments';
-import { bearer, createTerminal, seedSession, type Session } from './support/session';
+import { bearer, createMerchant, createTerminal, seedSession, type Session } from './support/session';
 import { type Device, newKeyPair, pairDevice, signed, signatureHeaders } from './support/signed-terminal';
 import { closeTestApp, createTestApp } from './support/test-app';
 
@@ -193,6 +193,16 @@ describe('terminals paired to a device key', () => {
     await pay(app, bearerToken, tapBody(terminal)).expect(401);
     await http().post('/api/terminals/heartbeat').set(bearer(bearerToken)).send({}).expect(401);
     expect(await refusal(url, { token: bearerToken })).toMatch(/Invalid token/);
+  });
+
+  it("a suspended merchant's terminals' signed requests are refused, and a code of a suspended merchant pairs nothing", async () => {
+    const { merchantId } = await createMerchant(app, session.adminToken);
+    const device = await pairDevice(app, session.adminToken, merchantId);
+    const { code } = (await http().post(`/api/merchants/${merchantId}/pairing-codes`).set(bearer(session.adminToken)).send({}).expect(201)).body;
+    await signed(app, device, 'GET', '/api/auth/me').expect(200);
+    await http().patch(`/api/merchants/${merchantId}/status`).set(bearer(session.adminToken)).send({ status: 'suspended' }).expect(200);
+    expect((await signed(app, device, 'GET', '/api/auth/me').expect(401)).body.message).toMatch(/suspended/);
+    await http().post('/api/terminals/pair').send({ code, publicKey: newKeyPair().publicKey }).expect(401);
   });
 
   it("a disabled terminal's signed requests are refused and its socket is dropped", async () => {
