@@ -71,6 +71,12 @@ describe('terminals paired to a device key', () => {
       await http().post('/api/terminals/pair').send({ code, publicKey: newKeyPair().publicKey }).expect(201);
     });
 
+    it('ten devices racing with the same code: exactly one is paired', async () => {
+      const { code } = await newCode();
+      const answers = await Promise.all(Array.from({ length: 10 }, () => http().post('/api/terminals/pair').send({ code, publicKey: newKeyPair().publicKey })));
+      expect(answers.map((answer) => answer.status).sort()).toEqual([201, ...Array(9).fill(401)]);
+    });
+
     it('refuses a key that is not 32 raw bytes', async () => {
       const { code } = await newCode();
       await http().post('/api/terminals/pair').send({ code, publicKey: Buffer.alloc(31).toString('base64') }).expect(400);
@@ -156,6 +162,14 @@ describe('terminals paired to a device key', () => {
     await signedTap({ ...device, ...next }).expect(202);
     expect(await refusal(url, { token: socketToken })).toMatch(/Invalid token/);
     expect(revocations).toContainEqual({ terminalId: device.terminalId, merchantId: device.merchantId, reason: 'key_changed' });
+  });
+
+  it('concurrent rotations signed with the same key: exactly one wins', async () => {
+    const device = await pairDevice(app, session.adminToken, session.merchant.merchantId);
+    const answers = await Promise.all(Array.from({ length: 6 }, () => signed(app, device, 'POST', '/api/terminals/keys', { publicKey: newKeyPair().publicKey })));
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(1);
+    expect(statuses.every((status) => [201, 401, 409].includes(status))).toBe(true);
   });
 
   it('a terminal made with a secret binds a key once under its bearer token; then its bearer tokens and secret are refused', async () => {
