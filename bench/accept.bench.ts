@@ -1,12 +1,15 @@
 import 'reflect-metadata';
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
+import { newKeyPair, signatureHeaders } from '../test/support/signed-terminal';
 import { startHttpBenchApp } from './bench-app';
 
 /**
  * `npm run bench:accept`: POST /api/payment/process-async at a fixed rate against the real app
  * (API only, so settlement does not share the machine), next to GET /api/auth/me — a bare
- * authenticated route — in the same run. Prints throughput and latency; compare the two.
+ * authenticated route — in the same run; then the same accept by a terminal with a bearer token and
+ * by a paired terminal signing each request (RFC 9421, Ed25519; the bench signs too, on the same
+ * machine). Prints throughput and latency; compare them.
  */
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -33,9 +36,23 @@ async function main(): Promise<void> {
     },
   });
   const bare = await run(url, { method: 'GET', path: '/api/auth/me', headers: { authorization: `Bearer ${world.cards[0].token}` } });
+  const tapBy = (terminalId: string, authorize: (body: string) => Record<string, string>) => (request: Record<string, unknown>) => {
+    const card = world.cards[next++ % world.cards.length];
+    const body = JSON.stringify({ cardUuid: card.cardUuid, amount: 1_000 + (next % 5_000), merchantId: world.merchantId, terminalId });
+    return { ...request, headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID(), ...authorize(body) }, body };
+  };
+  const byBearer = await run(url, { method: 'POST', path: '/api/payment/process-async', setupRequest: tapBy(world.terminalId, () => ({ authorization: `Bearer ${world.terminalToken}` })) });
+  const device = world.device;
+  const bySignature = await run(url, { method: 'POST', path: '/api/payment/process-async', setupRequest: tapBy(device.terminalId, (body) => signatureHeaders(device, 'POST', '/api/payment/process-async', body)) });
 
   console.log('route                              req/s   p50      p99      non-2xx');
-  for (const [name, result] of [['POST /api/payment/process-async', accept], ['GET /api/auth/me (bare, authed)', bare]] as const) {
+  const rows = [
+    ['POST /api/payment/process-async', accept],
+    ['GET /api/auth/me (bare, authed)', bare],
+    ['accept, terminal bearer token', byBearer],
+    ['accept, terminal signed (RFC 9421)', bySignature],
+  ] as const;
+  for (const [name, result] of rows) {
     console.log(
       `${name.padEnd(34)} ${result.requests.average.toFixed(0).padStart(5)}   ${`${result.latency.p50} ms`.padEnd(8)} ${`${result.latency.p99} ms`.padEnd(8)} ${result.non2xx}`,
     );
@@ -65,7 +82,12 @@ async function seed(url: string) {
   const merchantId = `BENCH_${randomUUID().slice(0, 8)}`;
   await post('/api/merchants', { merchantId, name: 'Bench Cafe', walletAddress: `0x${randomUUID().replace(/-/g, '')}${randomUUID().replace(/-/g, '')}` }, admin);
   const terminalId = `bench-terminal-${randomUUID().slice(0, 8)}`;
-  await post(`/api/merchants/${merchantId}/terminals`, { terminalId }, admin);
+  const { terminalSecret } = await post(`/api/merchants/${merchantId}/terminals`, { terminalId }, admin);
+  const terminalToken = (await post('/api/auth/terminal/token', { terminalId, terminalSecret })).accessToken as string;
+  const { code } = await post(`/api/merchants/${merchantId}/pairing-codes`, {}, admin);
+  const keys = newKeyPair();
+  const paired = await post('/api/terminals/pair', { code, publicKey: keys.publicKey });
+  const device = { ...keys, terminalId: paired.terminalId as string };
   const cards: { cardUuid: string; token: string }[] = [];
   for (let h = 0; h < HOLDERS; h++) {
     const credentials = { email: `bench-${h}-${randomUUID().slice(0, 6)}@example.com`, password: 'bench-password' };
@@ -77,7 +99,7 @@ async function seed(url: string) {
       cards.push({ cardUuid, token: holder.accessToken });
     }
   }
-  return { merchantId, terminalId, cards };
+  return { merchantId, terminalId, terminalToken, device, cards };
 }
 
 main().catch((error) => {

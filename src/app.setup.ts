@@ -3,6 +3,8 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { keepRawBody } from './auth/signatures/raw-body';
+import { HTTP_SIGNATURE_SCHEME } from './auth/signatures/signature-docs';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { quietFrameworkLogger } from './common/logging/quiet-framework-logger';
 import { validationExceptionFactory } from './common/filters/validation-exception.factory';
@@ -20,7 +22,9 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.use(helmet());
   app.use(requireJsonBody);
-  app.useBodyParser('json', { limit: config.bodyLimit });
+  // Keeps the raw bytes as `req.rawBody` (what Nest's rawBody option does): a signed request's
+  // Content-Digest is checked over the body as sent. Nest's types leave `verify` out for that option.
+  app.useBodyParser('json', { limit: config.bodyLimit, ...{ verify: keepRawBody } });
   app.use(refuseDeepJson);
   app.enableCors({ origin: config.frontendUrl, credentials: true });
   app.set('trust proxy', 'loopback');
@@ -38,6 +42,7 @@ function setUpSwagger(app: NestExpressApplication): void {
     .setDescription('NFC card payments that settle on Sui. Amounts are integers in the card currency minor unit (VND by default).')
     .setVersion('1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .addSecurity('httpSignature', HTTP_SIGNATURE_SCHEME)
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, document), { jsonDocumentUrl: 'api/docs-json' });
 }

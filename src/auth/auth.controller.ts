@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../common/auth/authenticated.decorator';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import type { Principal } from '../common/auth/principal';
@@ -55,17 +55,22 @@ export class AuthController {
   @RateLimit({ kind: 'credentials', accountField: 'terminalId' })
   @Post('terminal/token')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Exchange a terminal id and secret for a terminal access token' })
-  @ApiOkResponse({ type: TerminalSessionResponseDto, description: 'The terminal access token' })
+  @ApiSecurity('httpSignature')
+  @ApiOperation({
+    summary: 'Exchange a terminal id and secret for a terminal access token; or, signed by a device key with body {}, get a 5-minute socket token',
+    description:
+      'A terminal that signs its requests (RFC 9421) cannot use a bearer token on HTTP; for the Socket.IO handshake it sends this request signed, with body `{}`, and gets a token the socket accepts (and HTTP refuses), good for 300 s.',
+  })
+  @ApiOkResponse({ type: TerminalSessionResponseDto, description: 'The terminal access token (or socket token)' })
   @ApiErrorResponses(
     400,
-    { status: 401, description: 'Unknown, disabled or wrong terminal credentials', message: 'Invalid terminal credentials' },
+    { status: 401, description: 'Unknown, disabled or wrong terminal credentials, or a signature that does not verify', message: 'Invalid terminal credentials' },
     413,
     415,
     { status: 429, description: 'Too many calls from this IP or for this terminal; retry after Retry-After seconds', message: 'Rate limit "auth-account" exceeded (10 per 60 s); retry in 12 s' },
   )
-  terminalToken(@Body() dto: TerminalTokenDto): Promise<TerminalSessionResponseDto> {
-    return this.auth.terminalToken(dto);
+  terminalToken(@Body() dto: TerminalTokenDto, @CurrentPrincipal() signer: Principal | undefined): Promise<TerminalSessionResponseDto> {
+    return this.auth.terminalToken(dto, signer);
   }
 
   @Get('me')

@@ -11,6 +11,7 @@ import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { LoginAttemptsService } from './login-attempts.service';
 import { User, UserSchema } from './schemas/user.schema';
+import { SignedRequestVerifier } from './signatures/signed-request.verifier';
 import { TokenService } from './token.service';
 
 @Module({
@@ -27,7 +28,7 @@ import { TokenService } from './token.service';
     MerchantsModule,
     BlockchainModule,
   ],
-  providers: [AuthService, TokenService, LoginAttemptsService, AdminSeeder, TokenCallerIdentity, { provide: APP_GUARD, useClass: JwtAuthGuard }],
-  exports: [TokenService, AuthService, TokenCallerIdentity],
+  providers: [AuthService, TokenService, LoginAttemptsService, AdminSeeder, TokenCallerIdentity, SignedRequestVerifier, { provide: APP_GUARD, useClass: JwtAuthGuard }],
+  exports: [TokenService, AuthService, TokenCallerIdentity, SignedRequestVerifier],
 })
 export class AuthModule {}

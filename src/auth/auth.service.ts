@@ -17,7 +17,7 @@ import { LoginAttemptsService } from './login-attempts.service';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password-hasher';
 import { RegistrationTiming } from './registration-timing';
 import { User, UserDocument } from './schemas/user.schema';
-import { TokenService } from './token.service';
+import { SOCKET_TOKEN_SECONDS, TokenService } from './token.service';
 import { WALLET_PROVISIONER, type WalletProvisioner } from '../blockchain/wallets/wallet-provisioner';
 import { isDuplicateKeyError } from '../common/database/duplicate-key';
 
@@ -74,11 +74,27 @@ export class AuthService {
     return this.session(user);
   }
 
-  async terminalToken(dto: TerminalTokenDto): Promise<TerminalSessionResponseDto> {
+  /**
+   * A bearer token for id and secret; for a request signed by the terminal's device key (`signer`),
+   * a short token for the socket handshake (HTTP wants every request signed).
+   */
+  async terminalToken(dto: TerminalTokenDto, signer?: Principal): Promise<TerminalSessionResponseDto> {
+    if (signer?.proof === 'signature') return this.socketSession(signer);
+    if (dto.terminalId === undefined || dto.terminalSecret === undefined) {
+      throw new UnauthorizedException('Send terminalId and terminalSecret, or sign the request with the device key (RFC 9421)');
+    }
     const grant = await this.merchants.authenticateTerminal(dto.terminalId, dto.terminalSecret);
     if (!grant) throw new UnauthorizedException('Invalid terminal credentials');
     const accessToken = await this.tokens.issueTerminal(grant);
-    return { success: true, accessToken, terminal: { terminalId: grant.terminalId, merchantId: grant.merchantId } };
+    return { success: true, accessToken, expiresIn: this.tokens.expiresInSeconds(accessToken) ?? 0, terminal: { terminalId: grant.terminalId, merchantId: grant.merchantId } };
+  }
+
+  private async socketSession(signer: Principal): Promise<TerminalSessionResponseDto> {
+    const standing = await this.merchants.terminalStanding(signer.id);
+    if (!standing?.merchant) throw new UnauthorizedException('Unknown terminal');
+    const { terminal, merchant } = standing;
+    const accessToken = await this.tokens.issueSocket({ terminalId: terminal.terminalId, merchantId: terminal.merchantId, terminalGeneration: terminal.credentialGeneration, merchantGeneration: merchant.accessGeneration ?? 0 });
+    return { success: true, accessToken, expiresIn: SOCKET_TOKEN_SECONDS, terminal: { terminalId: terminal.terminalId, merchantId: terminal.merchantId } };
   }
 
   async me(principal: Principal): Promise<MeResponseDto> {

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import type { Principal } from '../common/auth/principal';
 import type { CallerIdentity } from '../common/throttling/throttling.module';
 import { bearerToken } from './guards/jwt-auth.guard';
+import { SignedRequestVerifier } from './signatures/signed-request.verifier';
 import { TokenService } from './token.service';
 
 /**
@@ -11,9 +12,15 @@ import { TokenService } from './token.service';
  */
 @Injectable()
 export class TokenCallerIdentity implements CallerIdentity {
-  constructor(private readonly tokens: TokenService) {}
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly signatures: SignedRequestVerifier,
+  ) {}
 
+  /** A signature is checked once per request (it spends a nonce); the auth guard reuses the result. */
   async principalOf(req: Request): Promise<Principal | null> {
+    const signed = await this.signatures.check(req);
+    if (signed) return 'principal' in signed ? signed.principal : null;
     return (await this.tokens.verify(bearerToken(req.headers.authorization))) ?? null;
   }
 }

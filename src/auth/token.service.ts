@@ -3,6 +3,16 @@ import { JwtService } from '@nestjs/jwt';
 import { AccessTokenClaims, Principal, ROLES } from '../common/auth/principal';
 import { MerchantsService, type TerminalGrant } from '../merchants/merchants.service';
 
+/** The socket handshake token of a signing terminal lives this long (its socket is dropped then). */
+export const SOCKET_TOKEN_SECONDS = 300;
+
+/** Where a token is presented: HTTP routes, or the Socket.IO handshake. */
+export type TokenChannel = 'http' | 'socket';
+
+export type TokenCheck = { principal: Principal } | { refusal: string };
+
+const INVALID_TOKEN = 'Missing, expired or invalid access token';
+
 /** Issues and verifies access tokens; HS256 only, so `alg:none` and algorithm swaps are refused. */
 @Injectable()
 export class TokenService {
@@ -24,17 +34,41 @@ export class TokenService {
   }
 
   /**
+   * For a terminal that signs its requests, which cannot use a bearer token on HTTP: a short token
+   * marked for the socket handshake only, dying with the credentials like any terminal token.
+   */
+  issueSocket(grant: TerminalGrant): Promise<string> {
+    const claims: AccessTokenClaims = { sub: grant.terminalId, role: 'terminal', merchantId: grant.merchantId, tgen: grant.terminalGeneration, mgen: grant.merchantGeneration, use: 'socket' };
+    return this.jwt.signAsync(claims, { algorithm: 'HS256', expiresIn: SOCKET_TOKEN_SECONDS });
+  }
+
+  /**
    * The principal a token proves, or undefined for anything missing, expired, malformed or forged,
    * and for a terminal token whose terminal was disabled or rotated, or whose merchant was
    * suspended, since it was issued. HTTP guard and socket handshake both come through here.
    */
-  async verify(token: string | undefined): Promise<Principal | undefined> {
+  async verify(token: string | undefined, channel: TokenChannel = 'http'): Promise<Principal | undefined> {
+    const check = await this.check(token, channel);
+    return 'principal' in check ? check.principal : undefined;
+  }
+
+  /**
+   * `verify` with the reason for a refusal. A terminal with a device key signs its HTTP requests, so
+   * its bearer tokens are refused there; on the socket only its socket tokens are accepted; and a
+   * socket token is never accepted on HTTP.
+   */
+  async check(token: string | undefined, channel: TokenChannel): Promise<TokenCheck> {
     const claims = await this.validClaims(token);
-    if (!claims) return undefined;
-    if (claims.role !== 'terminal') return { id: claims.sub, role: claims.role };
+    if (!claims) return { refusal: INVALID_TOKEN };
+    if (claims.role !== 'terminal') return claims.use ? { refusal: INVALID_TOKEN } : { principal: { id: claims.sub, role: claims.role } };
+    if (channel === 'http' && claims.use === 'socket') return { refusal: 'This token is for the socket handshake only' };
     const grant = { terminalId: claims.sub, merchantId: claims.merchantId!, terminalGeneration: claims.tgen ?? 0, merchantGeneration: claims.mgen ?? 0 };
-    if (!(await this.merchants.isGrantCurrent(grant))) return undefined;
-    return { id: claims.sub, role: 'terminal', merchantId: claims.merchantId };
+    const terminal = await this.merchants.currentGrantTerminal(grant);
+    if (!terminal) return { refusal: INVALID_TOKEN };
+    if (terminal.publicKey && claims.use !== 'socket') {
+      return { refusal: 'This terminal signs its requests (RFC 9421 with its device key): a bearer token alone is refused' };
+    }
+    return { principal: { id: claims.sub, role: 'terminal', merchantId: claims.merchantId, proof: 'token' } };
   }
 
   /** Seconds until the token expires (the realtime gateway disconnects sockets then). */
@@ -51,7 +85,7 @@ export class TokenService {
     } catch {
       return undefined;
     }
-    if (typeof claims.sub !== 'string' || !ROLES.includes(claims.role)) return undefined;
+    if (typeof claims.sub !== 'string' || !ROLES.includes(claims.role) || (claims.use !== undefined && claims.use !== 'socket')) return undefined;
     if (claims.role !== 'terminal') return claims;
     // Tokens issued before generations existed carry none: generation 0, which the first rotation ends.
     const generationsWellFormed = [claims.tgen, claims.mgen].every((generation) => generation === undefined || Number.isSafeInteger(generation));

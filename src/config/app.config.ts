@@ -49,6 +49,7 @@ export function loadConfiguration(raw: Record<string, string | undefined>) {
     auth: {
       jwtSecret: secret('JWT_SECRET', env.JWT_SECRET)!,
       jwtExpiresIn: env.JWT_EXPIRES_IN,
+      terminalOfflineAfterSeconds: env.TERMINAL_OFFLINE_AFTER_SECONDS,
       ...adminAccount(env, (name) => developmentSecret(cacheDir, name)),
     },
     payments: {

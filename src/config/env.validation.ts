@@ -378,6 +378,13 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(86_400)
   FRAUD_LIST_RESYNC_SECONDS: number = 60;
+
+  /** A terminal not heard from (heartbeat) for longer than this shows as offline. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(10)
+  @Max(86_400)
+  TERMINAL_OFFLINE_AFTER_SECONDS: number = 120;
 }
 
 export class ConfigError extends Error {}

@@ -1,7 +1,7 @@
 export const TERMINAL_ACCESS_REVOKED = 'terminal.access.revoked';
 export const MERCHANT_ACCESS_REVOKED = 'merchant.access.revoked';
 
-export type TerminalRevocationReason = 'terminal_disabled' | 'credentials_rotated';
+export type TerminalRevocationReason = 'terminal_disabled' | 'credentials_rotated' | 'key_changed';
 export type MerchantRevocationReason = 'merchant_suspended';
 
 /**

@@ -18,13 +18,18 @@ import {
   UpdateMerchantWebhookDto,
   WebhookSecretResponseDto,
 } from './dto/merchant.dto';
+import { CreatePairingCodeDto, PairingCodeResponseDto } from './dto/pairing.dto';
 import { MerchantsService } from './merchants.service';
+import { TerminalPairingService } from './terminal-pairing.service';
 
 @ApiTags('merchants')
 @ApiErrorResponses({ status: 400, description: 'Invalid body or id; `details` names the fields' }, 429, 503)
 @Controller('api/merchants')
 export class MerchantsController {
-  constructor(private readonly merchants: MerchantsService) {}
+  constructor(
+    private readonly merchants: MerchantsService,
+    private readonly pairing: TerminalPairingService,
+  ) {}
 
   @Post()
   @Authenticated({ roles: ['admin'] })
@@ -142,5 +147,22 @@ export class MerchantsController {
     @Param('terminalId', IdParamPipe) terminalId: string,
   ): Promise<TerminalWithSecretResponseDto> {
     return { success: true, ...(await this.merchants.rotateTerminalSecret(merchantId, terminalId)) };
+  }
+
+  @Post(':merchantId/pairing-codes')
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({
+    summary: 'Create a code that pairs one device with the merchant (10 minutes, single use)',
+    description: 'The device sends it with its Ed25519 public key to POST /api/terminals/pair. Five wrong tries burn the code.',
+  })
+  @ApiIdParams('merchantId')
+  @ApiCreatedResponse({ type: PairingCodeResponseDto, description: 'The code and when it expires' })
+  @ApiErrorResponses({ status: 404, description: 'No such merchant', message: 'Merchant not found' }, 413, 415)
+  createPairingCode(
+    @Param('merchantId', IdParamPipe) merchantId: string,
+    @Body() dto: CreatePairingCodeDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<PairingCodeResponseDto> {
+    return this.pairing.createCode(merchantId, dto.label, principal);
   }
 }

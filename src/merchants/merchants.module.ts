@@ -2,11 +2,22 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { MerchantsService } from './merchants.service';
 import { Merchant, MerchantSchema } from './schemas/merchant.schema';
+import { CredentialClaim, CredentialClaimSchema, PairingCode, PairingCodeSchema } from './schemas/pairing-code.schema';
 import { Terminal, TerminalSchema } from './schemas/terminal.schema';
+import { TerminalKeysService } from './terminal-keys.service';
+import { TerminalPairingService } from './terminal-pairing.service';
+import { TerminalPresence } from './terminal-presence';
 
 @Module({
-  imports: [MongooseModule.forFeature([{ name: Merchant.name, schema: MerchantSchema }, { name: Terminal.name, schema: TerminalSchema }])],
-  providers: [MerchantsService],
-  exports: [MerchantsService],
+  imports: [
+    MongooseModule.forFeature([
+      { name: Merchant.name, schema: MerchantSchema },
+      { name: Terminal.name, schema: TerminalSchema },
+      { name: PairingCode.name, schema: PairingCodeSchema },
+      { name: CredentialClaim.name, schema: CredentialClaimSchema },
+    ]),
+  ],
+  providers: [MerchantsService, TerminalPresence, TerminalPairingService, TerminalKeysService],
+  exports: [MerchantsService, TerminalPresence, TerminalPairingService, TerminalKeysService],
 })
 export class MerchantsModule {}

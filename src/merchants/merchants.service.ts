@@ -17,6 +17,7 @@ import {
   type TerminalRevocationReason,
 } from './merchant-access.events';
 import { generateTerminalSecret, hashTerminalSecret, terminalSecretMatches } from './terminal-secret';
+import { TerminalPresence } from './terminal-presence';
 import { generateWebhookSecret, WebhookSecretBox } from './webhook-secret';
 import { validateWebhookUrl, type WebhookUrlPolicy } from './webhook-url-policy';
 import { isDuplicateKeyError } from '../common/database/duplicate-key';
@@ -34,11 +35,27 @@ export interface MerchantSnapshot {
   webhookUrl?: string;
   accessGeneration: number;
 }
-interface TerminalSnapshot {
+export interface TerminalSnapshot {
   terminalId: string;
   merchantId: string;
   status: Terminal['status'];
   credentialGeneration: number;
+  /** Base64 of the raw Ed25519 key when the terminal signs its requests: then a bearer token alone is refused. */
+  publicKey?: string;
+}
+
+/** What a signed request is checked against: the terminal (with its key) and its merchant, from the cache. */
+export interface TerminalStanding {
+  terminal: TerminalSnapshot;
+  merchant: MerchantSnapshot | null;
+}
+
+export interface PairedTerminal {
+  terminalId: string;
+  merchantId: string;
+  publicKey: string;
+  label?: string;
+  deviceInfo?: Record<string, string>;
 }
 
 /**
@@ -77,6 +94,7 @@ export class MerchantsService {
     private readonly cache: RevisionedCache,
     @Inject(webhooksConfig.KEY) private readonly webhooks: WebhooksConfig,
     private readonly events: EventEmitter2,
+    private readonly presence: TerminalPresence,
   ) {
     if (webhooks.secretKey) this.box = new WebhookSecretBox(webhooks.secretKey);
     else this.logger.warn('WEBHOOK_SECRET_KEY is not set: merchant webhooks cannot be signed; setting a webhook URL answers 503');
@@ -188,7 +206,8 @@ export class MerchantsService {
     this.assertMayView(merchantId, principal);
     await this.findMerchant(merchantId);
     const terminals = await this.terminals.find({ merchantId }).sort({ terminalId: 1 }).limit(1000).lean().exec();
-    return terminals.map(toTerminalDto);
+    const presences = await this.presence.of(terminals);
+    return terminals.map((terminal) => ({ ...toTerminalDto(terminal), ...presences.get(terminal.terminalId) }));
   }
 
   async disableTerminal(merchantId: string, terminalId: string): Promise<TerminalDto> {
@@ -202,10 +221,47 @@ export class MerchantsService {
     return { terminal, terminalSecret };
   }
 
+  /**
+   * A terminal of the merchant whose device proved a pairing code: it has no secret, only the
+   * device's public key, so from the first request on it signs (a bearer token alone is refused).
+   */
+  async createPairedTerminal(paired: PairedTerminal): Promise<Terminal> {
+    const terminal = await this.terminals.create({
+      terminalId: paired.terminalId,
+      merchantId: paired.merchantId,
+      status: 'active',
+      publicKey: paired.publicKey,
+      pairedAt: new Date(),
+      ...(paired.label && { label: paired.label }),
+      ...(paired.deviceInfo && { deviceInfo: paired.deviceInfo }),
+      revision: nextRevision(),
+    });
+    await this.cacheTerminal(terminal);
+    return terminal;
+  }
+
+  /**
+   * Binds a first key to a terminal made with a secret, or replaces a terminal's key. Either way
+   * the credential generation is renewed, so every token issued before (bearer or socket) dies
+   * and open sockets are dropped; signatures by an old key no longer verify.
+   */
+  async setTerminalKey(terminalId: string, merchantId: string, publicKey: string): Promise<TerminalDto> {
+    return this.revokeTerminal(merchantId, terminalId, { publicKey }, 'key_changed');
+  }
+
+  /** The terminal and its merchant as a signature is checked against them, or null for an unknown terminal. */
+  async terminalStanding(terminalId: string): Promise<TerminalStanding | null> {
+    const terminal = await this.terminalSnapshot(terminalId);
+    if (!terminal) return null;
+    return { terminal, merchant: await this.merchantSnapshot(terminal.merchantId) };
+  }
+
   /** What a new token of the terminal stands for, when the secret is right and both it and its merchant are active. */
   async authenticateTerminal(terminalId: string, secret: string): Promise<TerminalGrant | null> {
     const terminal = await this.terminals.findOne({ terminalId }).lean().exec();
-    if (!terminal || !terminalSecretMatches(secret, terminal.secretHash) || terminal.status !== 'active') return null;
+    if (!terminal?.secretHash || !terminalSecretMatches(secret, terminal.secretHash) || terminal.status !== 'active') return null;
+    // Its tokens would be refused everywhere: a terminal with a device key signs instead.
+    if (terminal.publicKey) return null;
     const merchant = await this.merchantSnapshot(terminal.merchantId);
     if (merchant?.status !== 'active') return null;
     this.terminals.updateOne({ terminalId }, { $set: { lastSeenAt: new Date() } }).exec().catch((error: Error) => {
@@ -221,14 +277,19 @@ export class MerchantsService {
    * MongoDB read while the snapshots are cached.
    */
   async isGrantCurrent(grant: TerminalGrant): Promise<boolean> {
+    return (await this.currentGrantTerminal(grant)) !== null;
+  }
+
+  /** The terminal's snapshot when the grant is current (see isGrantCurrent), else null. */
+  async currentGrantTerminal(grant: TerminalGrant): Promise<TerminalSnapshot | null> {
     const [merchant, terminal] = await Promise.all([this.merchantSnapshot(grant.merchantId), this.terminalSnapshot(grant.terminalId)]);
-    return (
+    const current =
       terminal?.status === 'active' &&
       terminal.merchantId === grant.merchantId &&
       (terminal.credentialGeneration ?? 0) === grant.terminalGeneration &&
       merchant?.status === 'active' &&
-      (merchant.accessGeneration ?? 0) === grant.merchantGeneration
-    );
+      (merchant.accessGeneration ?? 0) === grant.merchantGeneration;
+    return current ? terminal : null;
   }
 
   /** Merchant active, terminal active and belonging to it. Served from the cache. */
@@ -315,8 +376,15 @@ function toMerchantSnapshot(merchant: Merchant): MerchantSnapshot {
 }
 
 function toTerminalSnapshot(terminal: Terminal): TerminalSnapshot {
-  return { terminalId: terminal.terminalId, merchantId: terminal.merchantId, status: terminal.status, credentialGeneration: terminal.credentialGeneration ?? 0 };
+  return {
+    terminalId: terminal.terminalId,
+    merchantId: terminal.merchantId,
+    status: terminal.status,
+    credentialGeneration: terminal.credentialGeneration ?? 0,
+    ...(terminal.publicKey && { publicKey: terminal.publicKey }),
+  };
 }
+
 
 export function toMerchantDto(merchant: Merchant): MerchantDto {
   return {
@@ -336,7 +404,10 @@ function toTerminalDto(terminal: Terminal): TerminalDto {
     terminalId: terminal.terminalId,
     merchantId: terminal.merchantId,
     status: terminal.status,
+    ...(terminal.label && { label: terminal.label }),
+    keyBound: Boolean(terminal.publicKey),
     ...(terminal.lastSeenAt && { lastSeenAt: terminal.lastSeenAt }),
+    ...(terminal.deviceInfo && { deviceInfo: terminal.deviceInfo }),
     createdAt: terminal.createdAt,
   };
 }

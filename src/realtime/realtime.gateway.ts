@@ -179,7 +179,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   /** Undefined to accept; an Error whose message the client gets as `connect_error`. Never logs the token. */
   private async authenticate(socket: Socket): Promise<Error | undefined> {
     const token = tokenFromHandshake(socket.handshake);
-    const principal = token ? await this.tokens.verify(token) : undefined;
+    const principal = token ? await this.tokens.verify(token, 'socket') : undefined;
     if (!token || !principal) {
       const message = refusalOf(token, token ? safeExpiresIn(this.tokens, token) : undefined);
       this.logger.debug(`Handshake refused from ${socket.handshake.address}: ${message}`);

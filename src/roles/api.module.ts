@@ -13,6 +13,7 @@ import { FraudRulesController } from '../fraud/fraud-rules.controller';
 import { FraudModule } from '../fraud/fraud.module';
 import { MerchantsController } from '../merchants/merchants.controller';
 import { MerchantsModule } from '../merchants/merchants.module';
+import { TerminalsController } from '../merchants/terminals.controller';
 import { QueueBoardModule } from '../metrics/queue-board.module';
 import { AlertsController } from '../notifications/alerts.controller';
 import { NotificationsModule } from '../notifications/notifications.module';
@@ -42,6 +43,7 @@ import { ApiPeriodicWork } from './periodic-work';
     WebhookDeliveriesController,
     AlertsController,
     RealtimeController,
+    TerminalsController,
   ],
   providers: [RealtimeGateway, ApiPeriodicWork],
 })

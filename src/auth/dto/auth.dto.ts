@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -39,17 +39,24 @@ export class LoginDto {
   password: string;
 }
 
+/** Empty (`{}`) when the request is signed by the terminal's device key: it then gets a socket token. */
 export class TerminalTokenDto {
-  @ApiProperty({ example: 'terminal-async-001' })
+  @ApiPropertyOptional({ example: 'terminal-async-001', description: 'With terminalSecret, for a terminal made with a secret; leave both out of a signed request' })
+  @ValidateIf(sendsCredentials)
   @IsString()
   @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'terminalId must be 1-64 letters, digits, _ or -' })
-  terminalId: string;
+  terminalId?: string;
 
-  @ApiProperty({ example: 'tsk_3q0Zk...' })
+  @ApiPropertyOptional({ example: 'tsk_3q0Zk...' })
+  @ValidateIf(sendsCredentials)
   @IsString()
   @MinLength(1)
   @MaxLength(200)
-  terminalSecret: string;
+  terminalSecret?: string;
+}
+
+function sendsCredentials(dto: TerminalTokenDto): boolean {
+  return dto.terminalId !== undefined || dto.terminalSecret !== undefined;
 }
 
 export class UserDto {
@@ -100,8 +107,11 @@ export class TerminalSessionResponseDto {
   @ApiProperty({ example: true })
   success: true;
 
-  @ApiProperty()
+  @ApiProperty({ description: 'Bearer token; for a signed request, a token for the socket handshake only (refused on HTTP)' })
   accessToken: string;
+
+  @ApiProperty({ example: 300, description: 'Seconds the token is good for (300 for a socket token)' })
+  expiresIn: number;
 
   @ApiProperty({ type: TerminalIdentityDto })
   terminal: TerminalIdentityDto;

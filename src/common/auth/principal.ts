@@ -9,6 +9,8 @@ export interface Principal {
   id: string;
   role: Role;
   merchantId?: string;
+  /** How a terminal proved itself on this request: an RFC 9421 signature by its device key, or a bearer token. */
+  proof?: 'signature' | 'token';
 }
 
 /** Claims inside an access token. */
@@ -19,6 +21,8 @@ export interface AccessTokenClaims {
   /** Terminal tokens: the terminal's and the merchant's credential generations at issue time. */
   tgen?: number;
   mgen?: number;
+  /** 'socket': a short token a signing terminal takes for the socket handshake; refused on HTTP. */
+  use?: 'socket';
 }
 
 export const isAdmin = (principal: Principal) => principal.role === 'admin';

@@ -85,7 +85,14 @@ export class TerminalDto {
   @ApiProperty() terminalId: string;
   @ApiProperty() merchantId: string;
   @ApiProperty({ enum: TERMINAL_STATUSES }) status: TerminalStatus;
-  @ApiPropertyOptional() lastSeenAt?: Date;
+  @ApiPropertyOptional({ example: 'Counter 2' }) label?: string;
+  @ApiProperty({ description: 'Whether the terminal signs its requests with a device key (then a bearer token alone is refused)' }) keyBound: boolean;
+  @ApiPropertyOptional({ description: 'Last heartbeat (or secret login)' }) lastSeenAt?: Date;
+  @ApiPropertyOptional({ enum: ['online', 'offline'], description: 'online: heard from within TERMINAL_OFFLINE_AFTER_SECONDS (only in the merchant terminal list)' })
+  presence?: 'online' | 'offline';
+  @ApiPropertyOptional({ example: '2.4.0', description: 'As the last heartbeat gave it' }) appVersion?: string;
+  @ApiPropertyOptional({ example: 0, description: 'Taps queued offline on the device, as the last heartbeat gave it' }) offlineQueued?: number;
+  @ApiPropertyOptional({ example: { model: 'Sunmi P2' }, description: 'What the device said of itself when it paired' }) deviceInfo?: Record<string, string>;
   @ApiProperty() createdAt: Date;
 }
 

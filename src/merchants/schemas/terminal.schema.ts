@@ -15,9 +15,26 @@ export class Terminal {
   @Prop({ type: String, required: true, enum: TERMINAL_STATUSES, default: 'active' })
   status: TerminalStatus;
 
-  /** SHA-256 of the terminal secret: the secret is 256 random bits, so a fast hash suffices. */
-  @Prop({ required: true })
-  secretHash: string;
+  /**
+   * SHA-256 of the terminal secret: the secret is 256 random bits, so a fast hash suffices.
+   * Terminals paired with a device key have none.
+   */
+  @Prop()
+  secretHash?: string;
+
+  /** The device's Ed25519 public key (raw 32 bytes, base64): it signs every request (RFC 9421). */
+  @Prop()
+  publicKey?: string;
+
+  @Prop()
+  label?: string;
+
+  /** What the device said of itself when it paired (model, OS); shown to the merchant, trusted for nothing. */
+  @Prop({ type: Object })
+  deviceInfo?: Record<string, string>;
+
+  @Prop()
+  pairedAt?: Date;
 
   @Prop()
   lastSeenAt?: Date;
