@@ -1,4 +1,5 @@
 import { deriveCardKeys } from './bolt-card-keys';
+import { SoftwareCard } from './card-simulator';
 import { decryptPiccData, sdmMac, sdmMacMatches } from './sun-message';
 
 const hex = (s: string) => Buffer.from(s, 'hex');
@@ -65,5 +66,17 @@ describe('Bolt Card deterministic keys', () => {
     const v2 = deriveCardKeys(issuer, hex('04a39493cc8680'), 2);
     expect(v2.k1.equals(v1.k1)).toBe(true);
     expect(v2.k2.equals(v1.k2)).toBe(false);
+  });
+});
+
+describe('SoftwareCard', () => {
+  it('answers taps that decrypt and verify under its keys, the counter rising by one', () => {
+    const keys = deriveCardKeys(hex('00000000000000000000000000000001'), hex('04a39493cc8680'), 1);
+    const card = new SoftwareCard('04A39493CC8680', { k1: keys.k1.toString('hex'), k2: keys.k2.toString('hex') }, 41);
+    const tap = card.tap();
+    const picc = decryptPiccData(keys.k1, hex(tap.p));
+    expect(picc).toEqual({ uid: '04a39493cc8680', counter: 42 });
+    expect(sdmMacMatches(keys.k2, picc!, hex(tap.c))).toBe(true);
+    expect(decryptPiccData(keys.k1, hex(card.tap().p))?.counter).toBe(43);
   });
 });
