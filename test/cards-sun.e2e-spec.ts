@@ -110,4 +110,19 @@ describe('cards that prove themselves (SUN)', () => {
   it('keeps cards without an nfcUid paying by cardUuid', async () => {
     await tap(undefined, { cardUuid: s.cardUuid }).expect(202);
   });
+
+  it('a merchant that takes no unauthenticated cards declines cardUuid-only taps, and still takes SUN taps', async () => {
+    const policy = (accept: unknown) => http().patch(`/api/merchants/${s.merchant.merchantId}/card-policy`).set(bearer(s.adminToken)).send({ acceptUnauthenticatedCards: accept });
+    await policy('no').expect(400);
+    await http().patch(`/api/merchants/${s.merchant.merchantId}/card-policy`).set(bearer(s.terminal.token)).send({ acceptUnauthenticatedCards: false }).expect(403);
+    expect((await policy(false).expect(200)).body.merchant.acceptUnauthenticatedCards).toBe(false);
+    try {
+      expect((await tap(undefined, { cardUuid: s.cardUuid }).expect(400)).body.declineCode).toBe('card_auth_required');
+      const { card } = await secureCard();
+      await tap(card.tap()).expect(202);
+    } finally {
+      await policy(true).expect(200);
+    }
+    await tap(undefined, { cardUuid: s.cardUuid }).expect(202);
+  });
 });

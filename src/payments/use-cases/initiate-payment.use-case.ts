@@ -241,6 +241,7 @@ function decide(command: CardCommand, card: CardValidation, location: MerchantVa
   if (!card.valid) return { declineCode: card.reason, reason: `Card invalid: ${card.detail}` };
   if (card.card.requiresCardAuth && !command.sun) return { declineCode: 'card_auth_required', reason: 'This card must prove itself: tap it (sun) instead of naming it' };
   if (!location.valid) return { declineCode: location.reason, reason: location.reason === 'merchant_invalid' ? 'Invalid merchant' : 'Invalid terminal' };
+  if (!command.sun && !location.merchant.acceptUnauthenticatedCards) return { declineCode: 'card_auth_required', reason: 'This merchant takes only cards that prove themselves: tap the card (sun)' };
   if (fraud.decision === 'block') return fraudDecline(fraud);
   if (command.body.amount > card.card.singleTransactionLimit) return { declineCode: 'single_limit_exceeded', reason: 'Amount exceeds single transaction limit' };
   return { card: card.card, merchant: location.merchant, fraud };
