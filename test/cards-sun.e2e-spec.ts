@@ -4,7 +4,7 @@ import type { Connection } from 'mongoose';
 import request from 'supertest';
 import { SoftwareCard } from '../src/cards/sun/card-simulator';
 import { closeTestApp, createTestApp } from './support/test-app';
-import { bearer, seedSession, Session, uniqueId } from './support/session';
+import { bearer, createTerminal, seedSession, Session, uniqueId } from './support/session';
 import { relaxFraudRules, waitForFinal } from './support/payments';
 
 const ISSUER_KEY = '00000000000000000000000000000001';
@@ -124,5 +124,34 @@ describe('cards that prove themselves (SUN)', () => {
       await policy(true).expect(200);
     }
     await tap(undefined, { cardUuid: s.cardUuid }).expect(202);
+  });
+});
+
+/** With the default fraud rules: a stale or forged proof must not let anyone get a card declined. */
+describe('SUN declines count against the caller, never the card', () => {
+  let app: NestExpressApplication;
+  let s: Session;
+  const http = () => request(app.getHttpServer());
+  const tap = (terminal: { token: string; terminalId: string }, body: Record<string, unknown>) =>
+    http().post('/api/payment/process-async').set(bearer(terminal.token)).send({ amount: 1_000, merchantId: s.merchant.merchantId, terminalId: terminal.terminalId, ...body });
+
+  beforeAll(async () => {
+    app = await createTestApp({ env: { CARD_ISSUER_KEY: ISSUER_KEY } });
+    s = await seedSession(app);
+  });
+  afterAll(() => closeTestApp(app));
+
+  it('replayed, forged and cardUuid-only taps of a card leave it paying elsewhere', async () => {
+    const cardUuid = uniqueId('victim');
+    const nfcUid = randomUid();
+    const res = await http().post('/api/cards').set(bearer(s.user.token)).send({ cardUuid, nfcUid }).expect(201);
+    const card = new SoftwareCard(nfcUid, res.body.programming);
+    const old = card.tap();
+    await tap(s.terminal, { sun: old }).expect(202);
+    const attacker = await createTerminal(app, s.adminToken, s.merchant.merchantId);
+    const forged = { ...card.message(99), c: '0000000000000000' };
+    const attempts = [{ sun: old }, { sun: old, cardUuid }, { sun: forged }, { sun: forged, cardUuid }, { cardUuid }, { sun: old }];
+    for (const attempt of attempts) expect(['card_replayed', 'card_auth_failed', 'card_auth_required']).toContain((await tap(attacker, attempt).expect(400)).body.declineCode);
+    await tap(s.terminal, { sun: card.tap() }).expect(202);
   });
 });
