@@ -155,3 +155,31 @@ describe('SUN declines count against the caller, never the card', () => {
     await tap(s.terminal, { sun: card.tap() }).expect(202);
   });
 });
+
+describe('SUN taps and the per-card payment limit', () => {
+  let app: NestExpressApplication;
+  let s: Session;
+
+  beforeAll(async () => {
+    app = await createTestApp({ env: { CARD_ISSUER_KEY: ISSUER_KEY, THROTTLE_PAYMENT_CARD_LIMIT: '2' } });
+    s = await seedSession(app);
+    await relaxFraudRules(app, s.adminToken);
+  });
+  afterAll(() => closeTestApp(app));
+
+  it("limits each SUN message on its own, so one terminal's taps of many cards never share one allowance", async () => {
+    const http = () => request(app.getHttpServer());
+    const tap = (sun: { p: string; c: string }) =>
+      http().post('/api/payment/process-async').set(bearer(s.terminal.token)).send({ sun, amount: 1_000, merchantId: s.merchant.merchantId, terminalId: s.terminal.terminalId });
+    for (let i = 0; i < 4; i++) {
+      const nfcUid = randomUid();
+      const res = await http().post('/api/cards').set(bearer(s.user.token)).send({ cardUuid: uniqueId('many'), nfcUid }).expect(201);
+      await tap(new SoftwareCard(nfcUid, res.body.programming).tap()).expect(202);
+    }
+    const { body } = await http().post('/api/cards').set(bearer(s.user.token)).send({ cardUuid: uniqueId('replayed'), nfcUid: '04AABBCCDDEEFF' }).expect(201);
+    const replayed = new SoftwareCard('04AABBCCDDEEFF', body.programming).tap();
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await tap(replayed)).status);
+    expect(statuses).toEqual([202, 400, 429, 429]);
+  });
+});
