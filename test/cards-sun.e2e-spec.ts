@@ -65,6 +65,11 @@ describe('cards that prove themselves (SUN)', () => {
     const stored = await app.get<Connection>(getConnectionToken()).collection('transactions').findOne({ transactionId: accepted.body.transactionId });
     expect(stored).toMatchObject({ cardUuid, metadata: expect.objectContaining({ cardAuth: { method: 'sun', uid: card.uid.toLowerCase(), counter: 1, keyVersion: 1 } }) });
     expect(JSON.stringify(stored)).not.toContain(sun.p);
+    // The merchant side sees the proof, not the UID (it names the card as surely as its id); the holder sees it all.
+    expect(done.metadata).toMatchObject({ cardAuth: { method: 'sun', counter: 1, keyVersion: 1 } });
+    expect(JSON.stringify(done)).not.toContain(card.uid.toLowerCase());
+    const holderView = await http().get(`/api/payment/status/${accepted.body.transactionId}`).set(bearer(s.user.token)).expect(200);
+    expect(holderView.body.transaction.metadata.cardAuth).toEqual({ method: 'sun', uid: card.uid.toLowerCase(), counter: 1, keyVersion: 1 });
 
     expect((await tap(sun).expect(400)).body.declineCode).toBe('card_replayed');
     const next = card.tap();
