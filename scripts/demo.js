@@ -5,6 +5,7 @@
 const { createHash } = require('node:crypto');
 const { readFileSync, existsSync } = require('node:fs');
 const { join } = require('node:path');
+const { loadDemoCard, saveDemoCard } = require('./card-simulator');
 
 const DEMO = {
   email: 'demo.holder@nfcpay.local',
@@ -13,6 +14,9 @@ const DEMO = {
   cardUuid: 'test-async-card-123',
   merchantId: 'MERCHANT_ASYNC_TEST',
   terminalId: 'terminal-async-001',
+  /** An NTAG 424 DNA card, simulated in software (scripts/card-simulator.js). */
+  secureCardUuid: 'test-secure-card-001',
+  secureCardUid: `04${createHash('sha256').update('nfcpay demo secure card').digest('hex').slice(0, 12)}`,
 };
 
 /** Admin credentials: ADMIN_EMAIL / ADMIN_PASSWORD, else the development admin `npm start` created. */
@@ -56,7 +60,30 @@ async function seedDemo(baseUrl = process.env.BASE_URL ?? 'http://localhost:8080
       : expectStatus(await call(baseUrl, 'POST', `/api/merchants/${DEMO.merchantId}/terminals/${DEMO.terminalId}/rotate-secret`, undefined, adminToken), 200).body.terminalSecret;
   const terminal = expectStatus(await call(baseUrl, 'POST', '/api/auth/terminal/token', { terminalId: DEMO.terminalId, terminalSecret }), 200).body;
 
-  return { baseUrl, demo: DEMO, adminToken, holderToken: holder.accessToken, terminalToken: terminal.accessToken, terminalSecret, merchantWallet: walletAddress };
+  const secureCard = await seedSecureCard(baseUrl, holder.accessToken);
+  return { baseUrl, demo: DEMO, adminToken, holderToken: holder.accessToken, terminalToken: terminal.accessToken, terminalSecret, merchantWallet: walletAddress, secureCard };
+}
+
+/**
+ * The secure card: registered once (its keys answered once, kept for the simulator); when it was
+ * registered before and its keys are not here, reprogrammed for new ones. Null when the server has
+ * no CARD_ISSUER_KEY (503).
+ */
+async function seedSecureCard(baseUrl, holderToken) {
+  const saved = loadDemoCard();
+  const registered = await call(baseUrl, 'POST', '/api/cards', { cardUuid: DEMO.secureCardUuid, nfcUid: DEMO.secureCardUid }, holderToken);
+  if (registered.status === 503) return null;
+  let programming;
+  if (expectStatus(registered, 201, 409).status === 201) programming = registered.body.programming;
+  else {
+    const card = expectStatus(await call(baseUrl, 'GET', `/api/cards/${DEMO.secureCardUuid}`, undefined, holderToken), 200).body.card;
+    if (saved?.cardUuid === DEMO.secureCardUuid && saved.programming.version === card.keyVersion) return saved;
+    const reprogrammed = await call(baseUrl, 'POST', `/api/cards/${DEMO.secureCardUuid}/reprogram`, { password: DEMO.password }, holderToken);
+    programming = expectStatus(reprogrammed, 200).body.programming;
+  }
+  const state = { cardUuid: DEMO.secureCardUuid, nfcUid: DEMO.secureCardUid, programming, counter: 0 };
+  saveDemoCard(state);
+  return state;
 }
 
 /** What the default fraud rules (src/fraud/fraud-rules.config.ts) do to somebody tapping by hand, and how to relax them. */
@@ -79,6 +106,7 @@ if (require.main === module) {
       console.log(`Demo data ready on ${seeded.baseUrl}`);
       console.log(`  cardholder ${DEMO.email} / ${DEMO.password}, card ${DEMO.cardUuid}`);
       console.log(`  merchant ${DEMO.merchantId}, terminal ${DEMO.terminalId} (secret ${seeded.terminalSecret})`);
+      if (seeded.secureCard) console.log(`  secure card ${seeded.secureCard.cardUuid} (UID ${seeded.secureCard.nfcUid}, key version ${seeded.secureCard.programming.version}), simulated by scripts/card-simulator.js`);
       console.log(`\nTERMINAL_TOKEN=${seeded.terminalToken}`);
       console.log(`HOLDER_TOKEN=${seeded.holderToken}`);
       console.log(`ADMIN_TOKEN=${seeded.adminToken}`);
@@ -90,6 +118,14 @@ if (require.main === module) {
           `-d '{"cardUuid":"${DEMO.cardUuid}","amount":75000,"merchantId":"${DEMO.merchantId}","terminalId":"${DEMO.terminalId}"}'`,
       );
       console.log(fraudNote(seeded.baseUrl));
+      if (seeded.secureCard) {
+        console.log(
+          `\nPay with a tap of the secure card (each run of the simulator is the next tap):\n` +
+            `  curl -X POST ${seeded.baseUrl}/api/payment/process-async -H "Authorization: Bearer $TERMINAL_TOKEN" ` +
+            `-H 'Content-Type: application/json' -H "Idempotency-Key: $(node -e 'console.log(crypto.randomUUID())')" ` +
+            `-d "$(node scripts/card-simulator.js 75000 ${DEMO.merchantId} ${DEMO.terminalId})"`,
+        );
+      }
     })
     .catch((error) => {
       console.error(`demo failed: ${error.message}`);

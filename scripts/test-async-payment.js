@@ -5,6 +5,7 @@
 const { randomUUID } = require('node:crypto');
 const { io } = require('socket.io-client');
 const { seedDemo, DEMO, fraudNote } = require('./demo');
+const { tapDemoCard } = require('./card-simulator');
 
 const MAX_WAIT_MS = 60_000;
 
@@ -52,8 +53,10 @@ async function runWithSocket(seeded, socket) {
   console.log(`✅ WebSocket welcome message: ${welcome.message}`);
 
   console.log('\n💳 Step 2: Testing Async Payment Processing');
-  const paymentData = { cardUuid: DEMO.cardUuid, amount: 75000, merchantId: DEMO.merchantId, terminalId: DEMO.terminalId };
-  console.log(`📤 Initiating async payment: ${paymentData.amount} VND`);
+  // With the demo's secure card, a tap from the card simulator (the card proves itself); else the seed's cardUuid.
+  const card = seeded.secureCard ? { sun: tapDemoCard() } : { cardUuid: DEMO.cardUuid };
+  const paymentData = { ...card, amount: 75000, merchantId: DEMO.merchantId, terminalId: DEMO.terminalId };
+  console.log(`📤 Initiating async payment: ${paymentData.amount} VND ${seeded.secureCard ? `with a SUN tap of ${seeded.secureCard.cardUuid}` : `with card ${DEMO.cardUuid}`}`);
   const paymentStart = Date.now();
   const payment = await api(baseUrl, 'POST', '/api/payment/process-async', seeded.terminalToken, paymentData, { 'Idempotency-Key': randomUUID() });
   const paymentTime = Date.now() - paymentStart;

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RateLimit } from '../common/throttling/rate-limit.decorator';
 import { Authenticated } from '../common/auth/authenticated.decorator';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import type { Principal } from '../common/auth/principal';
@@ -7,7 +8,16 @@ import { ApiErrorResponses } from '../common/docs/api-error-responses';
 import { ApiIdParams } from '../common/docs/api-id-params';
 import { IdParamPipe } from '../common/validation/id-param.pipe';
 import { CardsService } from './cards.service';
-import { BlockCardDto, CardListResponseDto, CardResponseDto, CreateCardDto, UpdateCardLimitsDto } from './dto/card.dto';
+import {
+  BlockCardDto,
+  CardListResponseDto,
+  CardResponseDto,
+  CreateCardDto,
+  RegisteredCardResponseDto,
+  ReprogramCardDto,
+  ReprogrammedCardResponseDto,
+  UpdateCardLimitsDto,
+} from './dto/card.dto';
 
 const INVALID = { status: 400, description: 'Invalid body or cardUuid; `details` names the fields' } as const;
 const NOT_FOUND = { status: 404, description: 'No such card, or not yours', message: 'Card not found' } as const;
@@ -21,10 +31,29 @@ export class CardsController {
   @Post()
   @Authenticated({ roles: ['user'] })
   @ApiOperation({ summary: 'Register an NFC card to the calling cardholder' })
-  @ApiCreatedResponse({ type: CardResponseDto, description: 'Registered, active' })
-  @ApiErrorResponses(INVALID, { status: 409, description: 'The cardUuid is registered already (to anyone)', message: 'This card is already registered' }, 413, 415)
-  async register(@Body() dto: CreateCardDto, @CurrentPrincipal() principal: Principal): Promise<CardResponseDto> {
-    return { success: true, card: await this.cards.register(dto, principal) };
+  @ApiCreatedResponse({ type: RegisteredCardResponseDto, description: 'Registered, active; with an nfcUid, also the programming keys (only in this answer)' })
+  @ApiErrorResponses(INVALID, { status: 409, description: 'The cardUuid or the nfcUid is registered already (to anyone)', message: 'This card is already registered' }, 413, 415)
+  async register(@Body() dto: CreateCardDto, @CurrentPrincipal() principal: Principal): Promise<RegisteredCardResponseDto> {
+    return { success: true, ...(await this.cards.register(dto, principal)) };
+  }
+
+  @Post(':cardUuid/reprogram')
+  @HttpCode(200)
+  @Authenticated({ roles: ['user', 'admin'] })
+  @RateLimit({ kind: 'credentials' })
+  @ApiOperation({ summary: 'New keys for a secure card (key version + 1): answered once; the old keys stop working' })
+  @ApiIdParams('cardUuid')
+  @ApiOkResponse({ type: ReprogrammedCardResponseDto, description: 'The card with its new key version, and the new keys' })
+  @ApiErrorResponses(
+    INVALID,
+    { status: 401, description: "A cardholder's password is missing or wrong", message: 'Password is incorrect' },
+    NOT_FOUND,
+    { status: 409, description: 'The card was registered without an nfcUid', message: 'Only a card registered with an nfcUid can be reprogrammed' },
+    413,
+    415,
+  )
+  async reprogram(@Param('cardUuid', IdParamPipe) cardUuid: string, @Body() dto: ReprogramCardDto, @CurrentPrincipal() principal: Principal): Promise<ReprogrammedCardResponseDto> {
+    return { success: true, ...(await this.cards.reprogram(cardUuid, dto.password, principal)) };
   }
 
   @Get()

@@ -3,10 +3,22 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { CardStatusLock } from './card-status-lock';
 import { CardsService } from './cards.service';
 import { Card, CardSchema } from './schemas/card.schema';
+import { User, UserSchema } from '../auth/schemas/user.schema';
+import { CardIssuer } from './sun/card-issuer';
+import { SunAuthenticator } from './sun/sun-authenticator';
+import { CardCounterMark, CardCounterMarkSchema, CardTap, CardTapSchema, CardUid, CardUidSchema } from './sun/sun.schemas';
 
 @Module({
-  imports: [MongooseModule.forFeature([{ name: Card.name, schema: CardSchema }])],
-  providers: [CardsService, CardStatusLock],
-  exports: [CardsService],
+  imports: [
+    MongooseModule.forFeature([
+      { name: Card.name, schema: CardSchema },
+      { name: CardUid.name, schema: CardUidSchema },
+      { name: CardTap.name, schema: CardTapSchema },
+      { name: CardCounterMark.name, schema: CardCounterMarkSchema },
+      { name: User.name, schema: UserSchema },
+    ]),
+  ],
+  providers: [CardsService, CardStatusLock, CardIssuer, SunAuthenticator],
+  exports: [CardsService, SunAuthenticator],
 })
 export class CardsModule {}

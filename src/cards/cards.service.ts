@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter, UpdateQuery } from 'mongoose';
@@ -10,6 +10,10 @@ import { CardStatusLock } from './card-status-lock';
 import { CardDto, CreateCardDto, UpdateCardLimitsDto } from './dto/card.dto';
 import { Card, CardStatus, DEFAULT_DAILY_LIMIT, DEFAULT_SINGLE_TRANSACTION_LIMIT } from './schemas/card.schema';
 import { isDuplicateKeyError } from '../common/database/duplicate-key';
+import { User } from '../auth/schemas/user.schema';
+import { verifyPassword } from '../auth/password-hasher';
+import { CardIssuer, type CardProgramming } from './sun/card-issuer';
+import { CardUid } from './sun/sun.schemas';
 
 const CACHE_TTL_SECONDS = 60;
 const cardKey = (cardUuid: string) => `cache:card:${cardUuid}`;
@@ -23,6 +27,10 @@ export interface CardSnapshot {
   dailyLimit: number;
   singleTransactionLimit: number;
   currency: string;
+  /** A secure card: a tap must carry its SUN message. */
+  requiresCardAuth: boolean;
+  nfcUid?: string;
+  keyVersion?: number;
 }
 
 export type CardValidation =
@@ -37,20 +45,61 @@ export class CardsService {
     private readonly cache: RevisionedCache,
     private readonly events: EventEmitter2,
     private readonly statusLock: CardStatusLock,
+    private readonly issuer: CardIssuer,
+    @InjectModel(CardUid.name) private readonly uids: Model<CardUid>,
+    @InjectModel(User.name) private readonly users: Model<User>,
   ) {}
 
-  async register(dto: CreateCardDto, owner: Principal): Promise<CardDto> {
+  /** A card with an `nfcUid` is secure: its programming keys are answered here, and never again. */
+  async register(dto: CreateCardDto, owner: Principal): Promise<{ card: CardDto; programming?: CardProgramming }> {
     const dailyLimit = dto.dailyLimit ?? DEFAULT_DAILY_LIMIT;
     const singleTransactionLimit = dto.singleTransactionLimit ?? Math.min(DEFAULT_SINGLE_TRANSACTION_LIMIT, dailyLimit);
     assertLimitsConsistent(dailyLimit, singleTransactionLimit);
+    const nfcUid = dto.nfcUid?.toLowerCase();
+    const programming = nfcUid ? this.issuer.programming(nfcUid, 1) : undefined;
+    if (nfcUid) await this.claimUid(nfcUid, dto.cardUuid);
     try {
-      const card = await this.cards.create({ cardUuid: dto.cardUuid, ownerId: owner.id, dailyLimit, singleTransactionLimit, status: 'active', revision: nextRevision() });
+      const secure = nfcUid ? { nfcUid, keyVersion: 1 } : {};
+      const card = await this.cards.create({ cardUuid: dto.cardUuid, ownerId: owner.id, dailyLimit, singleTransactionLimit, status: 'active', ...secure, revision: nextRevision() });
       await this.cacheCard(card);
-      return toCardDto(card);
+      return { card: toCardDto(card), ...(programming && { programming }) };
     } catch (error) {
+      if (nfcUid) await this.uids.deleteOne({ _id: nfcUid, cardUuid: dto.cardUuid }).exec();
       if (isDuplicateKeyError(error)) throw new ConflictException('This card is already registered');
       throw error;
     }
+  }
+
+  /**
+   * New keys for a secure card (a new key version): the old ones stop working at once. A holder
+   * confirms their password; an admin need not.
+   */
+  async reprogram(cardUuid: string, password: string | undefined, principal: Principal): Promise<{ card: CardDto; programming: CardProgramming }> {
+    const card = await this.findVisible(cardUuid, principal);
+    if (!card.nfcUid) throw new ConflictException('Only a card registered with an nfcUid can be reprogrammed');
+    if (!isAdmin(principal)) await this.confirmPassword(principal.id, password);
+    const changed = (await this.change(cardUuid, {}, { $inc: { keyVersion: 1 } })) ?? notFound();
+    return { card: changed, programming: this.issuer.programming(card.nfcUid, changed.keyVersion!) };
+  }
+
+  /** What a payment knows of a card (from the cache). */
+  find(cardUuid: string): Promise<CardSnapshot | null> {
+    return this.snapshot(cardUuid);
+  }
+
+  /** One UID, one card: the UID record's `_id` is the UID. */
+  private async claimUid(nfcUid: string, cardUuid: string): Promise<void> {
+    try {
+      await this.uids.create({ _id: nfcUid, cardUuid });
+    } catch (error) {
+      if (isDuplicateKeyError(error)) throw new ConflictException('A card with this nfcUid is already registered');
+      throw error;
+    }
+  }
+
+  private async confirmPassword(userId: string, password: string | undefined): Promise<void> {
+    const user = await this.users.findById(userId).lean().exec();
+    if (!password || !user || !(await verifyPassword(password, user.passwordHash))) throw new UnauthorizedException('Password is incorrect');
   }
 
   async list(principal: Principal): Promise<CardDto[]> {
@@ -195,6 +244,8 @@ function toSnapshot(card: Card): CardSnapshot {
     dailyLimit: card.dailyLimit,
     singleTransactionLimit: card.singleTransactionLimit,
     currency: card.currency,
+    requiresCardAuth: !!card.nfcUid,
+    ...(card.nfcUid && { nfcUid: card.nfcUid, keyVersion: card.keyVersion }),
   };
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { blockchainSection } from '../blockchain/blockchain.config';
@@ -83,6 +84,7 @@ export function loadConfiguration(raw: Record<string, string | undefined>) {
     metrics: { token: secret('METRICS_TOKEN', env.METRICS_TOKEN)!, production },
     blockchain: blockchainSection(env),
     fraud: fraudSection(env),
+    cards: { issuerKey: cardIssuerKey(env.CARD_ISSUER_KEY, production, (name) => developmentSecret(cacheDir, name)) },
   };
 }
 
@@ -96,6 +98,7 @@ export const paymentsConfig = configToken('payments');
 export const throttlingConfig = configToken('throttling');
 export const webhooksConfig = configToken('webhooks');
 export const metricsConfig = configToken('metrics');
+export const cardsConfig = configToken('cards');
 
 export type AppConfig = NfcPayConfig['app'];
 export type DatabaseConfig = NfcPayConfig['database'];
@@ -105,6 +108,7 @@ export type PaymentsConfig = NfcPayConfig['payments'];
 export type ThrottlingConfig = NfcPayConfig['throttling'];
 export type WebhooksConfig = NfcPayConfig['webhooks'];
 export type MetricsConfig = NfcPayConfig['metrics'];
+export type CardsConfig = NfcPayConfig['cards'];
 
 /**
  * ADMIN_EMAIL with ADMIN_PASSWORD (or ADMIN_PASSWORD_FILE) names the admin created at start-up in
@@ -128,4 +132,11 @@ function readPasswordFile(path: string): string {
   }
   if (password.length < 12) throw new ConfigError('Invalid configuration: ADMIN_PASSWORD_FILE: the password in it must be at least 12 characters');
   return password;
+}
+
+/** The issuer key of secure cards; outside production, 16 bytes derived from a generated development secret. */
+function cardIssuerKey(configured: string | undefined, production: boolean, devSecret: (name: string) => string): Buffer | undefined {
+  if (configured) return Buffer.from(configured, 'hex');
+  if (production) return undefined;
+  return createHash('sha256').update(devSecret('CARD_ISSUER_KEY')).digest().subarray(0, 16);
 }

@@ -1,11 +1,11 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { blockchainConfig } from '../blockchain/blockchain.config';
 import { fraudConfig } from '../fraud/fraud.config';
-import { appConfig, authConfig, databaseConfig, metricsConfig, type NfcPayConfig, paymentsConfig, redisConfig, throttlingConfig, webhooksConfig } from './app.config';
+import { appConfig, authConfig, cardsConfig, databaseConfig, metricsConfig, type NfcPayConfig, paymentsConfig, redisConfig, throttlingConfig, webhooksConfig } from './app.config';
 
 export const NFCPAY_CONFIG = 'nfcpay.config';
 
-const SECTIONS = [appConfig, databaseConfig, redisConfig, authConfig, paymentsConfig, throttlingConfig, webhooksConfig, metricsConfig, blockchainConfig, fraudConfig] as const;
+const SECTIONS = [appConfig, databaseConfig, redisConfig, authConfig, paymentsConfig, throttlingConfig, webhooksConfig, metricsConfig, blockchainConfig, fraudConfig, cardsConfig] as const;
 
 /** The one configuration object, whole (NFCPAY_CONFIG) and by section (`appConfig.KEY`, …), for every module. */
 @Global()

@@ -385,6 +385,11 @@ export class EnvironmentVariables {
   @Min(10)
   @Max(86_400)
   TERMINAL_OFFLINE_AFTER_SECONDS: number = 120;
+
+  /** 16 bytes as 32 hex digits: every secure (SUN) card's keys derive from it. Production without it registers no secure card. */
+  @IsOptional()
+  @Matches(/^[0-9a-fA-F]{32}$/, { message: 'CARD_ISSUER_KEY must be 16 bytes as 32 hex digits (openssl rand -hex 16)' })
+  CARD_ISSUER_KEY?: string;
 }
 
 export class ConfigError extends Error {}

@@ -17,6 +17,7 @@ import {
   UpdateMerchantStatusDto,
   UpdateMerchantWebhookDto,
   WebhookSecretResponseDto,
+  UpdateMerchantCardPolicyDto,
 } from './dto/merchant.dto';
 import { CreatePairingCodeDto, PairingCodeResponseDto } from './dto/pairing.dto';
 import { MerchantsService } from './merchants.service';
@@ -64,6 +65,16 @@ export class MerchantsController {
   @ApiErrorResponses({ status: 404, description: 'No such merchant', message: 'Merchant not found' }, 413, 415)
   async setStatus(@Param('merchantId', IdParamPipe) merchantId: string, @Body() dto: UpdateMerchantStatusDto): Promise<MerchantResponseDto> {
     return { success: true, merchant: await this.merchants.setStatus(merchantId, dto.status) };
+  }
+
+  @Patch(':merchantId/card-policy')
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({ summary: 'Whether this merchant takes taps naming only a cardUuid (no SUN proof); takes effect on the next payment' })
+  @ApiIdParams('merchantId')
+  @ApiOkResponse({ type: MerchantResponseDto, description: 'The merchant with its card policy' })
+  @ApiErrorResponses({ status: 400, description: 'acceptUnauthenticatedCards is not a boolean' }, { status: 404, description: 'No such merchant', message: 'Merchant not found' }, 413, 415)
+  async setCardPolicy(@Param('merchantId', IdParamPipe) merchantId: string, @Body() dto: UpdateMerchantCardPolicyDto): Promise<MerchantResponseDto> {
+    return { success: true, merchant: await this.merchants.setCardPolicy(merchantId, dto.acceptUnauthenticatedCards) };
   }
 
   @Patch(':merchantId/webhook')

@@ -34,6 +34,7 @@ export interface MerchantSnapshot {
   status: MerchantStatus;
   webhookUrl?: string;
   accessGeneration: number;
+  acceptUnauthenticatedCards: boolean;
 }
 export interface TerminalSnapshot {
   terminalId: string;
@@ -187,6 +188,14 @@ export class MerchantsService {
     }
     await this.publishRevocation(merchantKey(merchantId), { revision: merchant.revision, value: toMerchantSnapshot(merchant) });
     this.events.emit(MERCHANT_ACCESS_REVOKED, { merchantId, reason: 'merchant_suspended' } satisfies MerchantAccessRevokedEvent);
+    return toMerchantDto(merchant);
+  }
+
+  /** Whether taps naming only a cardUuid (no SUN proof) are taken here; the next payment sees it. */
+  async setCardPolicy(merchantId: string, acceptUnauthenticatedCards: boolean): Promise<MerchantDto> {
+    const merchant = await this.merchants.findOneAndUpdate({ merchantId }, { $set: { acceptUnauthenticatedCards, revision: nextRevision() } }, { returnDocument: 'after' }).lean().exec();
+    if (!merchant) throw new NotFoundException('Merchant not found');
+    await this.cacheMerchant(merchant);
     return toMerchantDto(merchant);
   }
 
@@ -372,6 +381,7 @@ function toMerchantSnapshot(merchant: Merchant): MerchantSnapshot {
     status: merchant.status,
     ...(merchant.webhookUrl && { webhookUrl: merchant.webhookUrl }),
     accessGeneration: merchant.accessGeneration ?? 0,
+    acceptUnauthenticatedCards: merchant.acceptUnauthenticatedCards ?? true,
   };
 }
 
@@ -394,6 +404,7 @@ export function toMerchantDto(merchant: Merchant): MerchantDto {
     status: merchant.status,
     ...(merchant.webhookUrl && { webhookUrl: merchant.webhookUrl }),
     webhookSecretSet: Boolean(merchant.webhookSecret),
+    acceptUnauthenticatedCards: merchant.acceptUnauthenticatedCards ?? true,
     createdAt: merchant.createdAt,
     updatedAt: merchant.updatedAt,
   };

@@ -24,6 +24,9 @@ const SETTLEMENT_WORDS: Record<string, string> = {
 const DECLINE_WORDS: Record<DeclineCode, string> = {
   card_invalid: 'Card invalid',
   card_blocked: 'Card blocked',
+  card_auth_failed: 'Card authentication failed',
+  card_replayed: 'Card authentication failed: tap replayed',
+  card_auth_required: 'Card authentication required: tap the card',
   merchant_invalid: 'Invalid merchant',
   terminal_invalid: 'Invalid terminal',
   fraud_high_risk: 'High fraud risk: declined by risk checks',

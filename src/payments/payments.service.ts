@@ -82,8 +82,16 @@ export class PaymentsService {
   private asSeenBy(payment: Transaction, principal: Principal): Transaction {
     if (isAdmin(principal)) return payment;
     const seen = { ...payment, failureReason: publicFailureReason(payment) };
-    return principal.role === 'terminal' ? { ...seen, cardUuid: this.cardRefs.of(payment.merchantId, payment.cardUuid) } : seen;
+    return principal.role === 'terminal' ? { ...seen, cardUuid: this.cardRefs.of(payment.merchantId, payment.cardUuid), metadata: withoutCardUid(payment.metadata) } : seen;
   }
+}
+
+/** A secure card's UID names the card as surely as its id: the merchant side sees only the counter and key version. */
+function withoutCardUid(metadata: Transaction['metadata']): Transaction['metadata'] {
+  const cardAuth = metadata?.cardAuth as Record<string, unknown> | undefined;
+  if (!cardAuth) return metadata;
+  const { uid: _uid, ...rest } = cardAuth;
+  return { ...metadata, cardAuth: rest };
 }
 
 function mayView(payment: Transaction, principal: Principal): boolean {

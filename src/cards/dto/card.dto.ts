@@ -11,6 +11,15 @@ export class CreateCardDto {
   @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'cardUuid must be 1-64 letters, digits, _ or -' })
   cardUuid: string;
 
+  @ApiPropertyOptional({
+    example: '04A39493CC8680',
+    pattern: '^[0-9a-fA-F]{14}$',
+    description: "An NTAG 424 DNA card's 7-byte UID as 14 hex characters (either case): the card is then secure (requiresCardAuth) and the answer carries its programming keys, once",
+  })
+  @IsOptional()
+  @Matches(/^[0-9a-fA-F]{14}$/, { message: 'nfcUid must be 14 hex characters (the 7-byte UID)' })
+  nfcUid?: string;
+
   @ApiPropertyOptional({ example: 2_000_000, description: 'Default 2 000 000' })
   @IsOptional()
   @IsInt()
@@ -60,6 +69,10 @@ export class CardDto {
   @ApiProperty() dailyLimit: number;
   @ApiProperty() singleTransactionLimit: number;
   @ApiProperty({ example: 'VND' }) currency: string;
+  @ApiProperty({ description: 'A secure card: a tap must carry its SUN message (`sun`); naming only the cardUuid is declined card_auth_required' })
+  requiresCardAuth: boolean;
+  @ApiPropertyOptional({ example: '04a39493cc8680', description: "A secure card's UID, 14 lowercase hex characters" }) nfcUid?: string;
+  @ApiPropertyOptional({ example: 1, description: "A secure card's key version: 1, then one more per reprogramming" }) keyVersion?: number;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
 }
@@ -72,4 +85,38 @@ export class CardResponseDto {
 export class CardListResponseDto {
   @ApiProperty({ example: true }) success: true;
   @ApiProperty({ type: [CardDto] }) cards: CardDto[];
+}
+
+const KEY_HEX = { example: 'a29119fcb48e737d1591d3489557e49b', pattern: '^[0-9a-f]{32}$' } as const;
+
+/** Shown once: the server stores none of these keys (they derive from CARD_ISSUER_KEY). */
+export class CardProgrammingDto {
+  @ApiProperty({ ...KEY_HEX, description: 'K0, the application master key' }) k0: string;
+  @ApiProperty({ ...KEY_HEX, description: "K1, the SUN encryption key of PICCData (`p`); the issuer's, the same for every card" }) k1: string;
+  @ApiProperty({ ...KEY_HEX, description: 'K2, the SUN MAC key (`c`)' }) k2: string;
+  @ApiProperty({ ...KEY_HEX, description: 'K3 (unused by SUN; written as AN12196 recommends)' }) k3: string;
+  @ApiProperty({ ...KEY_HEX, description: 'K4 (unused by SUN; written as AN12196 recommends)' }) k4: string;
+  @ApiProperty({ example: 1, description: 'The key version these keys belong to' }) version: number;
+}
+
+export class RegisteredCardResponseDto {
+  @ApiProperty({ example: true }) success: true;
+  @ApiProperty({ type: CardDto }) card: CardDto;
+  @ApiPropertyOptional({ type: CardProgrammingDto, description: 'Only for a card registered with an nfcUid, and only in this answer: write these keys to the card' })
+  programming?: CardProgrammingDto;
+}
+
+export class ReprogramCardDto {
+  @ApiPropertyOptional({ example: 'correct horse battery staple', description: "The cardholder's password (required of a cardholder; an admin gives none)" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  password?: string;
+}
+
+export class ReprogrammedCardResponseDto {
+  @ApiProperty({ example: true }) success: true;
+  @ApiProperty({ type: CardDto }) card: CardDto;
+  @ApiProperty({ type: CardProgrammingDto, description: 'The new keys, shown only here; the previous ones no longer work' })
+  programming: CardProgrammingDto;
 }

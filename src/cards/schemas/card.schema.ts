@@ -36,6 +36,14 @@ export class Card {
   @Prop({ required: true, default: 'VND' })
   currency: string;
 
+  /** A secure (NTAG 424 DNA) card's UID, 14 lowercase hex characters: such a card must prove itself with SUN on every tap. */
+  @Prop()
+  nfcUid?: string;
+
+  /** The Bolt Card key version of a secure card (1, then +1 per reprogramming); its keys derive from it. */
+  @Prop()
+  keyVersion?: number;
+
   /** Renewed on every change (nextRevision); orders cache writes (see RevisionedCache). */
   @Prop({ required: true, default: 0 })
   revision: number;

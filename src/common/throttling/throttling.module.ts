@@ -44,9 +44,19 @@ async function callerOf(req: HttpRequest, identity: CallerIdentity): Promise<str
 
 /** The caller first, then the card it names: another caller naming my card never spends my allowance. */
 async function callerAndCardOf(req: HttpRequest, identity: CallerIdentity): Promise<string> {
-  const cardUuid = (req.body as Record<string, unknown> | undefined)?.cardUuid;
-  const card = typeof cardUuid === 'string' && cardUuid.length <= 64 ? cardUuid : '-';
+  const body = req.body as { cardUuid?: unknown; sun?: { p?: unknown } } | undefined;
+  const cardUuid = body?.cardUuid;
+  const card = typeof cardUuid === 'string' && cardUuid.length <= 64 ? cardUuid : sunTapOf(body?.sun?.p);
   return `${await callerOf(req, identity)}|card:${card}`;
+}
+
+/**
+ * A SUN tap names its card only inside `p`, which differs on every tap: each message is limited on
+ * its own (its replays share one allowance), so a terminal's taps of many secure cards never share
+ * one. `p` is hashed, never kept.
+ */
+function sunTapOf(p: unknown): string {
+  return typeof p === 'string' && p.length <= 64 ? `sun:${createHash('sha256').update(p.toLowerCase()).digest('base64url').slice(0, 22)}` : '-';
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { IsSuiAddress } from '../../common/validation/is-sui-address.decorator';
 import { MERCHANT_STATUSES, type MerchantStatus } from '../schemas/merchant.schema';
 import { TERMINAL_STATUSES, type TerminalStatus } from '../schemas/terminal.schema';
@@ -43,6 +43,12 @@ export class UpdateMerchantStatusDto {
   status: MerchantStatus;
 }
 
+export class UpdateMerchantCardPolicyDto {
+  @ApiProperty({ example: false, description: 'false: taps naming only a cardUuid (no SUN proof) are declined card_auth_required; only secure cards pay here' })
+  @IsBoolean()
+  acceptUnauthenticatedCards: boolean;
+}
+
 export class CreateTerminalDto {
   @ApiProperty({ example: 'terminal-async-001' })
   @IsString()
@@ -57,6 +63,7 @@ export class MerchantDto {
   @ApiProperty({ enum: MERCHANT_STATUSES }) status: MerchantStatus;
   @ApiPropertyOptional() webhookUrl?: string;
   @ApiProperty({ description: 'Whether a webhook signing secret exists (the secret itself is shown only once)' }) webhookSecretSet: boolean;
+  @ApiProperty({ description: 'Whether taps naming only a cardUuid (no SUN proof) are taken (default true)' }) acceptUnauthenticatedCards: boolean;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
 }

@@ -40,6 +40,10 @@ export class Merchant {
   @Prop({ required: true, default: 0 })
   accessGeneration: number;
 
+  /** false: a tap naming only a cardUuid (no SUN proof) is declined card_auth_required here, for every card. Unset means true. */
+  @Prop()
+  acceptUnauthenticatedCards?: boolean;
+
   /** Renewed on every change (nextRevision); orders cache writes (see RevisionedCache). */
   @Prop({ required: true, default: 0 })
   revision: number;

@@ -1,6 +1,7 @@
 import { ForbiddenException, Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { CardsService, type CardSnapshot, type CardValidation } from '../../cards/cards.service';
+import { SunAuthenticator, type SunProof } from '../../cards/sun/sun-authenticator';
 import type { Principal } from '../../common/auth/principal';
 import { CLOCK, type Clock } from '../../common/time/clock';
 import { paymentsConfig, type PaymentsConfig } from '../../config/app.config';
@@ -26,6 +27,12 @@ export interface InitiatePaymentCommand {
 
 type Approval = { card: CardSnapshot; merchant: MerchantSnapshot; fraud: FraudAssessment };
 
+/** A tap whose card is known: named by the caller, or proved by its SUN message (`sun`). */
+type CardCommand = InitiatePaymentCommand & { body: { cardUuid: string }; sun?: SunProof };
+
+/** Who a tap that failed card authentication is recorded against when no card could be named (never a card id). */
+const UNIDENTIFIED_CARD = '?';
+
 /**
  * Accepts a tap: idempotency → card, location and fraud checks in parallel → atomic limit
  * reservation → pending payment in MongoDB → settlement job → event → 202. The payment is durable
@@ -48,6 +55,7 @@ export class InitiatePaymentUseCase {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(paymentsConfig.KEY) private readonly config: PaymentsConfig,
     private readonly cardRefs: CardReferences,
+    private readonly sun: SunAuthenticator,
   ) {}
 
   async execute(command: InitiatePaymentCommand): Promise<PaymentAnswer> {
@@ -74,6 +82,31 @@ export class InitiatePaymentUseCase {
       const earlier = await this.transactions.find(transactionId);
       if (earlier) return answerFor(earlier, command.requestId, elapsed());
     }
+    const identified = await this.identifyCard(command, transactionId);
+    if ('declineCode' in identified) return this.declineUnauthenticated(identified, transactionId, elapsed);
+    return this.acceptCard(identified, transactionId, elapsed);
+  }
+
+  /**
+   * The SUN step: a tap with `sun` names its card by proving it (and spends its read counter);
+   * otherwise the caller names it.
+   */
+  private async identifyCard(command: InitiatePaymentCommand, transactionId: string): Promise<CardCommand | (Decline & { command: CardCommand })> {
+    const { sun, cardUuid } = command.body;
+    if (!sun) return { ...command, body: { ...command.body, cardUuid: cardUuid! } };
+    const verdict = await this.sun.authenticate(sun, cardUuid, transactionId);
+    if (!verdict.valid) return { declineCode: verdict.declineCode, reason: verdict.reason, command: { ...command, body: { ...command.body, cardUuid: verdict.cardUuid ?? UNIDENTIFIED_CARD } } };
+    return { ...command, body: { ...command.body, cardUuid: verdict.proof.cardUuid }, sun: verdict.proof };
+  }
+
+  /** A failed or replayed card proof counts against the caller only: an old `p`/`c` must never get a card blocked. */
+  private declineUnauthenticated(declined: Decline & { command: CardCommand }, transactionId: string, elapsed: () => number): Promise<PaymentAnswer> {
+    const fraudInput = this.fraudInputOf(declined.command);
+    fraudInput.accountable = { ...fraudInput.accountable, card: false };
+    return this.decline(declined.command, transactionId, fraudInput, { declineCode: declined.declineCode, reason: declined.reason }, elapsed);
+  }
+
+  private async acceptCard(command: CardCommand, transactionId: string, elapsed: () => number): Promise<PaymentAnswer> {
     const fraudInput = this.fraudInputOf(command);
     const { approval, fraud } = await this.authorize(command, fraudInput);
     if ('declineCode' in approval) return this.decline(command, transactionId, fraudInput, approval, elapsed, fraud);
@@ -99,13 +132,14 @@ export class InitiatePaymentUseCase {
    * Until the card is known, the caller answers for the card and the terminal only when it is the
    * terminal itself (a tap); authorize adds the card when it turns out to be the caller's own.
    */
-  private fraudInputOf({ principal, body }: InitiatePaymentCommand): FraudInput {
+  private fraudInputOf({ principal, body }: CardCommand): FraudInput {
     const tap = principal.role === 'terminal';
-    return { ...body, userId: principal.role === 'user' ? principal.id : undefined, at: this.clock.now(), caller: callerOf(principal), accountable: { card: tap, terminal: tap } };
+    const { cardUuid, amount, merchantId, terminalId } = body;
+    return { cardUuid, amount, merchantId, terminalId, userId: principal.role === 'user' ? principal.id : undefined, at: this.clock.now(), caller: callerOf(principal), accountable: { card: tap, terminal: tap } };
   }
 
   /** The three independent checks run in parallel. */
-  private async authorize(command: InitiatePaymentCommand, fraudInput: FraudInput): Promise<{ approval: Approval | Decline; fraud: FraudAssessment }> {
+  private async authorize(command: CardCommand, fraudInput: FraudInput): Promise<{ approval: Approval | Decline; fraud: FraudAssessment }> {
     const { cardUuid, merchantId, terminalId } = command.body;
     const [card, location, fraud] = await Promise.all([
       this.cards.validateForPayment(cardUuid),
@@ -114,10 +148,13 @@ export class InitiatePaymentUseCase {
     ]);
     // The outcome is counted against the card only if the caller answers for it: its own, or tapped here.
     if (command.principal.role === 'user' && ownerOf(card) === command.principal.id) fraudInput.accountable = { ...fraudInput.accountable, card: true };
-    return { approval: decide(command, card, location, fraud), fraud };
+    const approval = decide(command, card, location, fraud);
+    // Anyone can name a secure card's id: naming it without its proof must not count against it.
+    if ('declineCode' in approval && approval.declineCode === 'card_auth_required') fraudInput.accountable = { ...fraudInput.accountable, card: false };
+    return { approval, fraud };
   }
 
-  private async recordPending(command: InitiatePaymentCommand, transactionId: string, approval: Approval, reservation: Transaction['limitReservation']): Promise<Transaction> {
+  private async recordPending(command: CardCommand, transactionId: string, approval: Approval, reservation: Transaction['limitReservation']): Promise<Transaction> {
     const authCode = this.ids.authCode();
     const payment: Partial<Transaction> & { transactionId: string } = {
       ...this.base(command, transactionId),
@@ -129,7 +166,7 @@ export class InitiatePaymentUseCase {
       authCode,
       fraud: approval.fraud,
       limitReservation: reservation,
-      metadata: { paymentMethod: 'nfc', terminalId: command.body.terminalId, authCode, processingType: 'async', requestId: command.requestId },
+      metadata: { paymentMethod: 'nfc', terminalId: command.body.terminalId, authCode, processingType: 'async', requestId: command.requestId, ...cardAuthOf(command) },
     };
     return (await this.transactions.insert(payment, { outboxOpened: true })) ?? (await this.transactions.find(transactionId))!;
   }
@@ -155,23 +192,16 @@ export class InitiatePaymentUseCase {
     }
   }
 
-  private async decline(
-    command: InitiatePaymentCommand,
-    transactionId: string,
-    fraudInput: FraudInput,
-    decline: Decline,
-    elapsed: () => number,
-    fraud: FraudAssessment,
-  ): Promise<PaymentAnswer> {
+  private async decline(command: CardCommand, transactionId: string, fraudInput: FraudInput, decline: Decline, elapsed: () => number, fraud?: FraudAssessment): Promise<PaymentAnswer> {
     await this.transactions.insert({
       ...this.base(command, transactionId),
       status: 'declined',
       declineCode: decline.declineCode,
       failureReason: decline.reason,
       fraud,
-      metadata: { paymentMethod: 'nfc', terminalId: command.body.terminalId, processingType: 'async', requestId: command.requestId },
+      metadata: { paymentMethod: 'nfc', terminalId: command.body.terminalId, processingType: 'async', requestId: command.requestId, ...cardAuthOf(command) },
     });
-    this.fraud.recordOutcome(fraudInput, { approved: false, assessmentId: fraud.assessmentId }).catch((error: Error) => this.logger.warn(`fraud outcome not recorded: ${error.message}`));
+    this.fraud.recordOutcome(fraudInput, { approved: false, assessmentId: fraud?.assessmentId }).catch((error: Error) => this.logger.warn(`fraud outcome not recorded: ${error.message}`));
     return declinedAnswer(decline, transactionId, command.requestId, elapsed());
   }
 
@@ -183,7 +213,7 @@ export class InitiatePaymentUseCase {
     learn().catch((error: Error) => this.logger.warn(`fraud bookkeeping for ${transactionId} failed: ${error.message}`));
   }
 
-  private base(command: InitiatePaymentCommand, transactionId: string): Partial<Transaction> & { transactionId: string } {
+  private base(command: CardCommand, transactionId: string): Partial<Transaction> & { transactionId: string } {
     const { cardUuid, amount, merchantId, terminalId } = command.body;
     const cardRef = this.cardRefs.of(merchantId, cardUuid);
     return { transactionId, cardUuid, cardRef, amount, merchantId, terminalId, initiatedBy: callerOf(command.principal), attempts: 0 };
@@ -191,6 +221,10 @@ export class InitiatePaymentUseCase {
 }
 
 const callerOf = (principal: Principal) => `${principal.role}:${principal.id}`;
+
+/** How the card proved itself on this tap (the decrypted UID, its read counter and key version); never `p` or `c`. */
+const cardAuthOf = (command: CardCommand) =>
+  command.sun ? { cardAuth: { method: 'sun', uid: command.sun.uid, counter: command.sun.counter, keyVersion: command.sun.keyVersion } } : {};
 
 function assertTerminalPaysAtItself({ principal, body }: InitiatePaymentCommand): void {
   if (principal.role === 'terminal' && (body.merchantId !== principal.merchantId || body.terminalId !== principal.id)) {
@@ -201,11 +235,13 @@ function assertTerminalPaysAtItself({ principal, body }: InitiatePaymentCommand)
 const ownerOf = (card: CardValidation) => (card.valid ? card.card.ownerId : card.ownerId);
 
 /** The first failing check, in this order, declines. */
-function decide(command: InitiatePaymentCommand, card: CardValidation, location: MerchantValidation, fraud: FraudAssessment): Approval | Decline {
+function decide(command: CardCommand, card: CardValidation, location: MerchantValidation, fraud: FraudAssessment): Approval | Decline {
   // A cardholder pays only with their own card; another's, blocked or not, answers exactly like an unknown one.
   if (command.principal.role === 'user' && ownerOf(card) !== command.principal.id) return { declineCode: 'card_invalid', reason: 'Card invalid: Card not found' };
   if (!card.valid) return { declineCode: card.reason, reason: `Card invalid: ${card.detail}` };
+  if (card.card.requiresCardAuth && !command.sun) return { declineCode: 'card_auth_required', reason: 'This card must prove itself: tap it (sun) instead of naming it' };
   if (!location.valid) return { declineCode: location.reason, reason: location.reason === 'merchant_invalid' ? 'Invalid merchant' : 'Invalid terminal' };
+  if (!command.sun && !location.merchant.acceptUnauthenticatedCards) return { declineCode: 'card_auth_required', reason: 'This merchant takes only cards that prove themselves: tap the card (sun)' };
   if (fraud.decision === 'block') return fraudDecline(fraud);
   if (command.body.amount > card.card.singleTransactionLimit) return { declineCode: 'single_limit_exceeded', reason: 'Amount exceeds single transaction limit' };
   return { card: card.card, merchant: location.merchant, fraud };

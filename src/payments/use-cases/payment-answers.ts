@@ -1,6 +1,9 @@
 export type DeclineCode =
   | 'card_invalid'
   | 'card_blocked'
+  | 'card_auth_failed'
+  | 'card_replayed'
+  | 'card_auth_required'
   | 'merchant_invalid'
   | 'terminal_invalid'
   | 'fraud_high_risk'
