@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../common/auth/authenticated.decorator';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
@@ -7,7 +7,16 @@ import { ApiErrorResponses } from '../common/docs/api-error-responses';
 import { ApiIdParams } from '../common/docs/api-id-params';
 import { IdParamPipe } from '../common/validation/id-param.pipe';
 import { CardsService } from './cards.service';
-import { BlockCardDto, CardListResponseDto, CardResponseDto, CreateCardDto, UpdateCardLimitsDto } from './dto/card.dto';
+import {
+  BlockCardDto,
+  CardControlsResponseDto,
+  CardListResponseDto,
+  CardResponseDto,
+  CreateCardDto,
+  SpendingControlsDto,
+  SpendingLimitsDto,
+  UpdateCardLimitsDto,
+} from './dto/card.dto';
 
 const INVALID = { status: 400, description: 'Invalid body or cardUuid; `details` names the fields' } as const;
 const NOT_FOUND = { status: 404, description: 'No such card, or not yours', message: 'Card not found' } as const;
@@ -45,12 +54,45 @@ export class CardsController {
     return { success: true, card: await this.cards.get(cardUuid, principal) };
   }
 
+  @Get(':cardUuid/controls')
+  @Authenticated({ roles: ['user', 'admin'] })
+  @ApiOperation({ summary: "A card's spending controls and an administrator's caps" })
+  @ApiIdParams('cardUuid')
+  @ApiOkResponse({ type: CardControlsResponseDto, description: 'The controls; the daily and single-transaction limits are two of them' })
+  @ApiErrorResponses(INVALID, NOT_FOUND)
+  async controls(@Param('cardUuid', IdParamPipe) cardUuid: string, @CurrentPrincipal() principal: Principal): Promise<CardControlsResponseDto> {
+    return this.cards.controls(cardUuid, principal);
+  }
+
+  @Put(':cardUuid/controls')
+  @Authenticated({ roles: ['user', 'admin'] })
+  @ApiOperation({
+    summary: "Replace a card's spending controls",
+    description: 'Every control that applies to a payment must hold. The first plain per_authorization and daily amounts set singleTransactionLimit and dailyLimit (kept when absent).',
+  })
+  @ApiIdParams('cardUuid')
+  @ApiOkResponse({ type: CardControlsResponseDto, description: 'The new controls' })
+  @ApiErrorResponses({ status: 400, description: 'Invalid body, or a control above an administrator’s cap (the message names the cap)' }, NOT_FOUND, 413, 415)
+  async setControls(@Param('cardUuid', IdParamPipe) cardUuid: string, @Body() dto: SpendingControlsDto, @CurrentPrincipal() principal: Principal): Promise<CardControlsResponseDto> {
+    return this.cards.setControls(cardUuid, dto, principal);
+  }
+
+  @Put(':cardUuid/caps')
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({ summary: "Set an administrator's caps on a card's controls", description: 'The cardholder cannot set a control above a cap; caps are enforced as controls too.' })
+  @ApiIdParams('cardUuid')
+  @ApiOkResponse({ type: CardControlsResponseDto, description: 'The controls with the new caps' })
+  @ApiErrorResponses(INVALID, NOT_FOUND, 413, 415)
+  async setCaps(@Param('cardUuid', IdParamPipe) cardUuid: string, @Body() dto: SpendingLimitsDto, @CurrentPrincipal() principal: Principal): Promise<CardControlsResponseDto> {
+    return this.cards.setCaps(cardUuid, dto.spendingLimits, principal);
+  }
+
   @Patch(':cardUuid/limits')
   @Authenticated({ roles: ['user', 'admin'] })
   @ApiOperation({ summary: 'Change the daily and single-transaction limits' })
   @ApiIdParams('cardUuid')
   @ApiOkResponse({ type: CardResponseDto, description: 'The card with its new limits' })
-  @ApiErrorResponses(INVALID, NOT_FOUND, 413, 415)
+  @ApiErrorResponses({ status: 400, description: 'Invalid body or cardUuid, or a limit above an administrator’s cap (the message names the cap)' }, NOT_FOUND, 413, 415)
   async updateLimits(
     @Param('cardUuid', IdParamPipe) cardUuid: string,
     @Body() dto: UpdateCardLimitsDto,

@@ -6,6 +6,7 @@ import { BlockchainModule } from '../blockchain/blockchain.module';
 import { WalletController } from '../blockchain/wallet.controller';
 import { CardsController } from '../cards/cards.controller';
 import { CardsModule } from '../cards/cards.module';
+import { HolderControlsController } from '../cards/holder-controls.controller';
 import { ThrottlingModule } from '../common/throttling/throttling.module';
 import { FraudListsController } from '../fraud/fraud-lists.controller';
 import { FraudReviewsController } from '../fraud/fraud-reviews.controller';
@@ -42,6 +43,7 @@ import { ApiPeriodicWork } from './periodic-work';
     WebhookDeliveriesController,
     AlertsController,
     RealtimeController,
+    HolderControlsController,
   ],
   providers: [RealtimeGateway, ApiPeriodicWork],
 })

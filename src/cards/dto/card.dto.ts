@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { SPENDING_INTERVALS, type SpendingInterval } from '../card-controls';
 import { CARD_STATUSES, type CardStatus } from '../schemas/card.schema';
 
 /** No card may be given limits above this (10 billion minor units). */
@@ -50,6 +52,51 @@ export class BlockCardDto {
   reason?: string;
 }
 
+export class SpendingLimitDto {
+  @ApiPropertyOptional({ example: 1_000_000, description: 'At most this much (minor units) per interval; give amount, count or both' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(LIMIT_CEILING)
+  amount?: number;
+
+  @ApiPropertyOptional({ example: 10, description: 'At most this many payments per interval' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  count?: number;
+
+  @ApiProperty({ enum: SPENDING_INTERVALS, description: 'Calendar windows in LIMITS_TIMEZONE; weeks start on Monday, months on the 1st' })
+  @IsIn(SPENDING_INTERVALS)
+  interval: SpendingInterval;
+
+  @ApiPropertyOptional({ type: [String], example: ['5812'], description: 'Merchant category codes it applies to; all when absent' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Matches(/^\d{4}$/, { each: true, message: 'categories must be four-digit codes' })
+  categories?: string[];
+}
+
+export class SpendingLimitsDto {
+  @ApiProperty({ type: [SpendingLimitDto], description: 'Every limit that applies to a payment must hold' })
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => SpendingLimitDto)
+  spendingLimits: SpendingLimitDto[];
+}
+
+export class SpendingControlsDto extends SpendingLimitsDto {
+  @ApiPropertyOptional({ type: [String], example: ['7995'], description: 'Merchant category codes the card never pays at' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(/^\d{4}$/, { each: true, message: 'blockedCategories must be four-digit codes' })
+  blockedCategories?: string[];
+}
+
 export class CardDto {
   @ApiProperty() cardUuid: string;
   @ApiProperty() ownerId: string;
@@ -60,6 +107,8 @@ export class CardDto {
   @ApiProperty() dailyLimit: number;
   @ApiProperty() singleTransactionLimit: number;
   @ApiProperty({ example: 'VND' }) currency: string;
+  @ApiProperty({ type: SpendingControlsDto, description: 'All the controls, dailyLimit and singleTransactionLimit among them' }) spendingControls: SpendingControlsDto;
+  @ApiPropertyOptional({ type: [SpendingLimitDto], description: "An administrator's caps on the controls" }) caps?: SpendingLimitDto[];
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
 }
@@ -72,4 +121,24 @@ export class CardResponseDto {
 export class CardListResponseDto {
   @ApiProperty({ example: true }) success: true;
   @ApiProperty({ type: [CardDto] }) cards: CardDto[];
+}
+
+export class CardControlsViewDto {
+  @ApiProperty({ type: [SpendingLimitDto], description: 'The first per_authorization and daily amounts are the card’s singleTransactionLimit and dailyLimit' })
+  spendingLimits: SpendingLimitDto[];
+  @ApiProperty({ type: [String] }) blockedCategories: string[];
+  @ApiProperty({ type: [SpendingLimitDto], description: "An administrator's caps: the controls stay within them, and they are enforced too" })
+  caps: SpendingLimitDto[];
+}
+
+export class CardControlsResponseDto {
+  @ApiProperty({ example: true }) success: true;
+  @ApiProperty() cardUuid: string;
+  @ApiProperty({ type: CardControlsViewDto }) controls: CardControlsViewDto;
+}
+
+export class HolderControlsResponseDto {
+  @ApiProperty({ example: true }) success: true;
+  @ApiProperty({ type: [CardControlsResponseDto], description: "Each of the cardholder's cards with its new controls" })
+  cards: CardControlsResponseDto[];
 }

@@ -15,6 +15,8 @@ export class LimitReservation {
   /** The calendar day (LIMITS_TIMEZONE) the amount was reserved against. */
   @Prop({ required: true }) day: string;
   @Prop({ required: true }) amount: number;
+  /** The control chains it also reserved in (see SpendingLimitsService). */
+  @Prop({ type: [String], default: undefined }) windows?: string[];
 }
 
 @Schema({ collection: 'transactions', timestamps: { createdAt: true, updatedAt: true } })

@@ -1,5 +1,6 @@
 import { ForbiddenException, Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import { appliesAt, type SpendingInterval } from '../../cards/card-controls';
 import { CardsService, type CardSnapshot, type CardValidation } from '../../cards/cards.service';
 import type { Principal } from '../../common/auth/principal';
 import { CLOCK, type Clock } from '../../common/time/clock';
@@ -80,11 +81,12 @@ export class InitiatePaymentUseCase {
 
     // The outbox entry refers to the reservation before it exists: if the payment is never written, the sweep gives it back.
     await this.transactions.openOutboxEntry(transactionId, command.body.amount, command.body.cardUuid);
-    const reservation = await this.limits.reserve(command.body.cardUuid, transactionId, command.body.amount, approval.card.dailyLimit);
-    if (!reservation) {
+    const reserved = await this.limits.reserve(command.body.cardUuid, transactionId, command.body.amount, approval.card.dailyLimit, limitsAt(approval));
+    if ('exceeded' in reserved) {
       await this.transactions.closeOutboxEntry(transactionId);
-      return this.decline(command, transactionId, fraudInput, { declineCode: 'daily_limit_exceeded', reason: 'Insufficient daily limit' }, elapsed, fraud);
+      return this.decline(command, transactionId, fraudInput, limitDecline(reserved.exceeded), elapsed, fraud);
     }
+    const { reservation } = reserved;
     const payment = await this.recordPending(command, transactionId, approval, reservation).catch(async (error: unknown) => {
       await this.giveBackUnrecorded(command.body.cardUuid, transactionId, reservation);
       throw error;
@@ -208,7 +210,24 @@ function decide(command: InitiatePaymentCommand, card: CardValidation, location:
   if (!location.valid) return { declineCode: location.reason, reason: location.reason === 'merchant_invalid' ? 'Invalid merchant' : 'Invalid terminal' };
   if (fraud.decision === 'block') return fraudDecline(fraud);
   if (command.body.amount > card.card.singleTransactionLimit) return { declineCode: 'single_limit_exceeded', reason: 'Amount exceeds single transaction limit' };
+  const controls = controlDecline(command.body.amount, card.card, location.merchant);
+  if (controls) return controls;
   return { card: card.card, merchant: location.merchant, fraud };
+}
+
+/** The card's controls that need no reservation: blocked categories and per-payment amounts. */
+function controlDecline(amount: number, card: CardSnapshot, merchant: MerchantSnapshot): Decline | null {
+  if (card.blockedCategories?.includes(merchant.mcc)) return { declineCode: 'category_blocked', reason: 'The card does not pay at merchants of this category' };
+  const perPayment = (card.limits ?? []).filter((l) => l.interval === 'per_authorization' && appliesAt(l, merchant.mcc));
+  if (perPayment.some((l) => l.amount !== undefined && amount > l.amount)) return limitDecline({ interval: 'per_authorization', legacy: false });
+  return null;
+}
+
+const limitsAt = (approval: Approval) => (approval.card.limits ?? []).filter((l) => appliesAt(l, approval.merchant.mcc));
+
+function limitDecline(exceeded: { interval: SpendingInterval; legacy: boolean }): Decline {
+  if (exceeded.legacy) return { declineCode: 'daily_limit_exceeded', reason: 'Insufficient daily limit' };
+  return { declineCode: 'spending_limit_exceeded', reason: `Exceeds the card's ${exceeded.interval} spending limit`, interval: exceeded.interval };
 }
 
 function fraudDecline(fraud: FraudAssessment): Decline {
