@@ -6,6 +6,7 @@ import type { Principal } from '../common/auth/principal';
 import { ApiErrorResponses } from '../common/docs/api-error-responses';
 import { ApiIdParams } from '../common/docs/api-id-params';
 import { IdParamPipe } from '../common/validation/id-param.pipe';
+import { LimitPolicyService } from '../fraud/limit-policy/limit-policy.service';
 import { CardsService } from './cards.service';
 import {
   BlockCardDto,
@@ -25,7 +26,10 @@ const NOT_FOUND = { status: 404, description: 'No such card, or not yours', mess
 @ApiErrorResponses(429, 503)
 @Controller('api/cards')
 export class CardsController {
-  constructor(private readonly cards: CardsService) {}
+  constructor(
+    private readonly cards: CardsService,
+    private readonly limitPolicy: LimitPolicyService,
+  ) {}
 
   @Post()
   @Authenticated({ roles: ['user'] })
@@ -51,7 +55,8 @@ export class CardsController {
   @ApiOkResponse({ type: CardResponseDto, description: 'The card' })
   @ApiErrorResponses(INVALID, NOT_FOUND)
   async get(@Param('cardUuid', IdParamPipe) cardUuid: string, @CurrentPrincipal() principal: Principal): Promise<CardResponseDto> {
-    return { success: true, card: await this.cards.get(cardUuid, principal) };
+    const card = await this.cards.get(cardUuid, principal);
+    return { success: true, card: { ...card, effectiveLimits: await this.limitPolicy.effectiveFor(card) } };
   }
 
   @Get(':cardUuid/controls')

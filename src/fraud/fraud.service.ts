@@ -14,6 +14,7 @@ import { FraudAssessmentsStore } from './fraud-assessments.store';
 import { FraudClock } from './fraud-clock';
 import { FraudReviewsService } from './fraud-reviews.service';
 import { FraudRulesService } from './fraud-rules.service';
+import { LimitPolicyService } from './limit-policy/limit-policy.service';
 import { evaluateRules } from './rules/rule-engine';
 
 const WARN_EVERY_MS = 10_000;
@@ -40,6 +41,7 @@ export class FraudService {
     private readonly reviews: FraudReviewsService,
     private readonly clock: FraudClock,
     @Inject(fraudConfig.KEY) private readonly config: FraudConfig,
+    private readonly limitPolicy: LimitPolicyService,
   ) {}
 
   async assess(input: AssessmentInput): Promise<FraudAssessment> {
@@ -59,6 +61,7 @@ export class FraudService {
     } catch (error) {
       result = this.degraded(assessmentId, input, error as Error);
     }
+    if (!result.degraded) this.limitPolicy.noteScore(input.cardUuid, result.score, at);
     this.remember(paymentKey(input, at), assessmentId);
     this.store.insert({
       assessmentId,
@@ -102,6 +105,11 @@ export class FraudService {
     const assessmentId = assessment.assessmentId ?? (at === undefined ? undefined : this.recent.get(paymentKey(input, at)));
     if (assessmentId) this.store.update(assessmentId, { transactionId });
     await this.reviews.open(transactionId, { ...assessment, assessmentId }, input);
+  }
+
+  /** The share of the card's limits the dynamic-limit policy lets it use now (1 without a policy). */
+  limitShare(cardUuid: string, at: Date): Promise<number> {
+    return this.limitPolicy.share(cardUuid, at.getTime());
   }
 
   /** Resolves when every stored-assessment write fired so far has settled. */

@@ -27,6 +27,8 @@ export interface FraudPort {
   recordOutcome(input: FraudInput, outcome: { approved: boolean; assessmentId?: string }): Promise<void>;
   /** A `review` decision let the payment through; queue it for a human. */
   openReview(transactionId: string, assessment: FraudAssessment, input: FraudInput): Promise<void>;
+  /** The share (0–1] of its own limits the card may use now (dynamic limits); never fails. */
+  limitShare(cardUuid: string, at: Date): Promise<number>;
 }
 
 export const FRAUD_PORT = Symbol('FRAUD_PORT');

@@ -7,6 +7,7 @@ import { WalletController } from '../blockchain/wallet.controller';
 import { CardsController } from '../cards/cards.controller';
 import { CardsModule } from '../cards/cards.module';
 import { HolderControlsController } from '../cards/holder-controls.controller';
+import { LimitPolicyController } from '../fraud/limit-policy/limit-policy.controller';
 import { ThrottlingModule } from '../common/throttling/throttling.module';
 import { FraudListsController } from '../fraud/fraud-lists.controller';
 import { FraudReviewsController } from '../fraud/fraud-reviews.controller';
@@ -44,6 +45,7 @@ import { ApiPeriodicWork } from './periodic-work';
     AlertsController,
     RealtimeController,
     HolderControlsController,
+    LimitPolicyController,
   ],
   providers: [RealtimeGateway, ApiPeriodicWork],
 })

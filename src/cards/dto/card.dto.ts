@@ -97,6 +97,12 @@ export class SpendingControlsDto extends SpendingLimitsDto {
   blockedCategories?: string[];
 }
 
+export class EffectiveLimitsDto {
+  @ApiProperty({ description: 'The daily limit in force now' }) dailyLimit: number;
+  @ApiProperty({ description: 'The single-transaction limit in force now' }) singleTransactionLimit: number;
+  @ApiProperty({ description: "Percent of the card's own limits in force (the dynamic-limit policy)" }) percent: number;
+}
+
 export class CardDto {
   @ApiProperty() cardUuid: string;
   @ApiProperty() ownerId: string;
@@ -109,6 +115,8 @@ export class CardDto {
   @ApiProperty({ example: 'VND' }) currency: string;
   @ApiProperty({ type: SpendingControlsDto, description: 'All the controls, dailyLimit and singleTransactionLimit among them' }) spendingControls: SpendingControlsDto;
   @ApiPropertyOptional({ type: [SpendingLimitDto], description: "An administrator's caps on the controls" }) caps?: SpendingLimitDto[];
+  @ApiPropertyOptional({ type: EffectiveLimitsDto, description: 'The limits in force now, after the dynamic-limit policy (in the single-card view)' })
+  effectiveLimits?: EffectiveLimitsDto;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
 }

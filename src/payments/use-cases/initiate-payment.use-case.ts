@@ -1,6 +1,7 @@
 import { ForbiddenException, Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { appliesAt, type SpendingInterval } from '../../cards/card-controls';
+import { effectiveLimits } from '../../fraud/limit-policy/limit-policy';
 import { CardsService, type CardSnapshot, type CardValidation } from '../../cards/cards.service';
 import type { Principal } from '../../common/auth/principal';
 import { CLOCK, type Clock } from '../../common/time/clock';
@@ -109,11 +110,13 @@ export class InitiatePaymentUseCase {
   /** The three independent checks run in parallel. */
   private async authorize(command: InitiatePaymentCommand, fraudInput: FraudInput): Promise<{ approval: Approval | Decline; fraud: FraudAssessment }> {
     const { cardUuid, merchantId, terminalId } = command.body;
-    const [card, location, fraud] = await Promise.all([
+    const [found, location, fraud, share] = await Promise.all([
       this.cards.validateForPayment(cardUuid),
       this.merchants.validateForPayment(merchantId, terminalId),
       this.fraud.assess(fraudInput),
+      this.fraud.limitShare(cardUuid, fraudInput.at),
     ]);
+    const card = found.valid ? { ...found, card: withShareOfLimits(found.card, share) } : found;
     // The outcome is counted against the card only if the caller answers for it: its own, or tapped here.
     if (command.principal.role === 'user' && ownerOf(card) === command.principal.id) fraudInput.accountable = { ...fraudInput.accountable, card: true };
     return { approval: decide(command, card, location, fraud), fraud };
@@ -221,6 +224,13 @@ function controlDecline(amount: number, card: CardSnapshot, merchant: MerchantSn
   const perPayment = (card.limits ?? []).filter((l) => l.interval === 'per_authorization' && appliesAt(l, merchant.mcc));
   if (perPayment.some((l) => l.amount !== undefined && amount > l.amount)) return limitDecline({ interval: 'per_authorization', legacy: false });
   return null;
+}
+
+/** The dynamic-limit policy lets a card use only part of its own limits. */
+function withShareOfLimits(card: CardSnapshot, share: number): CardSnapshot {
+  if (share >= 1) return card;
+  const { dailyLimit, singleTransactionLimit } = effectiveLimits(card, share);
+  return { ...card, dailyLimit, singleTransactionLimit };
 }
 
 const limitsAt = (approval: Approval) => (approval.card.limits ?? []).filter((l) => appliesAt(l, approval.merchant.mcc));
