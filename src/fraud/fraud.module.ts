@@ -17,6 +17,8 @@ import { FraudReview, FraudReviewSchema } from './schemas/fraud-review.schema';
 import { FraudRuleSet, FraudRuleSetSchema } from './schemas/fraud-rule-set.schema';
 import { LimitPolicyRecord, LimitPolicySchema } from './limit-policy/limit-policy.schema';
 import { LimitPolicyService } from './limit-policy/limit-policy.service';
+import { FraudModelService } from './model/fraud-model.service';
+import { FraudModelState, FraudModelStateSchema } from './model/schemas';
 
 /**
  * Risk assessment of payments. Needs the global RedisModule (REDIS_CLIENT), MongooseModule.forRoot
@@ -31,6 +33,7 @@ import { LimitPolicyService } from './limit-policy/limit-policy.service';
       { name: FraudListEntry.name, schema: FraudListEntrySchema },
       { name: FraudReview.name, schema: FraudReviewSchema },
       { name: LimitPolicyRecord.name, schema: LimitPolicySchema },
+      { name: FraudModelState.name, schema: FraudModelStateSchema },
     ]),
     CardsModule,
   ],
@@ -44,8 +47,9 @@ import { LimitPolicyService } from './limit-policy/limit-policy.service';
     FraudReviewsService,
     FraudBacktestService,
     LimitPolicyService,
+    FraudModelService,
     FraudService,
   ],
-  exports: [FraudService, FraudRulesService, FraudListsService, FraudReviewsService, FraudBacktestService, FraudAuditService, FraudAssessmentsStore, LimitPolicyService],
+  exports: [FraudService, FraudRulesService, FraudListsService, FraudReviewsService, FraudBacktestService, FraudAuditService, FraudAssessmentsStore, LimitPolicyService, FraudModelService],
 })
 export class FraudModule {}

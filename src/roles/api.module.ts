@@ -8,6 +8,7 @@ import { CardsController } from '../cards/cards.controller';
 import { CardsModule } from '../cards/cards.module';
 import { HolderControlsController } from '../cards/holder-controls.controller';
 import { LimitPolicyController } from '../fraud/limit-policy/limit-policy.controller';
+import { FraudModelController } from '../fraud/model/fraud-model.controller';
 import { ThrottlingModule } from '../common/throttling/throttling.module';
 import { FraudListsController } from '../fraud/fraud-lists.controller';
 import { FraudReviewsController } from '../fraud/fraud-reviews.controller';
@@ -46,6 +47,7 @@ import { ApiPeriodicWork } from './periodic-work';
     RealtimeController,
     HolderControlsController,
     LimitPolicyController,
+    FraudModelController,
   ],
   providers: [RealtimeGateway, ApiPeriodicWork],
 })

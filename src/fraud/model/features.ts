@@ -8,6 +8,7 @@ export const FEATURE_NAMES = [
   'log_amount',
   'amount_vs_typical',
   'no_history',
+  'log_amount_if_new',
   'taps_last_minute',
   'taps_last_hour',
   'distinct_terminals_10m',
@@ -32,6 +33,8 @@ export function modelFeatures(input: ModelInput, f: FraudFeatures): number[] {
     Math.log10(input.amount + 1),
     typical ? Math.log(input.amount / typical) : 0,
     f.recentAmounts.length === 0 ? 1 : 0,
+    // A large amount means more on a card without history (a linear model needs the product).
+    f.recentAmounts.length === 0 ? Math.log10(input.amount + 1) : 0,
     f.cardApprovedLastMinute,
     Math.log1p(f.cardApprovedLastHour),
     f.recentTerminals.length,

@@ -8,6 +8,11 @@ export class FraudVerdict {
   @Prop({ required: true }) decision: string;
   @Prop({ type: [SchemaTypes.Mixed], default: [] }) reasons: { rule: string; detail: string; weight: number }[];
   @Prop() degraded?: boolean;
+  @Prop() riskScore?: number;
+  @Prop() riskLevel?: string;
+  @Prop() modelVersion?: string;
+  @Prop() modelEnforced?: boolean;
+  @Prop({ type: [SchemaTypes.Mixed], default: undefined }) topFeatures?: { feature: string; contribution: number }[];
 }
 
 @Schema({ _id: false })

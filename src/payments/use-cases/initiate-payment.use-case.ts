@@ -176,13 +176,13 @@ export class InitiatePaymentUseCase {
       fraud,
       metadata: { paymentMethod: 'nfc', terminalId: command.body.terminalId, processingType: 'async', requestId: command.requestId },
     });
-    this.fraud.recordOutcome(fraudInput, { approved: false, assessmentId: fraud.assessmentId }).catch((error: Error) => this.logger.warn(`fraud outcome not recorded: ${error.message}`));
+    this.fraud.recordOutcome(fraudInput, { approved: false, assessmentId: fraud.assessmentId, transactionId }).catch((error: Error) => this.logger.warn(`fraud outcome not recorded: ${error.message}`));
     return declinedAnswer(decline, transactionId, command.requestId, elapsed());
   }
 
   private learnFromApproval(transactionId: string, input: FraudInput, assessment: FraudAssessment): void {
     const learn = async () => {
-      await this.fraud.recordOutcome(input, { approved: true, assessmentId: assessment.assessmentId });
+      await this.fraud.recordOutcome(input, { approved: true, assessmentId: assessment.assessmentId, transactionId });
       if (assessment.decision === 'review') await this.fraud.openReview(transactionId, assessment, input);
     };
     learn().catch((error: Error) => this.logger.warn(`fraud bookkeeping for ${transactionId} failed: ${error.message}`));
