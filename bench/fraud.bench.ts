@@ -18,6 +18,8 @@ import { RedisModule } from '../src/redis/redis.module';
 import { FraudAssessmentsStore } from '../src/fraud/fraud-assessments.store';
 import { FraudModule } from '../src/fraud/fraud.module';
 import { FraudService } from '../src/fraud/fraud.service';
+import { FraudModelService } from '../src/fraud/model/fraud-model.service';
+import { BUNDLED_MODELS } from '../src/fraud/model/models';
 import type { AssessmentInput, FraudDecision } from '../src/fraud/fraud.types';
 
 /**
@@ -27,7 +29,8 @@ import type { AssessmentInput, FraudDecision } from '../src/fraud/fraud.types';
  * recordOutcome, as payments does, and every assessment is stored, so the load is the real one.
  *
  * FRAUD_BENCH_RATE (500 per second), FRAUD_BENCH_SECONDS (10), FRAUD_BENCH_CARDS (2000);
- * FRAUD_BENCH_NO_STORE=1 leaves out storing assessments (diagnostics).
+ * FRAUD_BENCH_NO_STORE=1 leaves out storing assessments (diagnostics); the newest bundled fraud
+ * model is activated (FRAUD_BENCH_MODEL=shadow keeps it in shadow).
  */
 @Module({})
 class FraudBenchModule {
@@ -83,6 +86,8 @@ export async function main(): Promise<BenchResult> {
       store.insert = () => undefined;
       store.update = () => undefined;
     }
+    // The model on: the newest bundled one enforced through the model rule (FRAUD_BENCH_MODEL=shadow scores it without enforcing).
+    if (process.env.FRAUD_BENCH_MODEL !== 'shadow') await app.get(FraudModelService).activate(BUNDLED_MODELS.at(-1)!.version, 'bench');
     const makeInput = payments(cards);
     console.log(`fraud bench: ${rate}/s for ${seconds} s (+1 s warm-up), ${cards} cards, redis ${redis.uri}`);
     await run(() => one(fraud, makeInput()), rate, 1); // warm-up: connections, JIT, first Mongo writes

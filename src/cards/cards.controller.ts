@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RateLimit } from '../common/throttling/rate-limit.decorator';
 import { Authenticated } from '../common/auth/authenticated.decorator';
@@ -7,15 +7,19 @@ import type { Principal } from '../common/auth/principal';
 import { ApiErrorResponses } from '../common/docs/api-error-responses';
 import { ApiIdParams } from '../common/docs/api-id-params';
 import { IdParamPipe } from '../common/validation/id-param.pipe';
+import { LimitPolicyService } from '../fraud/limit-policy/limit-policy.service';
 import { CardsService } from './cards.service';
 import {
   BlockCardDto,
+  CardControlsResponseDto,
   CardListResponseDto,
   CardResponseDto,
   CreateCardDto,
   RegisteredCardResponseDto,
   ReprogramCardDto,
   ReprogrammedCardResponseDto,
+  SpendingControlsDto,
+  SpendingLimitsDto,
   UpdateCardLimitsDto,
 } from './dto/card.dto';
 
@@ -26,7 +30,10 @@ const NOT_FOUND = { status: 404, description: 'No such card, or not yours', mess
 @ApiErrorResponses(429, 503)
 @Controller('api/cards')
 export class CardsController {
-  constructor(private readonly cards: CardsService) {}
+  constructor(
+    private readonly cards: CardsService,
+    private readonly limitPolicy: LimitPolicyService,
+  ) {}
 
   @Post()
   @Authenticated({ roles: ['user'] })
@@ -71,7 +78,41 @@ export class CardsController {
   @ApiOkResponse({ type: CardResponseDto, description: 'The card' })
   @ApiErrorResponses(INVALID, NOT_FOUND)
   async get(@Param('cardUuid', IdParamPipe) cardUuid: string, @CurrentPrincipal() principal: Principal): Promise<CardResponseDto> {
-    return { success: true, card: await this.cards.get(cardUuid, principal) };
+    const card = await this.cards.get(cardUuid, principal);
+    return { success: true, card: { ...card, effectiveLimits: await this.limitPolicy.effectiveFor(card) } };
+  }
+
+  @Get(':cardUuid/controls')
+  @Authenticated({ roles: ['user', 'admin'] })
+  @ApiOperation({ summary: "A card's spending controls and an administrator's caps" })
+  @ApiIdParams('cardUuid')
+  @ApiOkResponse({ type: CardControlsResponseDto, description: 'The controls; the daily and single-transaction limits are two of them' })
+  @ApiErrorResponses(INVALID, NOT_FOUND)
+  async controls(@Param('cardUuid', IdParamPipe) cardUuid: string, @CurrentPrincipal() principal: Principal): Promise<CardControlsResponseDto> {
+    return this.cards.controls(cardUuid, principal);
+  }
+
+  @Put(':cardUuid/controls')
+  @Authenticated({ roles: ['user', 'admin'] })
+  @ApiOperation({
+    summary: "Replace a card's spending controls",
+    description: 'Every control that applies to a payment must hold. The first plain per_authorization and daily amounts set singleTransactionLimit and dailyLimit (kept when absent).',
+  })
+  @ApiIdParams('cardUuid')
+  @ApiOkResponse({ type: CardControlsResponseDto, description: 'The new controls' })
+  @ApiErrorResponses({ status: 400, description: 'Invalid body, or a control above an administrator’s cap (the message names the cap)' }, NOT_FOUND, 413, 415)
+  async setControls(@Param('cardUuid', IdParamPipe) cardUuid: string, @Body() dto: SpendingControlsDto, @CurrentPrincipal() principal: Principal): Promise<CardControlsResponseDto> {
+    return this.cards.setControls(cardUuid, dto, principal);
+  }
+
+  @Put(':cardUuid/caps')
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({ summary: "Set an administrator's caps on a card's controls", description: 'The cardholder cannot set a control above a cap; caps are enforced as controls too.' })
+  @ApiIdParams('cardUuid')
+  @ApiOkResponse({ type: CardControlsResponseDto, description: 'The controls with the new caps' })
+  @ApiErrorResponses(INVALID, NOT_FOUND, 413, 415)
+  async setCaps(@Param('cardUuid', IdParamPipe) cardUuid: string, @Body() dto: SpendingLimitsDto, @CurrentPrincipal() principal: Principal): Promise<CardControlsResponseDto> {
+    return this.cards.setCaps(cardUuid, dto.spendingLimits, principal);
   }
 
   @Patch(':cardUuid/limits')
@@ -79,7 +120,7 @@ export class CardsController {
   @ApiOperation({ summary: 'Change the daily and single-transaction limits' })
   @ApiIdParams('cardUuid')
   @ApiOkResponse({ type: CardResponseDto, description: 'The card with its new limits' })
-  @ApiErrorResponses(INVALID, NOT_FOUND, 413, 415)
+  @ApiErrorResponses({ status: 400, description: 'Invalid body or cardUuid, or a limit above an administrator’s cap (the message names the cap)' }, NOT_FOUND, 413, 415)
   async updateLimits(
     @Param('cardUuid', IdParamPipe) cardUuid: string,
     @Body() dto: UpdateCardLimitsDto,

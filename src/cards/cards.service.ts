@@ -7,7 +7,8 @@ import { nextRevision } from '../common/database/revision';
 import { RevisionedCache } from '../redis/revisioned-cache';
 import { CARD_UPDATED, CardUpdatedEvent } from './card.events';
 import { CardStatusLock } from './card-status-lock';
-import { CardDto, CreateCardDto, UpdateCardLimitsDto } from './dto/card.dto';
+import { assertWithinCaps, controlsOf, enforcedLimits, type EnforcedLimit, normalized, type SpendingControls, type SpendingLimit, storedFrom } from './card-controls';
+import { CardControlsResponseDto, CardDto, CreateCardDto, UpdateCardLimitsDto } from './dto/card.dto';
 import { Card, CardStatus, DEFAULT_DAILY_LIMIT, DEFAULT_SINGLE_TRANSACTION_LIMIT } from './schemas/card.schema';
 import { isDuplicateKeyError } from '../common/database/duplicate-key';
 import { User } from '../auth/schemas/user.schema';
@@ -31,6 +32,9 @@ export interface CardSnapshot {
   requiresCardAuth: boolean;
   nfcUid?: string;
   keyVersion?: number;
+  /** Controls and caps beyond the two legacy limits (absent in snapshots cached before they existed). */
+  limits?: EnforcedLimit[];
+  blockedCategories?: string[];
 }
 
 export type CardValidation =
@@ -117,7 +121,35 @@ export class CardsService {
     const dailyLimit = dto.dailyLimit ?? card.dailyLimit;
     const singleTransactionLimit = dto.singleTransactionLimit ?? card.singleTransactionLimit;
     assertLimitsConsistent(dailyLimit, singleTransactionLimit);
+    assertWithinCaps(legacyLimits(dto), card.caps ?? []);
     return (await this.change(cardUuid, { dailyLimit, singleTransactionLimit })) ?? notFound();
+  }
+
+  async controls(cardUuid: string, principal: Principal): Promise<CardControlsResponseDto> {
+    return toControlsDto(await this.findVisible(cardUuid, principal));
+  }
+
+  /** Replaces the card's controls; each must stay within the admin's caps. */
+  async setControls(cardUuid: string, controls: SpendingControls, principal: Principal): Promise<CardControlsResponseDto> {
+    const card = await this.findVisible(cardUuid, principal);
+    const stored = checkedControls(controls, card);
+    await this.change(cardUuid, stored);
+    return toControlsDto({ ...card, ...stored });
+  }
+
+  /** The same controls on every card of the cardholder, or on none when one of them refuses them. */
+  async setControlsForHolder(controls: SpendingControls, principal: Principal): Promise<CardControlsResponseDto[]> {
+    const cards = await this.cards.find({ ownerId: principal.id }).limit(LIST_LIMIT).lean().exec();
+    const changes = cards.map((card) => ({ card, stored: checkedControls(controls, card) }));
+    for (const { card, stored } of changes) await this.change(card.cardUuid, stored);
+    return changes.map(({ card, stored }) => toControlsDto({ ...card, ...stored }));
+  }
+
+  async setCaps(cardUuid: string, caps: SpendingLimit[], principal: Principal): Promise<CardControlsResponseDto> {
+    const card = await this.findVisible(cardUuid, principal);
+    const stored = { caps: caps.map(checkedLimit) };
+    await this.change(cardUuid, stored);
+    return toControlsDto({ ...card, ...stored });
   }
 
   /**
@@ -236,6 +268,32 @@ function assertLimitsConsistent(dailyLimit: number, singleTransactionLimit: numb
   }
 }
 
+function legacyLimits(dto: UpdateCardLimitsDto): Array<{ field: string; limit: SpendingLimit }> {
+  return [
+    ...(dto.dailyLimit !== undefined ? [{ field: 'dailyLimit', limit: { amount: dto.dailyLimit, interval: 'daily' as const } }] : []),
+    ...(dto.singleTransactionLimit !== undefined ? [{ field: 'singleTransactionLimit', limit: { amount: dto.singleTransactionLimit, interval: 'per_authorization' as const } }] : []),
+  ];
+}
+
+function checkedLimit(limit: SpendingLimit, index: number): SpendingLimit {
+  if (limit.amount === undefined && limit.count === undefined) {
+    throw new BadRequestException({ message: 'Validation failed', details: [{ field: `spendingLimits[${index}]`, errors: ['a spending limit needs an amount, a count or both'] }] });
+  }
+  return normalized(limit);
+}
+
+function checkedControls(controls: SpendingControls, card: Card): Pick<Card, 'dailyLimit' | 'singleTransactionLimit' | 'spendingLimits' | 'blockedCategories'> {
+  controls.spendingLimits.forEach(checkedLimit);
+  assertWithinCaps(controls.spendingLimits.map((limit, i) => ({ field: `spendingLimits[${i}]`, limit })), card.caps ?? []);
+  const stored = storedFrom({ spendingLimits: controls.spendingLimits, blockedCategories: controls.blockedCategories ?? [] }, card);
+  assertLimitsConsistent(stored.dailyLimit, stored.singleTransactionLimit);
+  return { dailyLimit: stored.dailyLimit, singleTransactionLimit: stored.singleTransactionLimit, spendingLimits: stored.spendingLimits, blockedCategories: stored.blockedCategories };
+}
+
+function toControlsDto(card: Card): CardControlsResponseDto {
+  return { success: true, cardUuid: card.cardUuid, controls: { ...controlsOf(card), caps: card.caps ?? [] } };
+}
+
 function toSnapshot(card: Card): CardSnapshot {
   return {
     cardUuid: card.cardUuid,
@@ -246,9 +304,12 @@ function toSnapshot(card: Card): CardSnapshot {
     currency: card.currency,
     requiresCardAuth: !!card.nfcUid,
     ...(card.nfcUid && { nfcUid: card.nfcUid, keyVersion: card.keyVersion }),
+    limits: enforcedLimits(card),
+    blockedCategories: card.blockedCategories ?? [],
   };
 }
 
 function toCardDto(card: Card): CardDto {
-  return { ...toSnapshot(card), ...(card.blockedReason && { blockedReason: card.blockedReason }), ...(card.blockedBy && { blockedBy: card.blockedBy }), createdAt: card.createdAt, updatedAt: card.updatedAt };
+  const { limits: _limits, blockedCategories: _blocked, ...snapshot } = toSnapshot(card);
+  return { ...snapshot, spendingControls: controlsOf(card), ...(card.caps?.length && { caps: card.caps }), ...(card.blockedReason && { blockedReason: card.blockedReason }), ...(card.blockedBy && { blockedBy: card.blockedBy }), createdAt: card.createdAt, updatedAt: card.updatedAt };
 }

@@ -60,6 +60,12 @@ export class FraudAssessmentsStore implements OnApplicationShutdown {
     while (this.flushing || this.buffered.size || this.updates.size) await this.flush();
   }
 
+  /** The assessment of a payment (a scan on FerretDB: admins only), waiting for buffered writes first. */
+  async findByTransaction(transactionId: string): Promise<FraudAssessmentRecord | null> {
+    await this.whenIdle();
+    return this.model.findOne({ transactionId }).lean<FraudAssessmentRecord>().exec();
+  }
+
   async cleanup(): Promise<number> {
     const before = new Date(this.clock.now() - this.config.assessmentRetentionDays * 86_400_000);
     const result = await this.model.deleteMany({ at: { $lt: before } });

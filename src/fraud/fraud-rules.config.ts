@@ -44,6 +44,13 @@ export interface CardTestingRuleConfig extends RuleBase {
 
 export type ListsRuleConfig = RuleBase;
 
+/** The active fraud model's riskScore as a rule: it can only make a decision stricter. */
+export interface ModelRuleConfig {
+  enabled: boolean;
+  blockAt: number;
+  reviewAt: number;
+}
+
 export interface FraudRulesConfig {
   decision: {
     /** score ≥ blockAt → block */
@@ -58,6 +65,7 @@ export interface FraudRulesConfig {
     firstUseLargeAmount: FirstUseRuleConfig;
     cardTesting: CardTestingRuleConfig;
     lists: ListsRuleConfig;
+    model: ModelRuleConfig;
   };
 }
 
@@ -76,6 +84,7 @@ export const DEFAULT_RULES: FraudRulesConfig = {
     firstUseLargeAmount: { enabled: true, weight: 30, minAmount: 2_000_000 },
     cardTesting: { enabled: true, weight: 80, windowSeconds: 600, maxCardDeclines: 3, maxTerminalDeclinedCards: 4 },
     lists: { enabled: true, weight: 100 },
+    model: { enabled: true, blockAt: 75, reviewAt: 65 },
   },
 };
 
@@ -98,6 +107,7 @@ export function mergeRules(base: FraudRulesConfig, patch: FraudRulesPatch | unde
 /** Why a config is not usable, or undefined when it is. */
 export function rulesConfigProblem(config: FraudRulesConfig): string | undefined {
   if (config.decision.reviewAt > config.decision.blockAt) return 'decision.reviewAt must not be greater than decision.blockAt';
+  if (config.rules.model.reviewAt > config.rules.model.blockAt) return 'rules.model.reviewAt must not be greater than rules.model.blockAt';
   return undefined;
 }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { CardsModule } from '../cards/cards.module';
 import { RedisFraudCounters } from './counters/redis-fraud-counters';
 import { FraudService } from './fraud.service';
 import { FraudAssessmentsStore } from './fraud-assessments.store';
@@ -14,6 +15,10 @@ import { FraudAuditEntry, FraudAuditSchema } from './schemas/fraud-audit.schema'
 import { FraudListEntry, FraudListEntrySchema } from './schemas/fraud-list-entry.schema';
 import { FraudReview, FraudReviewSchema } from './schemas/fraud-review.schema';
 import { FraudRuleSet, FraudRuleSetSchema } from './schemas/fraud-rule-set.schema';
+import { LimitPolicyRecord, LimitPolicySchema } from './limit-policy/limit-policy.schema';
+import { LimitPolicyService } from './limit-policy/limit-policy.service';
+import { FraudModelService } from './model/fraud-model.service';
+import { FraudModelState, FraudModelStateSchema } from './model/schemas';
 
 /**
  * Risk assessment of payments. Needs the global RedisModule (REDIS_CLIENT), MongooseModule.forRoot
@@ -27,7 +32,10 @@ import { FraudRuleSet, FraudRuleSetSchema } from './schemas/fraud-rule-set.schem
       { name: FraudAuditEntry.name, schema: FraudAuditSchema },
       { name: FraudListEntry.name, schema: FraudListEntrySchema },
       { name: FraudReview.name, schema: FraudReviewSchema },
+      { name: LimitPolicyRecord.name, schema: LimitPolicySchema },
+      { name: FraudModelState.name, schema: FraudModelStateSchema },
     ]),
+    CardsModule,
   ],
   providers: [
     FraudClock,
@@ -38,8 +46,10 @@ import { FraudRuleSet, FraudRuleSetSchema } from './schemas/fraud-rule-set.schem
     FraudAssessmentsStore,
     FraudReviewsService,
     FraudBacktestService,
+    LimitPolicyService,
+    FraudModelService,
     FraudService,
   ],
-  exports: [FraudService, FraudRulesService, FraudListsService, FraudReviewsService, FraudBacktestService, FraudAuditService, FraudAssessmentsStore],
+  exports: [FraudService, FraudRulesService, FraudListsService, FraudReviewsService, FraudBacktestService, FraudAuditService, FraudAssessmentsStore, LimitPolicyService, FraudModelService],
 })
 export class FraudModule {}

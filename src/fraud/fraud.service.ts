@@ -14,6 +14,9 @@ import { FraudAssessmentsStore } from './fraud-assessments.store';
 import { FraudClock } from './fraud-clock';
 import { FraudReviewsService } from './fraud-reviews.service';
 import { FraudRulesService } from './fraud-rules.service';
+import { LimitPolicyService } from './limit-policy/limit-policy.service';
+import { FraudModelService } from './model/fraud-model.service';
+import { applyModel } from './model/model-rule';
 import { evaluateRules } from './rules/rule-engine';
 
 const WARN_EVERY_MS = 10_000;
@@ -40,6 +43,8 @@ export class FraudService {
     private readonly reviews: FraudReviewsService,
     private readonly clock: FraudClock,
     @Inject(fraudConfig.KEY) private readonly config: FraudConfig,
+    private readonly limitPolicy: LimitPolicyService,
+    private readonly models: FraudModelService,
   ) {}
 
   async assess(input: AssessmentInput): Promise<FraudAssessment> {
@@ -55,10 +60,12 @@ export class FraudService {
         snapshot = await this.counters.read(input, at, active.config, this.config.redisTimeoutMs);
       }
       const verdict = evaluateRules({ input, features: snapshot.features }, active.config);
-      result = { assessmentId, ...verdict, rulesVersion: active.version };
+      const scores = this.models.score({ amount: input.amount, at }, snapshot.features);
+      result = { assessmentId, ...applyModel(verdict, scores, active.config.rules.model), rulesVersion: active.version };
     } catch (error) {
       result = this.degraded(assessmentId, input, error as Error);
     }
+    if (!result.degraded) this.limitPolicy.noteScore(input.cardUuid, Math.max(result.score, result.modelEnforced ? result.riskScore! : 0), at);
     this.remember(paymentKey(input, at), assessmentId);
     this.store.insert({
       assessmentId,
@@ -76,6 +83,7 @@ export class FraudService {
       degraded: result.degraded ?? false,
       rulesVersion: result.rulesVersion,
       approved: null,
+      ...modelFields(result),
     });
     return result;
   }
@@ -88,7 +96,7 @@ export class FraudService {
   async recordOutcome(input: AssessmentInput, outcome: PaymentOutcome): Promise<void> {
     const at = input.at?.getTime() ?? this.clock.now();
     const assessmentId = outcome.assessmentId ?? this.recent.get(paymentKey(input, at));
-    if (assessmentId) this.store.update(assessmentId, { approved: outcome.approved, ...(input.accountable && { accountable: input.accountable }) });
+    if (assessmentId) this.store.update(assessmentId, { approved: outcome.approved, ...(input.accountable && { accountable: input.accountable }), ...(outcome.transactionId && { transactionId: outcome.transactionId }) });
     try {
       await this.counters.record(input, at, outcome.approved, assessmentId ?? randomUUID(), this.config.redisTimeoutMs);
     } catch (error) {
@@ -102,6 +110,11 @@ export class FraudService {
     const assessmentId = assessment.assessmentId ?? (at === undefined ? undefined : this.recent.get(paymentKey(input, at)));
     if (assessmentId) this.store.update(assessmentId, { transactionId });
     await this.reviews.open(transactionId, { ...assessment, assessmentId }, input);
+  }
+
+  /** The share of the card's limits the dynamic-limit policy lets it use now (1 without a policy). */
+  limitShare(cardUuid: string, at: Date): Promise<number> {
+    return this.limitPolicy.share(cardUuid, at.getTime());
   }
 
   /** Resolves when every stored-assessment write fired so far has settled. */
@@ -134,4 +147,9 @@ export class FraudService {
     this.lastWarning = now;
     this.logger.warn(message);
   }
+}
+
+function modelFields(result: FraudAssessment) {
+  if (result.riskScore === undefined) return {};
+  return { riskScore: result.riskScore, riskLevel: result.riskLevel, modelVersion: result.modelVersion, modelEnforced: result.modelEnforced, topFeatures: result.topFeatures, ...(result.shadow && { shadow: result.shadow }) };
 }

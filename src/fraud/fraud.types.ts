@@ -1,3 +1,5 @@
+import type { RiskLevel } from './model/scorer';
+
 /** What payments knows about one payment when it asks for a risk assessment. */
 export interface AssessmentInput {
   cardUuid: string;
@@ -28,8 +30,11 @@ export type RuleName = (typeof RULE_NAMES)[number];
 export const FRAUD_DEGRADED = 'fraud_degraded';
 export const FRAUD_UNAVAILABLE = 'fraud_unavailable';
 
+/** The fraud model's riskScore, when the model rule decided. */
+export const MODEL_RULE = 'model';
+
 export interface FraudReason {
-  rule: RuleName | typeof FRAUD_DEGRADED | typeof FRAUD_UNAVAILABLE;
+  rule: RuleName | typeof FRAUD_DEGRADED | typeof FRAUD_UNAVAILABLE | typeof MODEL_RULE;
   detail: string;
   weight: number;
 }
@@ -51,10 +56,21 @@ export interface FraudAssessment {
   degraded?: boolean;
   /** Version of the rule configuration that decided. */
   rulesVersion: number;
+  /** The fraud model's view (see ModelVerdict); absent when no model ran (degraded). */
+  riskScore?: number;
+  riskLevel?: RiskLevel;
+  modelVersion?: string;
+  /** False while the model runs in shadow: scored and recorded, deciding nothing. */
+  modelEnforced?: boolean;
+  topFeatures?: { feature: string; contribution: number }[];
+  /** A shadow model's score beside the active one's. */
+  shadow?: { version: string; riskScore: number; riskLevel: RiskLevel };
 }
 
 export interface PaymentOutcome {
   approved: boolean;
+  /** The payment the assessment was for, so admins find its assessment. */
+  transactionId?: string;
   /** The assessment this outcome belongs to (marks the stored assessment approved/declined). */
   assessmentId?: string;
 }

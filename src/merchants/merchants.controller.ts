@@ -14,6 +14,7 @@ import {
   TerminalListResponseDto,
   TerminalResponseDto,
   TerminalWithSecretResponseDto,
+  UpdateMerchantDto,
   UpdateMerchantStatusDto,
   UpdateMerchantWebhookDto,
   WebhookSecretResponseDto,
@@ -52,6 +53,16 @@ export class MerchantsController {
   @ApiErrorResponses({ status: 404, description: 'No such merchant, or not yours', message: 'Merchant not found' })
   async get(@Param('merchantId', IdParamPipe) merchantId: string, @CurrentPrincipal() principal: Principal): Promise<MerchantResponseDto> {
     return { success: true, merchant: await this.merchants.get(merchantId, principal) };
+  }
+
+  @Patch(':merchantId')
+  @Authenticated({ roles: ['admin'] })
+  @ApiOperation({ summary: "Change a merchant's category code (mcc)", description: 'Card controls that allow or block categories see the new code from the next payment on.' })
+  @ApiIdParams('merchantId')
+  @ApiOkResponse({ type: MerchantResponseDto, description: 'The merchant with its new category' })
+  @ApiErrorResponses({ status: 404, description: 'No such merchant', message: 'Merchant not found' }, 413, 415)
+  async update(@Param('merchantId', IdParamPipe) merchantId: string, @Body() dto: UpdateMerchantDto): Promise<MerchantResponseDto> {
+    return { success: true, merchant: await this.merchants.setMcc(merchantId, dto.mcc) };
   }
 
   @Patch(':merchantId/status')

@@ -7,7 +7,7 @@ import { nextRevision } from '../common/database/revision';
 import { RevisionedCache } from '../redis/revisioned-cache';
 import { webhooksConfig, type WebhooksConfig } from '../config/app.config';
 import { CreateMerchantDto, MerchantDto, MerchantWithSecretDto, TerminalDto } from './dto/merchant.dto';
-import { Merchant, MerchantStatus } from './schemas/merchant.schema';
+import { DEFAULT_MCC, Merchant, MerchantStatus } from './schemas/merchant.schema';
 import { Terminal } from './schemas/terminal.schema';
 import {
   MERCHANT_ACCESS_REVOKED,
@@ -35,6 +35,7 @@ export interface MerchantSnapshot {
   webhookUrl?: string;
   accessGeneration: number;
   acceptUnauthenticatedCards: boolean;
+  mcc: string;
 }
 export interface TerminalSnapshot {
   terminalId: string;
@@ -169,6 +170,14 @@ export class MerchantsService {
   async get(merchantId: string, principal: Principal): Promise<MerchantDto> {
     this.assertMayView(merchantId, principal);
     return toMerchantDto(await this.findMerchant(merchantId));
+  }
+
+  /** A new category applies to the next payment (the cached snapshot is replaced). */
+  async setMcc(merchantId: string, mcc: string): Promise<MerchantDto> {
+    const merchant = await this.merchants.findOneAndUpdate({ merchantId }, { $set: { mcc, revision: nextRevision() } }, { returnDocument: 'after' }).lean().exec();
+    if (!merchant) throw new NotFoundException('Merchant not found');
+    await this.cacheMerchant(merchant);
+    return toMerchantDto(merchant);
   }
 
   /**
@@ -382,6 +391,7 @@ function toMerchantSnapshot(merchant: Merchant): MerchantSnapshot {
     ...(merchant.webhookUrl && { webhookUrl: merchant.webhookUrl }),
     accessGeneration: merchant.accessGeneration ?? 0,
     acceptUnauthenticatedCards: merchant.acceptUnauthenticatedCards ?? true,
+    mcc: merchant.mcc ?? DEFAULT_MCC,
   };
 }
 
@@ -403,6 +413,7 @@ export function toMerchantDto(merchant: Merchant): MerchantDto {
     walletAddress: merchant.walletAddress,
     status: merchant.status,
     ...(merchant.webhookUrl && { webhookUrl: merchant.webhookUrl }),
+    mcc: merchant.mcc ?? DEFAULT_MCC,
     webhookSecretSet: Boolean(merchant.webhookSecret),
     acceptUnauthenticatedCards: merchant.acceptUnauthenticatedCards ?? true,
     createdAt: merchant.createdAt,

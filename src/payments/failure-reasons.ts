@@ -33,6 +33,8 @@ const DECLINE_WORDS: Record<DeclineCode, string> = {
   fraud_unavailable: 'Risk checks are unavailable; try a smaller amount or retry shortly',
   daily_limit_exceeded: 'Insufficient daily limit',
   single_limit_exceeded: 'Amount exceeds single transaction limit',
+  spending_limit_exceeded: "Exceeds the card's spending limit",
+  category_blocked: 'The card does not pay at merchants of this category',
 };
 
 type Failed = Pick<Transaction, 'status' | 'failureReason' | 'declineCode'>;

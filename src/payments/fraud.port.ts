@@ -19,14 +19,22 @@ export interface FraudAssessment {
   decision: 'allow' | 'review' | 'block';
   reasons: { rule: string; detail: string; weight: number }[];
   degraded?: boolean;
+  /** The fraud model's view, for admins (see the fraud module's FraudAssessment). */
+  riskScore?: number;
+  riskLevel?: string;
+  modelVersion?: string;
+  modelEnforced?: boolean;
+  topFeatures?: { feature: string; contribution: number }[];
 }
 
 export interface FraudPort {
   assess(input: FraudInput): Promise<FraudAssessment>;
   /** After the decision, so the counters learn from it; never fails the payment. */
-  recordOutcome(input: FraudInput, outcome: { approved: boolean; assessmentId?: string }): Promise<void>;
+  recordOutcome(input: FraudInput, outcome: { approved: boolean; assessmentId?: string; transactionId?: string }): Promise<void>;
   /** A `review` decision let the payment through; queue it for a human. */
   openReview(transactionId: string, assessment: FraudAssessment, input: FraudInput): Promise<void>;
+  /** The share (0–1] of its own limits the card may use now (dynamic limits); never fails. */
+  limitShare(cardUuid: string, at: Date): Promise<number>;
 }
 
 export const FRAUD_PORT = Symbol('FRAUD_PORT');

@@ -22,6 +22,7 @@ import { PaymentFinalizer } from './payment-finalizer';
 import { OutboxEntry, OutboxEntrySchema } from './schemas/outbox-entry.schema';
 import { PaymentClaim, PaymentClaimSchema } from './schemas/payment-claim.schema';
 import { SpendEntry, SpendEntrySchema } from './schemas/spend-entry.schema';
+import { SpendWindowEntry, SpendWindowEntrySchema } from './schemas/spend-window-entry.schema';
 import { IdempotencyKey, IdempotencyKeySchema } from './schemas/idempotency-key.schema';
 import { Transaction, TransactionSchema } from './schemas/transaction.schema';
 import { SpendingLimitsService } from './spending-limits.service';
@@ -41,6 +42,7 @@ const queues = BullModule.registerQueue({ name: PAYMENTS_QUEUE });
       { name: PaymentClaim.name, schema: PaymentClaimSchema },
       { name: OutboxEntry.name, schema: OutboxEntrySchema },
       { name: SpendEntry.name, schema: SpendEntrySchema },
+      { name: SpendWindowEntry.name, schema: SpendWindowEntrySchema },
       { name: IdempotencyKey.name, schema: IdempotencyKeySchema },
     ]),
     queues,

@@ -159,6 +159,12 @@ function toStatusDto(payment: Transaction, principal: Principal): TransactionSta
     explorerUrl: payment.explorerUrl ?? null,
     gasFeeMist: payment.gasFeeMist ?? null,
     metadata: payment.metadata ?? {},
-    ...(isAdmin(principal) && payment.fraud && { fraud: { score: payment.fraud.score, decision: payment.fraud.decision, reasons: payment.fraud.reasons } }),
+    ...(isAdmin(principal) && payment.fraud && { fraud: adminFraudView(payment.fraud) }),
   };
+}
+
+/** The rules' verdict, and the fraud model's view when one ran. */
+function adminFraudView(fraud: NonNullable<Transaction['fraud']>) {
+  const { score, decision, reasons, riskScore, riskLevel, modelVersion, modelEnforced, topFeatures } = fraud;
+  return { score, decision, reasons, ...(riskScore !== undefined && { riskScore, riskLevel, modelVersion, modelEnforced, topFeatures }) };
 }

@@ -6,6 +6,9 @@ import { BlockchainModule } from '../blockchain/blockchain.module';
 import { WalletController } from '../blockchain/wallet.controller';
 import { CardsController } from '../cards/cards.controller';
 import { CardsModule } from '../cards/cards.module';
+import { HolderControlsController } from '../cards/holder-controls.controller';
+import { LimitPolicyController } from '../fraud/limit-policy/limit-policy.controller';
+import { FraudModelController } from '../fraud/model/fraud-model.controller';
 import { ThrottlingModule } from '../common/throttling/throttling.module';
 import { FraudListsController } from '../fraud/fraud-lists.controller';
 import { FraudReviewsController } from '../fraud/fraud-reviews.controller';
@@ -44,6 +47,9 @@ import { ApiPeriodicWork } from './periodic-work';
     AlertsController,
     RealtimeController,
     TerminalsController,
+    HolderControlsController,
+    LimitPolicyController,
+    FraudModelController,
   ],
   providers: [RealtimeGateway, ApiPeriodicWork],
 })

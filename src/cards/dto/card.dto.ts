@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { SPENDING_INTERVALS, type SpendingInterval } from '../card-controls';
 import { CARD_STATUSES, type CardStatus } from '../schemas/card.schema';
 
 /** No card may be given limits above this (10 billion minor units). */
@@ -59,6 +61,57 @@ export class BlockCardDto {
   reason?: string;
 }
 
+export class SpendingLimitDto {
+  @ApiPropertyOptional({ example: 1_000_000, description: 'At most this much (minor units) per interval; give amount, count or both' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(LIMIT_CEILING)
+  amount?: number;
+
+  @ApiPropertyOptional({ example: 10, description: 'At most this many payments per interval' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  count?: number;
+
+  @ApiProperty({ enum: SPENDING_INTERVALS, description: 'Calendar windows in LIMITS_TIMEZONE; weeks start on Monday, months on the 1st' })
+  @IsIn(SPENDING_INTERVALS)
+  interval: SpendingInterval;
+
+  @ApiPropertyOptional({ type: [String], example: ['5812'], description: 'Merchant category codes it applies to; all when absent' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Matches(/^\d{4}$/, { each: true, message: 'categories must be four-digit codes' })
+  categories?: string[];
+}
+
+export class SpendingLimitsDto {
+  @ApiProperty({ type: [SpendingLimitDto], description: 'Every limit that applies to a payment must hold' })
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => SpendingLimitDto)
+  spendingLimits: SpendingLimitDto[];
+}
+
+export class SpendingControlsDto extends SpendingLimitsDto {
+  @ApiPropertyOptional({ type: [String], example: ['7995'], description: 'Merchant category codes the card never pays at' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(/^\d{4}$/, { each: true, message: 'blockedCategories must be four-digit codes' })
+  blockedCategories?: string[];
+}
+
+export class EffectiveLimitsDto {
+  @ApiProperty({ description: 'The daily limit in force now' }) dailyLimit: number;
+  @ApiProperty({ description: 'The single-transaction limit in force now' }) singleTransactionLimit: number;
+  @ApiProperty({ description: "Percent of the card's own limits in force (the dynamic-limit policy)" }) percent: number;
+}
+
 export class CardDto {
   @ApiProperty() cardUuid: string;
   @ApiProperty() ownerId: string;
@@ -73,6 +126,10 @@ export class CardDto {
   requiresCardAuth: boolean;
   @ApiPropertyOptional({ example: '04a39493cc8680', description: "A secure card's UID, 14 lowercase hex characters" }) nfcUid?: string;
   @ApiPropertyOptional({ example: 1, description: "A secure card's key version: 1, then one more per reprogramming" }) keyVersion?: number;
+  @ApiProperty({ type: SpendingControlsDto, description: 'All the controls, dailyLimit and singleTransactionLimit among them' }) spendingControls: SpendingControlsDto;
+  @ApiPropertyOptional({ type: [SpendingLimitDto], description: "An administrator's caps on the controls" }) caps?: SpendingLimitDto[];
+  @ApiPropertyOptional({ type: EffectiveLimitsDto, description: 'The limits in force now, after the dynamic-limit policy (in the single-card view)' })
+  effectiveLimits?: EffectiveLimitsDto;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
 }
@@ -119,4 +176,24 @@ export class ReprogrammedCardResponseDto {
   @ApiProperty({ type: CardDto }) card: CardDto;
   @ApiProperty({ type: CardProgrammingDto, description: 'The new keys, shown only here; the previous ones no longer work' })
   programming: CardProgrammingDto;
+}
+
+export class CardControlsViewDto {
+  @ApiProperty({ type: [SpendingLimitDto], description: 'The first per_authorization and daily amounts are the card’s singleTransactionLimit and dailyLimit' })
+  spendingLimits: SpendingLimitDto[];
+  @ApiProperty({ type: [String] }) blockedCategories: string[];
+  @ApiProperty({ type: [SpendingLimitDto], description: "An administrator's caps: the controls stay within them, and they are enforced too" })
+  caps: SpendingLimitDto[];
+}
+
+export class CardControlsResponseDto {
+  @ApiProperty({ example: true }) success: true;
+  @ApiProperty() cardUuid: string;
+  @ApiProperty({ type: CardControlsViewDto }) controls: CardControlsViewDto;
+}
+
+export class HolderControlsResponseDto {
+  @ApiProperty({ example: true }) success: true;
+  @ApiProperty({ type: [CardControlsResponseDto], description: "Each of the cardholder's cards with its new controls" })
+  cards: CardControlsResponseDto[];
 }

@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { HydratedDocument } from 'mongoose';
+import { HydratedDocument, SchemaTypes } from 'mongoose';
+import type { SpendingLimit } from '../card-controls';
 
 export const CARD_STATUSES = ['active', 'blocked', 'lost', 'expired'] as const;
 export type CardStatus = (typeof CARD_STATUSES)[number];
@@ -32,6 +33,18 @@ export class Card {
 
   @Prop({ required: true, default: DEFAULT_SINGLE_TRANSACTION_LIMIT })
   singleTransactionLimit: number;
+
+  /** The cardholder's controls beyond the two above (see card-controls.ts). */
+  @Prop({ type: [SchemaTypes.Mixed], default: undefined })
+  spendingLimits?: SpendingLimit[];
+
+  /** Merchant category codes the card never pays at. */
+  @Prop({ type: [String], default: undefined })
+  blockedCategories?: string[];
+
+  /** An administrator's bounds on the cardholder's controls, enforced as controls too. */
+  @Prop({ type: [SchemaTypes.Mixed], default: undefined })
+  caps?: SpendingLimit[];
 
   @Prop({ required: true, default: 'VND' })
   currency: string;

@@ -98,6 +98,24 @@ export class CardTestingRuleDto extends RuleBaseDto {
 
 export class ListsRuleDto extends RuleBaseDto {}
 
+export class ModelRuleDto {
+  @ApiProperty({ description: 'Whether the active model decides (a shadow model never does)' })
+  @IsBoolean()
+  enabled: boolean;
+
+  @ApiProperty({ example: 75, description: 'riskScore ≥ blockAt → block' })
+  @IsInt()
+  @Min(1)
+  @Max(99)
+  blockAt: number;
+
+  @ApiProperty({ example: 65, description: 'riskScore ≥ reviewAt → review (must not exceed blockAt)' })
+  @IsInt()
+  @Min(1)
+  @Max(99)
+  reviewAt: number;
+}
+
 export class DecisionThresholdsDto {
   @ApiProperty({ example: 80, description: 'score ≥ blockAt → block' })
   @IsInt()
@@ -119,6 +137,7 @@ export class RuleSetDto {
   @ApiProperty({ type: FirstUseRuleDto }) firstUseLargeAmount: FirstUseRuleDto;
   @ApiProperty({ type: CardTestingRuleDto }) cardTesting: CardTestingRuleDto;
   @ApiProperty({ type: ListsRuleDto }) lists: ListsRuleDto;
+  @ApiProperty({ type: ModelRuleDto, description: "The fraud model's riskScore (0–99) as a rule" }) model: ModelRuleDto;
 }
 
 class VelocityRulePatchDto extends PartialType(VelocityRuleDto) {}
@@ -127,6 +146,7 @@ class HoppingRulePatchDto extends PartialType(HoppingRuleDto) {}
 class FirstUseRulePatchDto extends PartialType(FirstUseRuleDto) {}
 class CardTestingRulePatchDto extends PartialType(CardTestingRuleDto) {}
 class ListsRulePatchDto extends PartialType(ListsRuleDto) {}
+class ModelRulePatchDto extends PartialType(ModelRuleDto) {}
 class DecisionThresholdsPatchDto extends PartialType(DecisionThresholdsDto) {}
 
 class RuleSetPatchDto {
@@ -136,6 +156,7 @@ class RuleSetPatchDto {
   @ApiPropertyOptional({ type: FirstUseRulePatchDto }) @IsOptional() @ValidateNested() @Type(() => FirstUseRulePatchDto) firstUseLargeAmount?: FirstUseRulePatchDto;
   @ApiPropertyOptional({ type: CardTestingRulePatchDto }) @IsOptional() @ValidateNested() @Type(() => CardTestingRulePatchDto) cardTesting?: CardTestingRulePatchDto;
   @ApiPropertyOptional({ type: ListsRulePatchDto }) @IsOptional() @ValidateNested() @Type(() => ListsRulePatchDto) lists?: ListsRulePatchDto;
+  @ApiPropertyOptional({ type: ModelRulePatchDto }) @IsOptional() @ValidateNested() @Type(() => ModelRulePatchDto) model?: ModelRulePatchDto;
 }
 
 /** PUT /api/fraud/rules: any part of the rule set; what is left out keeps its current value. */
@@ -218,7 +239,7 @@ export class AuditQueryDto {
 }
 
 export class AuditEntryDto {
-  @ApiProperty({ enum: ['rules.update', 'list.add', 'list.remove', 'review.resolve'] }) action: string;
+  @ApiProperty({ enum: ['rules.update', 'list.add', 'list.remove', 'review.resolve', 'model.activate'] }) action: string;
   @ApiProperty({ example: 'admin-1' }) actor: string;
   @ApiProperty() at: Date;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'For rules.update: fromVersion, toVersion and changes [{path, from, to}]' })

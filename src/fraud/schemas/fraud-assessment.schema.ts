@@ -1,3 +1,4 @@
+import type { RiskLevel } from '../model/scorer';
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument } from 'mongoose';
 import type { FraudDecision, FraudReason } from '../fraud.types';
@@ -58,6 +59,14 @@ export class FraudAssessmentRecord {
 
   @Prop()
   transactionId?: string;
+
+  /** The fraud model's view (FraudAssessment); absent when no model ran. */
+  @Prop() riskScore?: number;
+  @Prop({ type: String }) riskLevel?: RiskLevel;
+  @Prop() modelVersion?: string;
+  @Prop() modelEnforced?: boolean;
+  @Prop({ type: [{ _id: false, feature: String, contribution: Number }], default: undefined }) topFeatures?: { feature: string; contribution: number }[];
+  @Prop({ type: { _id: false, version: String, riskScore: Number, riskLevel: String }, default: undefined }) shadow?: { version: string; riskScore: number; riskLevel: RiskLevel };
 }
 
 export type FraudAssessmentDocument = HydratedDocument<FraudAssessmentRecord>;

@@ -1,7 +1,7 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Schema as MongooseSchema } from 'mongoose';
 
-export type FraudAuditAction = 'rules.update' | 'list.add' | 'list.remove' | 'review.resolve';
+export type FraudAuditAction = 'rules.update' | 'list.add' | 'list.remove' | 'review.resolve' | 'model.activate';
 
 /** Who changed what in the fraud settings, and when. Append-only. */
 @Schema({ collection: 'fraud_audit', versionKey: false })

@@ -5,6 +5,7 @@ import { MERCHANT_STATUSES, type MerchantStatus } from '../schemas/merchant.sche
 import { TERMINAL_STATUSES, type TerminalStatus } from '../schemas/terminal.schema';
 
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const MCC_PATTERN = /^\d{4}$/;
 
 export class CreateMerchantDto {
   @ApiProperty({ example: 'MERCHANT_ASYNC_TEST' })
@@ -27,6 +28,17 @@ export class CreateMerchantDto {
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
   @MaxLength(2048)
   webhookUrl?: string;
+
+  @ApiPropertyOptional({ example: '5812', description: 'Merchant category code, four digits; default 5999' })
+  @IsOptional()
+  @Matches(MCC_PATTERN, { message: 'mcc must be four digits' })
+  mcc?: string;
+}
+
+export class UpdateMerchantDto {
+  @ApiProperty({ example: '5812', description: 'Merchant category code, four digits' })
+  @Matches(MCC_PATTERN, { message: 'mcc must be four digits' })
+  mcc: string;
 }
 
 export class UpdateMerchantWebhookDto {
@@ -62,6 +74,7 @@ export class MerchantDto {
   @ApiProperty() walletAddress: string;
   @ApiProperty({ enum: MERCHANT_STATUSES }) status: MerchantStatus;
   @ApiPropertyOptional() webhookUrl?: string;
+  @ApiProperty({ example: '5999', description: 'Merchant category code' }) mcc: string;
   @ApiProperty({ description: 'Whether a webhook signing secret exists (the secret itself is shown only once)' }) webhookSecretSet: boolean;
   @ApiProperty({ description: 'Whether taps naming only a cardUuid (no SUN proof) are taken (default true)' }) acceptUnauthenticatedCards: boolean;
   @ApiProperty() createdAt: Date;

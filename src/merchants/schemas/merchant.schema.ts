@@ -4,6 +4,9 @@ import { HydratedDocument } from 'mongoose';
 export const MERCHANT_STATUSES = ['active', 'suspended'] as const;
 export type MerchantStatus = (typeof MERCHANT_STATUSES)[number];
 
+/** Miscellaneous retail: the category of a merchant registered without one. */
+export const DEFAULT_MCC = '5999';
+
 @Schema({ collection: 'merchants', timestamps: true })
 export class Merchant {
   @Prop({ required: true, unique: true })
@@ -21,6 +24,10 @@ export class Merchant {
 
   @Prop()
   webhookUrl?: string;
+
+  /** The merchant category code (ISO 18245), which card controls allow or block. */
+  @Prop({ required: true, default: DEFAULT_MCC })
+  mcc: string;
 
   /** The webhook signing secret, encrypted (WebhookSecretBox); never cached, never answered after it was shown. */
   @Prop()

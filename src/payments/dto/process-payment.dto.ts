@@ -75,9 +75,11 @@ export class PaymentDeclinedDto {
   @ApiProperty({ example: 'Transaction not authorized' }) error: string;
   @ApiProperty({ example: 'Insufficient daily limit' }) reason: string;
   @ApiProperty({
-    enum: ['card_invalid', 'card_blocked', 'card_auth_failed', 'card_replayed', 'card_auth_required', 'merchant_invalid', 'terminal_invalid', 'fraud_high_risk', 'fraud_unavailable', 'daily_limit_exceeded', 'single_limit_exceeded'],
+    enum: ['card_invalid', 'card_blocked', 'card_auth_failed', 'card_replayed', 'card_auth_required', 'merchant_invalid', 'terminal_invalid', 'fraud_high_risk', 'fraud_unavailable', 'daily_limit_exceeded', 'single_limit_exceeded', 'spending_limit_exceeded', 'category_blocked'],
   })
   declineCode: string;
+  @ApiPropertyOptional({ enum: ['per_authorization', 'daily', 'weekly', 'monthly', 'all_time'], description: 'For spending_limit_exceeded: the interval of the control' })
+  interval?: string;
   @ApiProperty({ description: 'The declined attempt is recorded under this id' }) transactionId: string;
   @ApiProperty({ example: 14, description: 'Server time to decide, in ms' }) processingTime: number;
   @ApiProperty({ example: '6f1c0b9e-4a47-4a55-9c55-2f7a8e3e2b11', description: 'Also in the X-Request-Id header' }) requestId: string;

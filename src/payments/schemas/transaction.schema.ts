@@ -8,6 +8,11 @@ export class FraudVerdict {
   @Prop({ required: true }) decision: string;
   @Prop({ type: [SchemaTypes.Mixed], default: [] }) reasons: { rule: string; detail: string; weight: number }[];
   @Prop() degraded?: boolean;
+  @Prop() riskScore?: number;
+  @Prop() riskLevel?: string;
+  @Prop() modelVersion?: string;
+  @Prop() modelEnforced?: boolean;
+  @Prop({ type: [SchemaTypes.Mixed], default: undefined }) topFeatures?: { feature: string; contribution: number }[];
 }
 
 @Schema({ _id: false })
@@ -15,6 +20,8 @@ export class LimitReservation {
   /** The calendar day (LIMITS_TIMEZONE) the amount was reserved against. */
   @Prop({ required: true }) day: string;
   @Prop({ required: true }) amount: number;
+  /** The control chains it also reserved in (see SpendingLimitsService). */
+  @Prop({ type: [String], default: undefined }) windows?: string[];
 }
 
 @Schema({ collection: 'transactions', timestamps: { createdAt: true, updatedAt: true } })

@@ -1,5 +1,7 @@
 import { ForbiddenException, Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import { appliesAt, type SpendingInterval } from '../../cards/card-controls';
+import { effectiveLimits } from '../../fraud/limit-policy/limit-policy';
 import { CardsService, type CardSnapshot, type CardValidation } from '../../cards/cards.service';
 import { SunAuthenticator, type SunProof } from '../../cards/sun/sun-authenticator';
 import type { Principal } from '../../common/auth/principal';
@@ -113,11 +115,12 @@ export class InitiatePaymentUseCase {
 
     // The outbox entry refers to the reservation before it exists: if the payment is never written, the sweep gives it back.
     await this.transactions.openOutboxEntry(transactionId, command.body.amount, command.body.cardUuid);
-    const reservation = await this.limits.reserve(command.body.cardUuid, transactionId, command.body.amount, approval.card.dailyLimit);
-    if (!reservation) {
+    const reserved = await this.limits.reserve(command.body.cardUuid, transactionId, command.body.amount, approval.card.dailyLimit, limitsAt(approval));
+    if ('exceeded' in reserved) {
       await this.transactions.closeOutboxEntry(transactionId);
-      return this.decline(command, transactionId, fraudInput, { declineCode: 'daily_limit_exceeded', reason: 'Insufficient daily limit' }, elapsed, fraud);
+      return this.decline(command, transactionId, fraudInput, limitDecline(reserved.exceeded), elapsed, fraud);
     }
+    const { reservation } = reserved;
     const payment = await this.recordPending(command, transactionId, approval, reservation).catch(async (error: unknown) => {
       await this.giveBackUnrecorded(command.body.cardUuid, transactionId, reservation);
       throw error;
@@ -141,11 +144,13 @@ export class InitiatePaymentUseCase {
   /** The three independent checks run in parallel. */
   private async authorize(command: CardCommand, fraudInput: FraudInput): Promise<{ approval: Approval | Decline; fraud: FraudAssessment }> {
     const { cardUuid, merchantId, terminalId } = command.body;
-    const [card, location, fraud] = await Promise.all([
+    const [found, location, fraud, share] = await Promise.all([
       this.cards.validateForPayment(cardUuid),
       this.merchants.validateForPayment(merchantId, terminalId),
       this.fraud.assess(fraudInput),
+      this.fraud.limitShare(cardUuid, fraudInput.at),
     ]);
+    const card = found.valid ? { ...found, card: withShareOfLimits(found.card, share) } : found;
     // The outcome is counted against the card only if the caller answers for it: its own, or tapped here.
     if (command.principal.role === 'user' && ownerOf(card) === command.principal.id) fraudInput.accountable = { ...fraudInput.accountable, card: true };
     const approval = decide(command, card, location, fraud);
@@ -201,13 +206,13 @@ export class InitiatePaymentUseCase {
       fraud,
       metadata: { paymentMethod: 'nfc', terminalId: command.body.terminalId, processingType: 'async', requestId: command.requestId, ...cardAuthOf(command) },
     });
-    this.fraud.recordOutcome(fraudInput, { approved: false, assessmentId: fraud?.assessmentId }).catch((error: Error) => this.logger.warn(`fraud outcome not recorded: ${error.message}`));
+    this.fraud.recordOutcome(fraudInput, { approved: false, assessmentId: fraud?.assessmentId, transactionId }).catch((error: Error) => this.logger.warn(`fraud outcome not recorded: ${error.message}`));
     return declinedAnswer(decline, transactionId, command.requestId, elapsed());
   }
 
   private learnFromApproval(transactionId: string, input: FraudInput, assessment: FraudAssessment): void {
     const learn = async () => {
-      await this.fraud.recordOutcome(input, { approved: true, assessmentId: assessment.assessmentId });
+      await this.fraud.recordOutcome(input, { approved: true, assessmentId: assessment.assessmentId, transactionId });
       if (assessment.decision === 'review') await this.fraud.openReview(transactionId, assessment, input);
     };
     learn().catch((error: Error) => this.logger.warn(`fraud bookkeeping for ${transactionId} failed: ${error.message}`));
@@ -244,7 +249,31 @@ function decide(command: CardCommand, card: CardValidation, location: MerchantVa
   if (!command.sun && !location.merchant.acceptUnauthenticatedCards) return { declineCode: 'card_auth_required', reason: 'This merchant takes only cards that prove themselves: tap the card (sun)' };
   if (fraud.decision === 'block') return fraudDecline(fraud);
   if (command.body.amount > card.card.singleTransactionLimit) return { declineCode: 'single_limit_exceeded', reason: 'Amount exceeds single transaction limit' };
+  const controls = controlDecline(command.body.amount, card.card, location.merchant);
+  if (controls) return controls;
   return { card: card.card, merchant: location.merchant, fraud };
+}
+
+/** The card's controls that need no reservation: blocked categories and per-payment amounts. */
+function controlDecline(amount: number, card: CardSnapshot, merchant: MerchantSnapshot): Decline | null {
+  if (card.blockedCategories?.includes(merchant.mcc)) return { declineCode: 'category_blocked', reason: 'The card does not pay at merchants of this category' };
+  const perPayment = (card.limits ?? []).filter((l) => l.interval === 'per_authorization' && appliesAt(l, merchant.mcc));
+  if (perPayment.some((l) => l.amount !== undefined && amount > l.amount)) return limitDecline({ interval: 'per_authorization', legacy: false });
+  return null;
+}
+
+/** The dynamic-limit policy lets a card use only part of its own limits. */
+function withShareOfLimits(card: CardSnapshot, share: number): CardSnapshot {
+  if (share >= 1) return card;
+  const { dailyLimit, singleTransactionLimit } = effectiveLimits(card, share);
+  return { ...card, dailyLimit, singleTransactionLimit };
+}
+
+const limitsAt = (approval: Approval) => (approval.card.limits ?? []).filter((l) => appliesAt(l, approval.merchant.mcc));
+
+function limitDecline(exceeded: { interval: SpendingInterval; legacy: boolean }): Decline {
+  if (exceeded.legacy) return { declineCode: 'daily_limit_exceeded', reason: 'Insufficient daily limit' };
+  return { declineCode: 'spending_limit_exceeded', reason: `Exceeds the card's ${exceeded.interval} spending limit`, interval: exceeded.interval };
 }
 
 function fraudDecline(fraud: FraudAssessment): Decline {

@@ -1,3 +1,5 @@
+import type { SpendingInterval } from '../../cards/card-controls';
+
 export type DeclineCode =
   | 'card_invalid'
   | 'card_blocked'
@@ -9,11 +11,15 @@ export type DeclineCode =
   | 'fraud_high_risk'
   | 'fraud_unavailable'
   | 'daily_limit_exceeded'
-  | 'single_limit_exceeded';
+  | 'single_limit_exceeded'
+  | 'spending_limit_exceeded'
+  | 'category_blocked';
 
 export interface Decline {
   declineCode: DeclineCode;
   reason: string;
+  /** For spending_limit_exceeded: the interval of the control that would be passed. */
+  interval?: SpendingInterval;
 }
 
 /** What process-async answers: kept whole so an idempotent replay answers exactly the same. */
@@ -44,6 +50,6 @@ export function acceptedAnswer(transactionId: string, queueJobId: string, reques
 export function declinedAnswer(decline: Decline, transactionId: string, requestId: string, processingTime: number): PaymentAnswer {
   return {
     status: 400,
-    body: { success: false, error: 'Transaction not authorized', reason: decline.reason, declineCode: decline.declineCode, transactionId, processingTime, requestId },
+    body: { success: false, error: 'Transaction not authorized', reason: decline.reason, declineCode: decline.declineCode, ...(decline.interval && { interval: decline.interval }), transactionId, processingTime, requestId },
   };
 }

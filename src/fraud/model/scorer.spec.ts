@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FEATURE_NAMES, modelFeatures } from './features';
+import { BUNDLED_MODELS } from './models';
+import { type FraudModelFile, matchesFeatures, scoreWith } from './scorer';
+import { train } from './training/train';
+
+const file = (version: string): FraudModelFile => JSON.parse(readFileSync(join(__dirname, 'models', `${version}.json`), 'utf8'));
+const quiet = { cardApprovedLastMinute: 0, cardApprovedLastHour: 1, recentAmounts: [70_000, 80_000, 75_000], recentTerminals: ['t1'], recentMerchants: ['m1'], terminalSeenBefore: true, cardDeclines: 0, terminalDeclinedCards: 0, callerDeclines: 0, listed: { card: false, terminal: false, merchant: false } };
+const at = Date.UTC(2026, 11, 1, 5);
+
+describe('fraud model scorer', () => {
+  const model = BUNDLED_MODELS.at(-1)!;
+
+  it('is trained on the features this code computes, and scores as the file says', () => {
+    expect(matchesFeatures(model)).toBe(true);
+    const x = modelFeatures({ amount: 75_000, at }, quiet);
+    expect(x).toHaveLength(FEATURE_NAMES.length);
+    const logit = model.bias + model.weights.reduce((sum, w, i) => sum + (w * (x[i] - model.mean[i])) / model.std[i], 0);
+    const score = scoreWith(model, x);
+    expect(score.riskScore).toBe(Math.min(99, Math.floor(100 / (1 + Math.exp(-logit)))));
+    expect(score.version).toBe(model.version);
+  });
+
+  it('scores a card spending fast across merchants as highest and a regular payment as normal, naming the features', () => {
+    const fast = scoreWith(model, modelFeatures({ amount: 300_000, at }, { ...quiet, cardApprovedLastMinute: 3, cardApprovedLastHour: 3, recentTerminals: ['a', 'b', 'c'], recentMerchants: ['a', 'b', 'c'] }));
+    expect(fast).toMatchObject({ riskLevel: 'highest' });
+    expect(fast.topFeatures.map((f) => f.feature)).toContain('taps_last_minute');
+    expect(scoreWith(model, modelFeatures({ amount: 75_000, at }, quiet))).toMatchObject({ riskLevel: 'normal' });
+  });
+
+  it('scores well under a millisecond', () => {
+    const x = modelFeatures({ amount: 75_000, at }, quiet);
+    const started = performance.now();
+    for (let i = 0; i < 10_000; i++) scoreWith(model, x);
+    expect((performance.now() - started) / 10_000).toBeLessThan(0.5);
+  });
+
+  it('reproduces the bundled file from the training code (npm run fraud:train, fixed seed)', () => {
+    expect(train()).toEqual(file(model.version));
+  }, 60_000);
+});
