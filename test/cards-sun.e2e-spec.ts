@@ -80,6 +80,18 @@ describe('cards that prove themselves (SUN)', () => {
     await tap({ p: next.p.toLowerCase(), c: next.c.toLowerCase() }, { cardUuid }).expect(202);
   });
 
+  it('an admin registers a secure card for a cardholder (ownerId), and only for one', async () => {
+    const cardUuid = uniqueId('for-holder');
+    const res = await http().post('/api/cards').set(bearer(s.adminToken)).send({ cardUuid, nfcUid: randomUid(), ownerId: s.user.id }).expect(201);
+    expect(res.body.card).toMatchObject({ cardUuid, ownerId: s.user.id, requiresCardAuth: true });
+    expect(res.body.programming.version).toBe(1);
+    await http().post('/api/cards').set(bearer(s.adminToken)).send({ cardUuid: uniqueId('x'), nfcUid: randomUid() }).expect(400);
+    const admin = (await http().get('/api/auth/me').set(bearer(s.adminToken)).expect(200)).body;
+    const adminId = admin.user?.id ?? admin.id;
+    await http().post('/api/cards').set(bearer(s.adminToken)).send({ cardUuid: uniqueId('x'), ownerId: adminId }).expect(400);
+    await http().post('/api/cards').set(bearer(s.user.token)).send({ cardUuid: uniqueId('x'), ownerId: s.user.id }).expect(400);
+  });
+
   it('refuses a counter at or below the high-water mark, an unknown card, and a cardUuid that is not the tapped card', async () => {
     const { card } = await secureCard();
     card.counter = 10;

@@ -36,10 +36,16 @@ export class CardsController {
   ) {}
 
   @Post()
-  @Authenticated({ roles: ['user'] })
-  @ApiOperation({ summary: 'Register an NFC card to the calling cardholder' })
+  @Authenticated({ roles: ['user', 'admin'] })
+  @ApiOperation({ summary: 'Register an NFC card to the calling cardholder (admins: to the cardholder named by ownerId)' })
   @ApiCreatedResponse({ type: RegisteredCardResponseDto, description: 'Registered, active; with an nfcUid, also the programming keys (only in this answer)' })
-  @ApiErrorResponses(INVALID, { status: 409, description: 'The cardUuid or the nfcUid is registered already (to anyone)', message: 'This card is already registered' }, 413, 415)
+  @ApiErrorResponses(
+    { status: 400, description: 'Invalid body; `details` names the fields (ownerId: given by a cardholder, missing from an admin, or no cardholder)' },
+    { status: 409, description: 'The cardUuid or the nfcUid is registered already (to anyone)', message: 'This card is already registered' },
+    413,
+    415,
+    { status: 503, description: 'An nfcUid was given but this server has no CARD_ISSUER_KEY, or MongoDB or Redis is unreachable', message: 'Secure cards are not configured on this server (CARD_ISSUER_KEY is not set)' },
+  )
   async register(@Body() dto: CreateCardDto, @CurrentPrincipal() principal: Principal): Promise<RegisteredCardResponseDto> {
     return { success: true, ...(await this.cards.register(dto, principal)) };
   }

@@ -55,7 +55,8 @@ export class CardsService {
   ) {}
 
   /** A card with an `nfcUid` is secure: its programming keys are answered here, and never again. */
-  async register(dto: CreateCardDto, owner: Principal): Promise<{ card: CardDto; programming?: CardProgramming }> {
+  async register(dto: CreateCardDto, principal: Principal): Promise<{ card: CardDto; programming?: CardProgramming }> {
+    const owner = await this.ownerFor(dto, principal);
     const dailyLimit = dto.dailyLimit ?? DEFAULT_DAILY_LIMIT;
     const singleTransactionLimit = dto.singleTransactionLimit ?? Math.min(DEFAULT_SINGLE_TRANSACTION_LIMIT, dailyLimit);
     assertLimitsConsistent(dailyLimit, singleTransactionLimit);
@@ -99,6 +100,19 @@ export class CardsService {
       if (isDuplicateKeyError(error)) throw new ConflictException('A card with this nfcUid is already registered');
       throw error;
     }
+  }
+
+  /** A cardholder registers to themselves; an admin names the cardholder. */
+  private async ownerFor(dto: CreateCardDto, principal: Principal): Promise<{ id: string }> {
+    const invalid = (error: string) => new BadRequestException({ message: 'Validation failed', details: [{ field: 'ownerId', errors: [error] }] });
+    if (!isAdmin(principal)) {
+      if (dto.ownerId !== undefined) throw invalid('property ownerId should not exist');
+      return principal;
+    }
+    if (!dto.ownerId) throw invalid('ownerId is required of an admin');
+    const user = await this.users.findById(dto.ownerId).lean().exec();
+    if (user?.role !== 'user') throw invalid('ownerId must be a cardholder');
+    return { id: dto.ownerId };
   }
 
   private async confirmPassword(userId: string, password: string | undefined): Promise<void> {

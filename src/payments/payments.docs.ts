@@ -23,6 +23,18 @@ export function ApiPaymentBadRequest() {
           requestId: '6f1c0b9e-4a47-4a55-9c55-2f7a8e3e2b11',
         },
       },
+      replayed: {
+        summary: 'A SUN message used before (card_replayed; also card_auth_failed, card_auth_required)',
+        value: {
+          success: false,
+          error: 'Transaction not authorized',
+          reason: 'Card read counter already used',
+          declineCode: 'card_replayed',
+          transactionId: 'nfc_mi2x0k3c_0a1b2c3d4e5f6a7b8c9d0e1f',
+          processingTime: 9,
+          requestId: '6f1c0b9e-4a47-4a55-9c55-2f7a8e3e2b11',
+        },
+      },
       invalid: { summary: 'Invalid body', value: errorExample(400) },
     },
   };

@@ -22,6 +22,12 @@ export class CreateCardDto {
   @Matches(/^[0-9a-fA-F]{14}$/, { message: 'nfcUid must be 14 hex characters (the 7-byte UID)' })
   nfcUid?: string;
 
+  @ApiPropertyOptional({ example: '6650f2c1a4b5c6d7e8f90123', description: 'Admins only, and required of them: the cardholder (user id) the card is registered to' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[0-9a-f]{24}$/, { message: 'ownerId must be a user id' })
+  ownerId?: string;
+
   @ApiPropertyOptional({ example: 2_000_000, description: 'Default 2 000 000' })
   @IsOptional()
   @IsInt()
