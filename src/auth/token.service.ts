@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { AccessTokenClaims, Principal, ROLES } from '../common/auth/principal';
+import { AccessTokenClaims, Principal, ROLES, STAFF_ROLES } from '../common/auth/principal';
 import { MerchantsService, type TerminalGrant } from '../merchants/merchants.service';
 
 /** Issues and verifies access tokens; HS256 only, so `alg:none` and algorithm swaps are refused. */
@@ -17,6 +17,12 @@ export class TokenService {
     return this.jwt.signAsync(claims, { algorithm: 'HS256' });
   }
 
+  /** A merchant staff member's token, good while its merchant stays active and unsuspended since. */
+  issueStaff(principal: Principal, merchantGeneration: number): Promise<string> {
+    const claims: AccessTokenClaims = { sub: principal.id, role: 'merchant', merchantId: principal.merchantId, staffRole: principal.staffRole, mgen: merchantGeneration };
+    return this.jwt.signAsync(claims, { algorithm: 'HS256' });
+  }
+
   /** A terminal's token, good only while the credentials it was issued under are (see MerchantsService.isGrantCurrent). */
   issueTerminal(grant: TerminalGrant): Promise<string> {
     const claims: AccessTokenClaims = { sub: grant.terminalId, role: 'terminal', merchantId: grant.merchantId, tgen: grant.terminalGeneration, mgen: grant.merchantGeneration };
@@ -26,11 +32,15 @@ export class TokenService {
   /**
    * The principal a token proves, or undefined for anything missing, expired, malformed or forged,
    * and for a terminal token whose terminal was disabled or rotated, or whose merchant was
-   * suspended, since it was issued. HTTP guard and socket handshake both come through here.
+   * suspended, since it was issued (and a staff token whose merchant was suspended). HTTP guard and socket handshake both come through here.
    */
   async verify(token: string | undefined): Promise<Principal | undefined> {
     const claims = await this.validClaims(token);
     if (!claims) return undefined;
+    if (claims.role === 'merchant') {
+      if (!(await this.merchants.isStaffGrantCurrent(claims.merchantId!, claims.mgen ?? 0))) return undefined;
+      return { id: claims.sub, role: 'merchant', merchantId: claims.merchantId, staffRole: claims.staffRole };
+    }
     if (claims.role !== 'terminal') return { id: claims.sub, role: claims.role };
     const grant = { terminalId: claims.sub, merchantId: claims.merchantId!, terminalGeneration: claims.tgen ?? 0, merchantGeneration: claims.mgen ?? 0 };
     if (!(await this.merchants.isGrantCurrent(grant))) return undefined;
@@ -52,6 +62,7 @@ export class TokenService {
       return undefined;
     }
     if (typeof claims.sub !== 'string' || !ROLES.includes(claims.role)) return undefined;
+    if (claims.role === 'merchant') return typeof claims.merchantId === 'string' && STAFF_ROLES.includes(claims.staffRole!) ? claims : undefined;
     if (claims.role !== 'terminal') return claims;
     // Tokens issued before generations existed carry none: generation 0, which the first rotation ends.
     const generationsWellFormed = [claims.tgen, claims.mgen].every((generation) => generation === undefined || Number.isSafeInteger(generation));

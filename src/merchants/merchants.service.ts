@@ -2,7 +2,7 @@ import { ConflictException, Inject, Injectable, Logger, NotFoundException, Servi
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { isAdmin, Principal } from '../common/auth/principal';
+import { isAdmin, merchantOf, Principal } from '../common/auth/principal';
 import { nextRevision } from '../common/database/revision';
 import { RevisionedCache } from '../redis/revisioned-cache';
 import { webhooksConfig, type WebhooksConfig } from '../config/app.config';
@@ -102,7 +102,8 @@ export class MerchantsService {
   }
 
   /** Sets or removes the webhook URL; the first URL also creates the signing secret (shown once). */
-  async setWebhookUrl(merchantId: string, webhookUrl: string | null): Promise<MerchantWithSecretDto> {
+  async setWebhookUrl(merchantId: string, webhookUrl: string | null, principal: Principal): Promise<MerchantWithSecretDto> {
+    this.assertMayView(merchantId, principal);
     if (webhookUrl) await validateWebhookUrl(webhookUrl, this.webhookUrlPolicy);
     const current = await this.findMerchant(merchantId);
     const webhookSecret = webhookUrl && !current.webhookSecret ? generateWebhookSecret() : undefined;
@@ -119,7 +120,8 @@ export class MerchantsService {
    * A new signing secret, shown only in this answer. The old one keeps signing (as a second `v1`)
    * for WEBHOOK_SECRET_GRACE_HOURS, so the merchant can switch without missing a delivery.
    */
-  async rotateWebhookSecret(merchantId: string): Promise<{ webhookSecret: string; previousSecretValidUntil?: Date }> {
+  async rotateWebhookSecret(merchantId: string, principal: Principal): Promise<{ webhookSecret: string; previousSecretValidUntil?: Date }> {
+    this.assertMayView(merchantId, principal);
     const current = await this.findMerchant(merchantId);
     const webhookSecret = generateWebhookSecret();
     const graceMs = this.webhooks.secretGraceHours * 3_600_000;
@@ -172,7 +174,8 @@ export class MerchantsService {
     return toMerchantDto(merchant);
   }
 
-  async createTerminal(merchantId: string, terminalId: string): Promise<{ terminal: TerminalDto; terminalSecret: string }> {
+  async createTerminal(merchantId: string, terminalId: string, principal: Principal): Promise<{ terminal: TerminalDto; terminalSecret: string }> {
+    this.assertMayView(merchantId, principal);
     await this.findMerchant(merchantId);
     const terminalSecret = generateTerminalSecret();
     try {
@@ -191,12 +194,14 @@ export class MerchantsService {
     return terminals.map(toTerminalDto);
   }
 
-  async disableTerminal(merchantId: string, terminalId: string): Promise<TerminalDto> {
+  async disableTerminal(merchantId: string, terminalId: string, principal: Principal): Promise<TerminalDto> {
+    this.assertMayView(merchantId, principal);
     return this.revokeTerminal(merchantId, terminalId, { status: 'disabled' }, 'terminal_disabled');
   }
 
   /** The old secret stops logging in and every token issued under it stops working, at once. */
-  async rotateTerminalSecret(merchantId: string, terminalId: string): Promise<{ terminal: TerminalDto; terminalSecret: string }> {
+  async rotateTerminalSecret(merchantId: string, terminalId: string, principal: Principal): Promise<{ terminal: TerminalDto; terminalSecret: string }> {
+    this.assertMayView(merchantId, principal);
     const terminalSecret = generateTerminalSecret();
     const terminal = await this.revokeTerminal(merchantId, terminalId, { secretHash: hashTerminalSecret(terminalSecret) }, 'credentials_rotated');
     return { terminal, terminalSecret };
@@ -229,6 +234,12 @@ export class MerchantsService {
       merchant?.status === 'active' &&
       (merchant.accessGeneration ?? 0) === grant.merchantGeneration
     );
+  }
+
+  /** Whether a staff token issued under `merchantGeneration` still stands: merchant active and not suspended since. */
+  async isStaffGrantCurrent(merchantId: string, merchantGeneration: number): Promise<boolean> {
+    const merchant = await this.merchantSnapshot(merchantId);
+    return merchant?.status === 'active' && (merchant.accessGeneration ?? 0) === merchantGeneration;
   }
 
   /** Merchant active, terminal active and belonging to it. Served from the cache. */
@@ -285,9 +296,9 @@ export class MerchantsService {
     return merchant;
   }
 
-  /** A terminal sees only its own merchant; to anyone else another merchant does not exist. */
-  private assertMayView(merchantId: string, principal: Principal): void {
-    if (!isAdmin(principal) && principal.merchantId !== merchantId) throw new NotFoundException('Merchant not found');
+  /** Terminals and staff see only their own merchant; to them another merchant does not exist. */
+  assertMayView(merchantId: string, principal: Principal): void {
+    if (!isAdmin(principal) && merchantOf(principal) !== merchantId) throw new NotFoundException('Merchant not found');
   }
 
   private cacheMerchant(merchant: Merchant): Promise<void> {

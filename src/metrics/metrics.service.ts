@@ -91,7 +91,7 @@ export class MetricsService implements OnModuleInit {
       labelNames: ['role'] as const,
       registers: [this.registry],
       collect() {
-        const counts = { user: 0, terminal: 0, admin: 0 };
+        const counts = { user: 0, terminal: 0, admin: 0, merchant: 0 };
         for (const socket of service.localSockets()) {
           const role = (socket.data as { principal?: { role?: keyof typeof counts } } | undefined)?.principal?.role;
           if (role && role in counts) counts[role]++;

@@ -4,7 +4,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { JobOptions, Queue } from 'bull';
 import { Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
-import { isAdmin, type Principal } from '../common/auth/principal';
+import { isAdmin, merchantOf, type Principal } from '../common/auth/principal';
 import { webhooksConfig, type WebhooksConfig } from '../config/app.config';
 import { MerchantsService } from '../merchants/merchants.service';
 import { assertWebhookUrlShape, guardedLookup, WebhookUrlRefused } from '../merchants/webhook-url-policy';
@@ -185,9 +185,9 @@ export class WebhooksService {
     return String(job.id);
   }
 
-  /** Admins see every merchant's deliveries; a terminal only its own merchant's (others: 404). */
+  /** Admins see every merchant's deliveries; a terminal or staff member only its own merchant's (others: 404). */
   private assertMayView(merchantId: string, principal: Principal): void {
-    if (!isAdmin(principal) && principal.merchantId !== merchantId) throw new NotFoundException('Merchant not found');
+    if (!isAdmin(principal) && merchantOf(principal) !== merchantId) throw new NotFoundException('Merchant not found');
   }
 }
 

@@ -61,7 +61,7 @@ export class PaymentsController {
   }
 
   @Get('status/:transactionId')
-  @Authenticated({ roles: ['user', 'terminal', 'admin'] })
+  @Authenticated({ roles: ['user', 'terminal', 'admin', 'merchant'] })
   @ApiOperation({ summary: "A payment's status (the cardholder's, the merchant's terminals', or any for admins)" })
   @ApiIdParams('transactionId')
   @ApiOkResponse({ type: TransactionStatusResponseDto, description: 'The payment as it stands now' })
@@ -71,7 +71,7 @@ export class PaymentsController {
   }
 
   @Get('transactions')
-  @Authenticated({ roles: ['user', 'terminal', 'admin'] })
+  @Authenticated({ roles: ['user', 'terminal', 'admin', 'merchant'] })
   @ApiOperation({ summary: 'Payment history, newest first, cursor-paginated, scoped to the caller' })
   @ApiOkResponse({ type: TransactionHistoryResponseDto, description: 'One page of payments; nextCursor fetches the next' })
   @ApiErrorResponses({ status: 400, description: 'Invalid query; `details` names the parameters' })
@@ -81,7 +81,7 @@ export class PaymentsController {
 
   @Post(':transactionId/cancel')
   @HttpCode(200)
-  @Authenticated({ roles: ['user', 'terminal', 'admin'] })
+  @Authenticated({ roles: ['user', 'terminal', 'admin', 'merchant'] })
   @ApiOperation({ summary: 'Cancel a payment that is still pending; its limit is given back' })
   @ApiIdParams('transactionId')
   @ApiOkResponse({ type: TransactionStatusResponseDto, description: 'Cancelled; the payment as it stands now' })

@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bull';
 import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Queue } from 'bull';
 import type { QueryFilter } from 'mongoose';
-import { isAdmin, Principal } from '../common/auth/principal';
+import { isAdmin, merchantOf, Principal } from '../common/auth/principal';
 import { CardReferences } from './card-references';
 import { QueueCountsDto, TransactionHistoryQueryDto, TransactionStatusDto } from './dto/payment-query.dto';
 import { publicFailureReason } from './failure-reasons';
@@ -39,7 +39,7 @@ export class PaymentsService {
     const limit = query.limit ?? DEFAULT_PAGE;
     const filter: QueryFilter<Transaction> = { ...scopeOf(principal) };
     // The merchant side knows cards only by reference: a card id it names matches nothing.
-    if (query.cardUuid) filter[principal.role === 'terminal' ? 'cardRef' : 'cardUuid'] = query.cardUuid;
+    if (query.cardUuid) filter[merchantOf(principal) ? 'cardRef' : 'cardUuid'] = query.cardUuid;
     if (query.status) filter.status = query.status;
     if (query.from || query.to) filter.createdAt = { ...(query.from && { $gte: query.from }), ...(query.to && { $lt: query.to }) };
     if (query.cursor) Object.assign(filter, afterCursor(query.cursor));
@@ -81,29 +81,29 @@ export class PaymentsService {
   private asSeenBy(payment: Transaction, principal: Principal): Transaction {
     if (isAdmin(principal)) return payment;
     const seen = { ...payment, failureReason: publicFailureReason(payment) };
-    return principal.role === 'terminal' ? { ...seen, cardUuid: this.cardRefs.of(payment.merchantId, payment.cardUuid) } : seen;
+    return merchantOf(principal) ? { ...seen, cardUuid: this.cardRefs.of(payment.merchantId, payment.cardUuid) } : seen;
   }
 }
 
 function mayView(payment: Transaction, principal: Principal): boolean {
   if (isAdmin(principal)) return true;
-  if (principal.role === 'terminal') return payment.merchantId === principal.merchantId;
+  if (merchantOf(principal)) return payment.merchantId === merchantOf(principal);
   return payment.userId === principal.id;
 }
 
 /**
- * A payment is cancelled by whoever took it: the merchant (any of its terminals) or the cardholder
+ * A payment is cancelled by whoever took it: the merchant (any of its terminals or staff) or the cardholder
  * who initiated it themselves. A cardholder cannot void what a merchant's terminal accepted.
  */
 function mayCancel(payment: Transaction, principal: Principal): boolean {
   if (isAdmin(principal)) return true;
-  if (principal.role === 'terminal') return payment.merchantId === principal.merchantId;
+  if (merchantOf(principal)) return payment.merchantId === merchantOf(principal);
   return payment.initiatedBy === `user:${principal.id}`;
 }
 
 function scopeOf(principal: Principal): QueryFilter<Transaction> {
   if (isAdmin(principal)) return {};
-  if (principal.role === 'terminal') return { merchantId: principal.merchantId };
+  if (merchantOf(principal)) return { merchantId: merchantOf(principal) };
   return { userId: principal.id };
 }
 

@@ -42,7 +42,7 @@ export interface WsStatus {
   totalConnections: number;
   uniqueUsers: number;
   connectedUsers: string[];
-  connectionsByRole: Record<'user' | 'terminal' | 'admin', number>;
+  connectionsByRole: Record<'user' | 'terminal' | 'admin' | 'merchant', number>;
   merchantsOnline: number;
   localConnections: number;
   instances: number | null;
@@ -90,6 +90,8 @@ export class RealtimeService {
       principal.role === 'terminal'
         ? [rooms.merchant(principal.merchantId!), rooms.terminalPrincipal(principal.id), rooms.merchantPrincipal(principal.merchantId!)]
         : [rooms.user(principal.id)];
+    // Staff watch their merchant like its terminals, and leave with them when it is suspended.
+    if (principal.role === 'merchant') own.push(rooms.merchant(principal.merchantId!), rooms.merchantPrincipal(principal.merchantId!));
     if (principal.role === 'admin') own.push(rooms.admins);
     await socket.join(own);
     // Sent through the adapter (to the socket's own room) rather than socket.emit, so it carries a
@@ -239,7 +241,7 @@ export class RealtimeService {
   /** Connections across every instance (through the adapter), for `GET /api/payment/ws-status`. */
   async status(): Promise<WsStatus> {
     const timestamp = new Date();
-    const empty = { totalConnections: 0, uniqueUsers: 0, connectedUsers: [], connectionsByRole: { user: 0, terminal: 0, admin: 0 }, merchantsOnline: 0 };
+    const empty = { totalConnections: 0, uniqueUsers: 0, connectedUsers: [], connectionsByRole: { user: 0, terminal: 0, admin: 0, merchant: 0 }, merchantsOnline: 0 };
     if (!this.server) return { status: 'inactive', ...empty, localConnections: 0, instances: null, timestamp };
     const localConnections = this.server.of('/').sockets.size;
     const adapter = this.server.of('/').adapter as { serverCount?: () => Promise<number> };
@@ -294,7 +296,7 @@ function paymentRooms(event: PaymentEvent): string[] {
 function summarize(sockets: Array<Socket | RemoteSocket<never, SocketData>>) {
   const users = new Set<string>();
   const merchants = new Set<string>();
-  const connectionsByRole = { user: 0, terminal: 0, admin: 0 };
+  const connectionsByRole = { user: 0, terminal: 0, admin: 0, merchant: 0 };
   for (const socket of sockets) {
     const principal = (socket.data as SocketData | undefined)?.principal;
     if (!principal) continue;

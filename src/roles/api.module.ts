@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthController } from '../auth/auth.controller';
 import { AuthModule } from '../auth/auth.module';
 import { TokenCallerIdentity } from '../auth/caller-identity';
+import { MerchantStaffController } from '../auth/staff/merchant-staff.controller';
 import { BlockchainModule } from '../blockchain/blockchain.module';
 import { WalletController } from '../blockchain/wallet.controller';
 import { CardsController } from '../cards/cards.controller';
@@ -42,6 +43,7 @@ import { ApiPeriodicWork } from './periodic-work';
     WebhookDeliveriesController,
     AlertsController,
     RealtimeController,
+    MerchantStaffController,
   ],
   providers: [RealtimeGateway, ApiPeriodicWork],
 })

@@ -85,3 +85,22 @@ export async function seedSession(app: INestApplication, cardOverrides: Record<s
   const cardUuid = await registerCard(app, user, cardOverrides);
   return { adminToken, user, merchant, terminal, cardUuid };
 }
+
+export interface TestStaff {
+  id: string;
+  email: string;
+  merchantId: string;
+  token: string;
+}
+
+/** Invites a staff member of `merchantId` (as an admin or its owner), accepts the invite and returns the session. */
+export async function inviteStaff(app: INestApplication, inviterToken: string, merchantId: string, role: 'owner' | 'staff' = 'staff'): Promise<TestStaff> {
+  const email = `${uniqueId(role)}@example.com`;
+  const invited = await request(app.getHttpServer()).post(`/api/merchants/${merchantId}/users`).set(bearer(inviterToken)).send({ email, role });
+  if (invited.status !== 201) throw new Error(`invite failed: ${invited.status} ${JSON.stringify(invited.body)}`);
+  const accepted = await request(app.getHttpServer())
+    .post('/api/auth/invites/accept')
+    .send({ inviteToken: invited.body.inviteToken, password: 'correct horse battery', fullName: `Test ${role}` });
+  if (accepted.status !== 200) throw new Error(`accept failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+  return { id: invited.body.user.id, email, merchantId, token: accepted.body.accessToken };
+}
