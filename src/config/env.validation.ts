@@ -378,6 +378,15 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(86_400)
   FRAUD_LIST_RESYNC_SECONDS: number = 60;
+
+  // --- merchant money (src/merchants/money) -----------------------------------------------------
+
+  /** Platform fee on each payment, in basis points (100 = 1%, at most 5000), sent to the platform fee wallet in the payment's own transaction. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(5_000)
+  PLATFORM_FEE_BPS: number = 0;
 }
 
 export class ConfigError extends Error {}

@@ -20,6 +20,8 @@ import { generateTerminalSecret, hashTerminalSecret, terminalSecretMatches } fro
 import { generateWebhookSecret, WebhookSecretBox } from './webhook-secret';
 import { validateWebhookUrl, type WebhookUrlPolicy } from './webhook-url-policy';
 import { isDuplicateKeyError } from '../common/database/duplicate-key';
+import { merchantWalletOwner } from '../blockchain/wallets/custody-owners';
+import { WalletService } from '../blockchain/wallets/wallet.service';
 
 const CACHE_TTL_SECONDS = 60;
 const merchantKey = (merchantId: string) => `cache:merchant:${merchantId}`;
@@ -30,6 +32,7 @@ export interface MerchantSnapshot {
   merchantId: string;
   name: string;
   walletAddress: string;
+  settlementAddress?: string;
   status: MerchantStatus;
   webhookUrl?: string;
   accessGeneration: number;
@@ -77,6 +80,7 @@ export class MerchantsService {
     private readonly cache: RevisionedCache,
     @Inject(webhooksConfig.KEY) private readonly webhooks: WebhooksConfig,
     private readonly events: EventEmitter2,
+    private readonly wallets: WalletService,
   ) {
     if (webhooks.secretKey) this.box = new WebhookSecretBox(webhooks.secretKey);
     else this.logger.warn('WEBHOOK_SECRET_KEY is not set: merchant webhooks cannot be signed; setting a webhook URL answers 503');
@@ -87,9 +91,12 @@ export class MerchantsService {
   async create(dto: CreateMerchantDto): Promise<MerchantWithSecretDto> {
     if (dto.webhookUrl) await validateWebhookUrl(dto.webhookUrl, this.webhookUrlPolicy);
     const webhookSecret = dto.webhookUrl ? generateWebhookSecret() : undefined;
+    // Keyed by merchantId, so a taken id gets back that merchant's own wallet and nothing new.
+    const settlement = await this.wallets.createWallet(merchantWalletOwner(dto.merchantId), { fund: false });
     try {
       const merchant = await this.merchants.create({
         ...dto,
+        settlementAddress: settlement.address,
         status: 'active',
         revision: nextRevision(),
         ...(webhookSecret && { webhookSecret: this.secretBox.seal(webhookSecret) }),
@@ -242,12 +249,22 @@ export class MerchantsService {
     return merchant?.status === 'active' && (merchant.accessGeneration ?? 0) === merchantGeneration;
   }
 
-  /** Merchant active, terminal active and belonging to it. Served from the cache. */
+  /** Merchant active, terminal active and belonging to it. Served from the cache; the snapshot has a settlement address. */
   async validateForPayment(merchantId: string, terminalId: string): Promise<MerchantValidation> {
     const [merchant, terminal] = await Promise.all([this.merchantSnapshot(merchantId), this.terminalSnapshot(terminalId)]);
     if (merchant?.status !== 'active') return { valid: false, reason: 'merchant_invalid' };
     if (terminal?.status !== 'active' || terminal.merchantId !== merchantId) return { valid: false, reason: 'terminal_invalid' };
-    return { valid: true, merchant };
+    return { valid: true, merchant: merchant.settlementAddress ? merchant : { ...merchant, settlementAddress: await this.settlementAddressOf(merchantId) } };
+  }
+
+  /** The merchant's settlement wallet, made now for a merchant from before settlement wallets (idempotent: one per merchant). */
+  async settlementAddressOf(merchantId: string): Promise<string> {
+    const current = await this.findMerchant(merchantId);
+    if (current.settlementAddress) return current.settlementAddress;
+    const { address } = await this.wallets.createWallet(merchantWalletOwner(merchantId), { fund: false });
+    const merchant = await this.merchants.findOneAndUpdate({ merchantId }, { $set: { settlementAddress: address, revision: nextRevision() } }, { returnDocument: 'after' }).lean().exec();
+    if (merchant) await this.cacheMerchant(merchant);
+    return address;
   }
 
   merchantSnapshot(merchantId: string): Promise<MerchantSnapshot | null> {
@@ -319,6 +336,7 @@ function toMerchantSnapshot(merchant: Merchant): MerchantSnapshot {
     merchantId: merchant.merchantId,
     name: merchant.name,
     walletAddress: merchant.walletAddress,
+    ...(merchant.settlementAddress && { settlementAddress: merchant.settlementAddress }),
     status: merchant.status,
     ...(merchant.webhookUrl && { webhookUrl: merchant.webhookUrl }),
     accessGeneration: merchant.accessGeneration ?? 0,
@@ -334,6 +352,7 @@ export function toMerchantDto(merchant: Merchant): MerchantDto {
     merchantId: merchant.merchantId,
     name: merchant.name,
     walletAddress: merchant.walletAddress,
+    ...(merchant.settlementAddress && { settlementAddress: merchant.settlementAddress }),
     status: merchant.status,
     ...(merchant.webhookUrl && { webhookUrl: merchant.webhookUrl }),
     webhookSecretSet: Boolean(merchant.webhookSecret),

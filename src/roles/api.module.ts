@@ -14,6 +14,8 @@ import { FraudRulesController } from '../fraud/fraud-rules.controller';
 import { FraudModule } from '../fraud/fraud.module';
 import { MerchantsController } from '../merchants/merchants.controller';
 import { MerchantsModule } from '../merchants/merchants.module';
+import { MerchantMoneyController } from '../merchants/money/merchant-money.controller';
+import { MerchantMoneyModule } from '../merchants/money/merchant-money.module';
 import { QueueBoardModule } from '../metrics/queue-board.module';
 import { AlertsController } from '../notifications/alerts.controller';
 import { NotificationsModule } from '../notifications/notifications.module';
@@ -30,7 +32,7 @@ import { ApiPeriodicWork } from './periodic-work';
  * and the queue board. Takes payments and enqueues their settlement; settles nothing itself.
  */
 @Module({
-  imports: [AuthModule, CardsModule, MerchantsModule, FraudModule, BlockchainModule, PaymentsModule, NotificationsModule, RealtimeModule, ThrottlingModule.forRoot({ imports: [AuthModule], identity: TokenCallerIdentity }), QueueBoardModule],
+  imports: [AuthModule, CardsModule, MerchantsModule, FraudModule, BlockchainModule, PaymentsModule, NotificationsModule, RealtimeModule, ThrottlingModule.forRoot({ imports: [AuthModule], identity: TokenCallerIdentity }), QueueBoardModule, MerchantMoneyModule],
   controllers: [
     AuthController,
     CardsController,
@@ -44,6 +46,7 @@ import { ApiPeriodicWork } from './periodic-work';
     AlertsController,
     RealtimeController,
     MerchantStaffController,
+    MerchantMoneyController,
   ],
   providers: [RealtimeGateway, ApiPeriodicWork],
 })

@@ -44,11 +44,12 @@ export async function loginAdmin(app: INestApplication): Promise<string> {
   return res.body.accessToken;
 }
 
-export async function createMerchant(app: INestApplication, adminToken: string, overrides: Record<string, unknown> = {}): Promise<{ merchantId: string; walletAddress: string }> {
+/** `walletAddress` is where payouts go; payments settle into `settlementAddress`, the merchant's custodial wallet. */
+export async function createMerchant(app: INestApplication, adminToken: string, overrides: Record<string, unknown> = {}): Promise<{ merchantId: string; walletAddress: string; settlementAddress: string }> {
   const body = { merchantId: uniqueId('MERCHANT'), name: 'Test Cafe', walletAddress: suiAddress(), ...overrides };
   const res = await request(app.getHttpServer()).post('/api/merchants').set(bearer(adminToken)).send(body);
   if (res.status !== 201) throw new Error(`merchant failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { merchantId: res.body.merchant.merchantId, walletAddress: res.body.merchant.walletAddress };
+  return { merchantId: res.body.merchant.merchantId, walletAddress: res.body.merchant.walletAddress, settlementAddress: res.body.merchant.settlementAddress };
 }
 
 export async function createTerminal(app: INestApplication, adminToken: string, merchantId: string): Promise<TestTerminal> {
@@ -71,7 +72,7 @@ export async function registerCard(app: INestApplication, user: TestUser, overri
 export interface Session {
   adminToken: string;
   user: TestUser;
-  merchant: { merchantId: string; walletAddress: string };
+  merchant: { merchantId: string; walletAddress: string; settlementAddress: string };
   terminal: TestTerminal;
   cardUuid: string;
 }

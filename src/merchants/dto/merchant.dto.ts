@@ -53,7 +53,8 @@ export class CreateTerminalDto {
 export class MerchantDto {
   @ApiProperty() merchantId: string;
   @ApiProperty() name: string;
-  @ApiProperty() walletAddress: string;
+  @ApiProperty({ description: "The merchant's own Sui address: where payouts go" }) walletAddress: string;
+  @ApiPropertyOptional({ description: 'The custodial wallet payments settle into (refunds and payouts leave from it); made on first use for older merchants' }) settlementAddress?: string;
   @ApiProperty({ enum: MERCHANT_STATUSES }) status: MerchantStatus;
   @ApiPropertyOptional() webhookUrl?: string;
   @ApiProperty({ description: 'Whether a webhook signing secret exists (the secret itself is shown only once)' }) webhookSecretSet: boolean;
