@@ -18,7 +18,7 @@ import { InitiatePaymentUseCase } from './use-cases/initiate-payment.use-case';
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** An empty key would silently turn idempotency off for a client that meant to use it. */
-function assertIdempotencyKey(key: string | undefined): void {
+export function assertIdempotencyKey(key: string | undefined): void {
   if (key === undefined || IDEMPOTENCY_KEY.test(key)) return;
   const problem = key.trim() === '' ? 'Idempotency-Key is empty: send 1-255 printable ASCII characters (e.g. a UUID), or leave the header out' : 'Idempotency-Key must be 1-255 printable ASCII characters without spaces (e.g. a UUID)';
   throw new BadRequestException({ message: 'Validation failed', details: [{ field: 'Idempotency-Key', errors: [problem] }] });

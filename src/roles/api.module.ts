@@ -25,6 +25,8 @@ import { PaymentsModule } from '../payments/payments.module';
 import { RealtimeController } from '../realtime/realtime.controller';
 import { RealtimeGateway } from '../realtime/realtime.gateway';
 import { RealtimeModule } from '../realtime/realtime.module';
+import { RefundsController } from '../refunds/refunds.controller';
+import { RefundsModule } from '../refunds/refunds.module';
 import { ApiPeriodicWork } from './periodic-work';
 
 /**
@@ -32,7 +34,7 @@ import { ApiPeriodicWork } from './periodic-work';
  * and the queue board. Takes payments and enqueues their settlement; settles nothing itself.
  */
 @Module({
-  imports: [AuthModule, CardsModule, MerchantsModule, FraudModule, BlockchainModule, PaymentsModule, NotificationsModule, RealtimeModule, ThrottlingModule.forRoot({ imports: [AuthModule], identity: TokenCallerIdentity }), QueueBoardModule, MerchantMoneyModule],
+  imports: [AuthModule, CardsModule, MerchantsModule, FraudModule, BlockchainModule, PaymentsModule, NotificationsModule, RealtimeModule, ThrottlingModule.forRoot({ imports: [AuthModule], identity: TokenCallerIdentity }), QueueBoardModule, MerchantMoneyModule, RefundsModule],
   controllers: [
     AuthController,
     CardsController,
@@ -47,6 +49,7 @@ import { ApiPeriodicWork } from './periodic-work';
     RealtimeController,
     MerchantStaffController,
     MerchantMoneyController,
+    RefundsController,
   ],
   providers: [RealtimeGateway, ApiPeriodicWork],
 })

@@ -218,9 +218,13 @@ export class SettlementService {
 
   private async prepare(request: SettlementRequest, gas: ReservedGas | undefined): Promise<PreparedSettlement> {
     const sender = normalizeSuiAddress(request.fromAddress);
-    const [signer, { coins, balance }, gasPrice] = await Promise.all([this.wallets.signerFor(sender), this.gasOf(sender), this.referenceGasPrice()]);
+    const [signer, hinted, gasPrice] = await Promise.all([this.wallets.signerFor(sender), this.gasOf(sender), this.referenceGasPrice()]);
     const total = request.amountMist + (request.fee?.amountMist ?? 0n);
     const needed = gas ? total : total + this.gasBudget;
+    // The hint knows only what this wallet's own settlements left; money sent to it since (a payment
+    // into a settlement wallet, a refund to a cardholder) is in coins only a fresh listing sees.
+    if (hinted.balance < needed) this.gasHints.delete(sender);
+    const { coins, balance } = hinted.balance < needed ? await this.gasOf(sender) : hinted;
     if (balance < needed) {
       throw new SettlementError(
         'INSUFFICIENT_BALANCE',
