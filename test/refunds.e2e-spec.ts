@@ -1,6 +1,7 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { closeTestApp, createTestApp } from './support/test-app';
+import { closeTestApp, createTestApp, TEST_METRICS_TOKEN } from './support/test-app';
+import { ack, closeClients, connect, listen, nextEvent } from './realtime/realtime-support';
 import { bearer, createMerchant, createTerminal, inviteStaff, seedSession, Session, TestStaff } from './support/session';
 import { ledgerBalance, pay, relaxFraudRules, waitForFinal } from './support/payments';
 import { waitFor } from './support/wait';
@@ -130,6 +131,50 @@ describe('refunds of payments that are not completed', () => {
       expect(refused.body).toEqual(expect.objectContaining({ code: 'payment_not_refundable', message: expect.stringContaining('cancelled instead') }));
     } finally {
       await closeTestApp(api);
+    }
+  });
+});
+
+describe('refund events', () => {
+  it('sends refund:update to the merchant and the payment, a refund.succeeded webhook, and counts refunds', async () => {
+    const { createServer } = await import('node:http');
+    const received: string[] = [];
+    const receiver = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+      req.on('end', () => {
+        received.push(raw);
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.address() as { port: number };
+    const app = await createTestApp();
+    try {
+      const url = await listen(app);
+      const s = await seedSession(app);
+      await request(app.getHttpServer()).patch(`/api/merchants/${s.merchant.merchantId}/webhook`).set(bearer(s.adminToken)).send({ webhookUrl: `http://127.0.0.1:${port}/hooks` }).expect(200);
+      const res = await pay(app, s.terminal.token, { cardUuid: s.cardUuid, amount: 3000, merchantId: s.merchant.merchantId, terminalId: s.terminal.terminalId }).expect(202);
+      await waitForFinal(app, s.adminToken, res.body.transactionId);
+      const { socket: merchantSocket } = await connect(url, { token: s.terminal.token });
+      const { socket: holderSocket } = await connect(url, { token: s.user.token });
+      await ack(holderSocket, 'subscribe:transaction', res.body.transactionId);
+      const merchantSees = nextEvent<{ refund: { status: string } }>(merchantSocket, 'refund:update', 15_000, (p) => p.refund.status === 'succeeded');
+      const holderSees = nextEvent<{ refund: { status: string; amount: number } }>(holderSocket, 'refund:update', 15_000, (p) => p.refund.status === 'succeeded');
+      const made = await request(app.getHttpServer()).post(`/api/payment/${res.body.transactionId}/refunds`).set(bearer(s.terminal.token)).send({ amount: 1200 }).expect(202);
+      const [toMerchant, toHolder] = await Promise.all([merchantSees, holderSees]);
+      expect(toHolder.refund).toEqual(expect.objectContaining({ id: made.body.refund.id, amount: 1200, status: 'succeeded', txHash: expect.any(String) }));
+      expect(JSON.stringify(toMerchant)).not.toContain(s.cardUuid);
+
+      const webhook = await waitFor(async () => received.map((raw) => JSON.parse(raw) as { type: string; data: { refund?: { id: string } } }).find((e) => e.type === 'refund.succeeded'), 15_000, 'the refund.succeeded webhook');
+      expect(webhook.data.refund!.id).toBe(made.body.refund.id);
+      const metrics = (await request(app.getHttpServer()).get('/metrics').set(bearer(TEST_METRICS_TOKEN)).expect(200)).text;
+      expect(metrics).toMatch(/^nfcpay_refunds_total\{status="succeeded"\} 1$/m);
+      expect(metrics).toMatch(/^nfcpay_refunds_total\{status="pending"\} 1$/m);
+    } finally {
+      closeClients();
+      await closeTestApp(app);
+      await new Promise((resolve) => receiver.close(resolve));
     }
   });
 });

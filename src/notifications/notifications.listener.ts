@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, type PaymentEvent } from '../payments/payment.events';
+import { REFUND_UPDATED, type RefundEvent } from '../refunds/refund.events';
 import { WebhooksService } from './webhooks.service';
 
 /** Failures reach the emitter, which retries the event until the delivery is recorded. */
@@ -14,7 +15,15 @@ const DURABLE = { suppressErrors: false } as const;
  */
 @Injectable()
 export class NotificationsListener {
+  private readonly logger = new Logger(NotificationsListener.name);
+
   constructor(private readonly webhooks: WebhooksService) {}
+
+  /** A refund's final status; a failure to record is logged (the refund itself is already final). */
+  @OnEvent(REFUND_UPDATED)
+  async onRefund(event: RefundEvent): Promise<void> {
+    await this.webhooks.refundFinished(event).catch((error: Error) => this.logger.warn(`refund webhook for ${event.refundId} not recorded: ${error.message}`));
+  }
 
   @OnEvent(PAYMENT_COMPLETED, DURABLE)
   onCompleted(event: PaymentEvent): Promise<void> {

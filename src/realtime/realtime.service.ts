@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { RemoteSocket, Server, Socket } from 'socket.io';
 import type { CardUpdatedEvent } from '../cards/card.events';
 import type { Principal } from '../common/auth/principal';
+import type { RefundEvent } from '../refunds/refund.events';
 import type { MerchantAccessRevokedEvent, TerminalAccessRevokedEvent } from '../merchants/merchant-access.events';
 import type { PaymentEvent } from '../payments/payment.events';
 import { CLIENT_EVENTS, REALTIME_LIMITS, rooms, SERVER_EVENTS } from './realtime.constants';
@@ -193,6 +194,12 @@ export class RealtimeService {
       this.logger.warn(`Balance for balance:update unavailable: ${(error as Error).message}`);
     }
     this.emit([rooms.user(event.userId)], SERVER_EVENTS.balanceUpdate, balancePayload(event, balance, new Date()));
+  }
+
+  /** `refund:update` to the card's, the payment's and the merchant's rooms; the card is not named in it. */
+  refundUpdated(event: RefundEvent): void {
+    const refund = { id: event.refundId, transactionId: event.transactionId, amount: event.amount, currency: event.currency, amountMist: event.amountMist, status: event.status, txHash: event.txHash ?? null, failureReason: event.failureReason ?? null };
+    this.emit([rooms.card(event.cardUuid), rooms.transaction(event.transactionId), rooms.merchant(event.merchantId)], SERVER_EVENTS.refundUpdate, { refund, timestamp: new Date() });
   }
 
   cardUpdated(event: CardUpdatedEvent): void {

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../common/auth/authenticated.decorator';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
@@ -41,8 +42,10 @@ export class RefundsController {
     @Param('transactionId', IdParamPipe) transactionId: string,
     @Body() dto: CreateRefundDto,
     @CurrentPrincipal() principal: Principal,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @Req() req: Request,
   ): Promise<RefundAcceptedResponseDto> {
+    // Read from the request so the header is documented once, by @ApiHeader.
+    const idempotencyKey = req.header('idempotency-key');
     assertIdempotencyKey(idempotencyKey);
     return { success: true, refund: await this.refunds.create(transactionId, dto, principal, idempotencyKey) };
   }
