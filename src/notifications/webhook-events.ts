@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, type PaymentEvent } from '../payments/payment.events';
 import type { RefundEvent } from '../refunds/refund.events';
+import type { PayoutEvent } from '../merchants/money/payout.schema';
 
 export const WEBHOOK_EVENT_TYPES = [PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_CANCELLED] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -32,7 +33,7 @@ export interface WebhookEvent {
   data: { transaction: WebhookTransaction };
 }
 
-export function webhookEventId(transactionId: string, type: WebhookEventType | RefundWebhookType): string {
+export function webhookEventId(transactionId: string, type: WebhookEventType | RefundWebhookType | PayoutWebhookType): string {
   return `evt_${createHash('sha256').update(`${transactionId}|${type}`).digest('hex').slice(0, 32)}`;
 }
 
@@ -90,6 +91,19 @@ export function toRefundWebhookEvent(type: RefundWebhookType, event: RefundEvent
         txHash: event.txHash ?? null,
         failureReason: event.failureReason ?? null,
       },
+    },
+  };
+}
+
+export type PayoutWebhookType = 'payout.paid' | 'payout.failed';
+
+export function toPayoutWebhookEvent(type: PayoutWebhookType, event: PayoutEvent) {
+  return {
+    id: webhookEventId(event.payoutId, type),
+    type,
+    created: Math.floor(new Date(event.at).getTime() / 1000),
+    data: {
+      payout: { id: event.payoutId, status: event.status, amount: event.amount, currency: event.currency, amountMist: event.amountMist, destination: event.toAddress, txHash: event.txHash ?? null, failureReason: event.failureReason ?? null },
     },
   };
 }

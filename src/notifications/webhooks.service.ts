@@ -10,10 +10,11 @@ import { MerchantsService } from '../merchants/merchants.service';
 import { assertWebhookUrlShape, guardedLookup, WebhookUrlRefused } from '../merchants/webhook-url-policy';
 import type { PaymentEvent } from '../payments/payment.events';
 import type { RefundEvent } from '../refunds/refund.events';
+import type { PayoutEvent } from '../merchants/money/payout.schema';
 import { postJson, type PostResult } from './http-poster';
 import { NOTIFICATIONS_QUEUE, USER_AGENT, WEBHOOK_JOB, type WebhookJobData } from './notifications.constants';
 import { type DeliveryStatus, WebhookAttempt, WebhookDelivery } from './schemas/webhook-delivery.schema';
-import { toRefundWebhookEvent, toWebhookEvent, type WebhookEventType } from './webhook-events';
+import { toPayoutWebhookEvent, toRefundWebhookEvent, toWebhookEvent, type WebhookEventType } from './webhook-events';
 import { SIGNATURE_HEADER, signWebhook } from './webhook-signature';
 import { isDuplicateKeyError } from '../common/database/duplicate-key';
 
@@ -77,6 +78,17 @@ export class WebhooksService {
     const body = toRefundWebhookEvent(type, event);
     await this.record({ _id: body.id, merchantId: event.merchantId, transactionId: event.transactionId, type, payload: JSON.stringify(body), status: 'pending', attempts: 0 });
     await this.enqueue(body.id, 'auto', body.id).catch((error: Error) => this.logger.warn(`webhook for refund ${event.refundId} not queued yet: ${error.message}`));
+  }
+
+  /** From a payout's final status: records and queues `payout.paid` or `payout.failed` (transactionId: the payout id). */
+  async payoutFinished(event: PayoutEvent): Promise<void> {
+    if (event.status === 'pending') return;
+    const merchant = await this.merchants.merchantSnapshot(event.merchantId);
+    if (!merchant?.webhookUrl) return;
+    const type = event.status === 'paid' ? 'payout.paid' : 'payout.failed';
+    const body = toPayoutWebhookEvent(type, event);
+    await this.record({ _id: body.id, merchantId: event.merchantId, transactionId: event.payoutId, type, payload: JSON.stringify(body), status: 'pending', attempts: 0 });
+    await this.enqueue(body.id, 'auto', body.id).catch((error: Error) => this.logger.warn(`webhook for payout ${event.payoutId} not queued yet: ${error.message}`));
   }
 
   /** Queues another delivery of an event (same id and body, fresh signature). */

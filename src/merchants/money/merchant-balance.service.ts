@@ -8,6 +8,7 @@ import { MerchantsService } from '../merchants.service';
 import { paymentsConfig, type PaymentsConfig } from '../../config/app.config';
 import { Refund } from '../../refunds/schemas/refund.schema';
 import { merchantOutflowChain, MoneyChain } from './money-chain';
+import { Payout } from './payout.schema';
 import type { MerchantBalanceDto } from './merchant-money.dto';
 
 const IN_FLIGHT: PaymentStatus[] = ['pending', 'processing'];
@@ -26,6 +27,7 @@ export class MerchantBalanceService {
     private readonly chains: MoneyChain,
     @InjectModel(Transaction.name) private readonly transactions: Model<Transaction>,
     @InjectModel(Refund.name) private readonly refunds: Model<Refund>,
+    @InjectModel(Payout.name) private readonly payouts: Model<Payout>,
     @Inject(paymentsConfig.KEY) private readonly config: PaymentsConfig,
   ) {}
 
@@ -35,9 +37,9 @@ export class MerchantBalanceService {
     const [payments, outflow, inFlight] = await Promise.all([
       this.paymentsInto(merchantId, settlementAddress),
       this.chains.total(merchantOutflowChain(merchantId)),
-      this.refunds.find({ merchantId, status: 'pending' }, { amount: 1 }).lean().exec(),
+      Promise.all([this.refunds.find({ merchantId, status: 'pending' }, { amount: 1 }).lean().exec(), this.payouts.find({ merchantId, status: 'pending' }, { amount: 1 }).lean().exec()]),
     ]);
-    const reserved = inFlight.reduce((sum, refund) => sum + refund.amount, 0);
+    const reserved = inFlight.flat().reduce((sum, held) => sum + held.amount, 0);
     const available = payments.settled - outflow;
     return {
       merchantId,

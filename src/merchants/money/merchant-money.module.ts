@@ -1,4 +1,8 @@
+import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
+import { BlockchainModule } from '../../blockchain/blockchain.module';
+import { Payout, PayoutClaim, PayoutClaimSchema, PayoutSchema } from './payout.schema';
+import { PAYOUTS_QUEUE, PayoutsService } from './payouts.service';
 import { MongooseModule } from '@nestjs/mongoose';
 import { Transaction, TransactionSchema } from '../../payments/schemas/transaction.schema';
 import { MerchantsModule } from '../merchants.module';
@@ -7,7 +11,9 @@ import { MoneyChain } from './money-chain';
 import { MoneyEntry, MoneyEntrySchema } from './money-entry.schema';
 import { Refund, RefundSchema } from '../../refunds/schemas/refund.schema';
 
-/** A merchant's money: the settlement balance and the chains that bound what leaves it. */
+const queues = BullModule.registerQueue({ name: PAYOUTS_QUEUE });
+
+/** A merchant's money: the settlement balance, the chains that bound what leaves it, and payouts. */
 @Module({
   imports: [
     MerchantsModule,
@@ -15,9 +21,13 @@ import { Refund, RefundSchema } from '../../refunds/schemas/refund.schema';
       { name: Transaction.name, schema: TransactionSchema },
       { name: MoneyEntry.name, schema: MoneyEntrySchema },
       { name: Refund.name, schema: RefundSchema },
+      { name: Payout.name, schema: PayoutSchema },
+      { name: PayoutClaim.name, schema: PayoutClaimSchema },
     ]),
+    queues,
+    BlockchainModule,
   ],
-  providers: [MerchantBalanceService, MoneyChain],
-  exports: [MerchantBalanceService, MoneyChain],
+  providers: [MerchantBalanceService, MoneyChain, PayoutsService],
+  exports: [MerchantBalanceService, MoneyChain, PayoutsService, queues],
 })
 export class MerchantMoneyModule {}
