@@ -1,5 +1,9 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { getModelToken } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
 import request from 'supertest';
+import { RefundsService } from '../src/refunds/refunds.service';
+import { Refund, RefundClaim } from '../src/refunds/schemas/refund.schema';
 import { closeTestApp, createTestApp, TEST_METRICS_TOKEN } from './support/test-app';
 import { ack, closeClients, connect, listen, nextEvent } from './realtime/realtime-support';
 import { bearer, createMerchant, createTerminal, inviteStaff, seedSession, Session, TestStaff } from './support/session';
@@ -55,6 +59,12 @@ describe('refunds', () => {
       [4_000, 'succeeded'],
       [6_000, 'succeeded'],
     ]);
+    const view = (await http().get(`/api/payment/status/${transactionId}`).set(bearer(staff.token)).expect(200)).body.transaction;
+    expect(view).toEqual(expect.objectContaining({ fee: 250, net: 9_750 }));
+    expect(view.refunds.map((r: { amount: number; status: string }) => [r.amount, r.status])).toEqual([
+      [4_000, 'succeeded'],
+      [6_000, 'succeeded'],
+    ]);
     const third = await refund(transactionId, { amount: 1 }).expect(409);
     expect(third.body.code).toBe('refund_exceeds_remaining');
     await refund(transactionId).expect(409);
@@ -93,6 +103,22 @@ describe('refunds', () => {
     expect(await ledgerBalance(app, merchant.settlementAddress)).toBe(800n * MIST);
     const left = (await http().get(`/api/merchants/${merchant.merchantId}/balance`).set(bearer(s.adminToken)).expect(200)).body;
     expect(left).toEqual(expect.objectContaining({ available: 800, reserved: 0, availableMist: String(800n * MIST) }));
+  });
+
+  it('transfers once however often its job runs, even when a crash lost the recorded outcome', async () => {
+    const transactionId = await paid(2_500);
+    const made = await refund(transactionId, { amount: 700 }).expect(202);
+    await settledAll(transactionId);
+    const [holder, merchant] = await Promise.all([ledgerBalance(app, s.user.walletAddress!), ledgerBalance(app, s.merchant.settlementAddress)]);
+    const refunds = app.get(RefundsService);
+    expect(await refunds.execute(made.body.refund.id, false)).toBe('skipped');
+    // As if the worker died after the transfer landed, before the outcome was written: the job runs again.
+    await app.get<Model<RefundClaim>>(getModelToken(RefundClaim.name)).deleteOne({ _id: made.body.refund.id }).exec();
+    await app.get<Model<Refund>>(getModelToken(Refund.name)).updateOne({ _id: made.body.refund.id }, { $set: { status: 'pending' }, $unset: { txHash: 1 } }).exec();
+    await Promise.all([refunds.execute(made.body.refund.id, false), refunds.execute(made.body.refund.id, false)]);
+    expect((await refundsOf(transactionId)).map((r) => r.status)).toEqual(['succeeded']);
+    expect(await ledgerBalance(app, s.user.walletAddress!)).toBe(holder);
+    expect(await ledgerBalance(app, s.merchant.settlementAddress)).toBe(merchant);
   });
 
   it('honours Idempotency-Key: the same key is the same refund', async () => {

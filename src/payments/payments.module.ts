@@ -21,6 +21,7 @@ import { PaymentClaim, PaymentClaimSchema } from './schemas/payment-claim.schema
 import { SpendEntry, SpendEntrySchema } from './schemas/spend-entry.schema';
 import { IdempotencyKey, IdempotencyKeySchema } from './schemas/idempotency-key.schema';
 import { Transaction, TransactionSchema } from './schemas/transaction.schema';
+import { Refund, RefundSchema } from '../refunds/schemas/refund.schema';
 import { SpendingLimitsService } from './spending-limits.service';
 import { InitiatePaymentUseCase } from './use-cases/initiate-payment.use-case';
 import { SettlePaymentUseCase } from './use-cases/settle-payment.use-case';
@@ -39,6 +40,7 @@ const queues = BullModule.registerQueue({ name: PAYMENTS_QUEUE }, { name: NOTIFI
       { name: OutboxEntry.name, schema: OutboxEntrySchema },
       { name: SpendEntry.name, schema: SpendEntrySchema },
       { name: IdempotencyKey.name, schema: IdempotencyKeySchema },
+      { name: Refund.name, schema: RefundSchema },
     ]),
     queues,
     CardsModule,

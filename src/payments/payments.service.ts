@@ -1,7 +1,10 @@
 import { InjectQueue } from '@nestjs/bull';
 import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Queue } from 'bull';
-import type { QueryFilter } from 'mongoose';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model, QueryFilter } from 'mongoose';
+import { Refund } from '../refunds/schemas/refund.schema';
+import { toRefundDto } from '../refunds/refunds.service';
 import { isAdmin, merchantOf, Principal } from '../common/auth/principal';
 import { CardReferences } from './card-references';
 import { QueueCountsDto, TransactionHistoryQueryDto, TransactionStatusDto } from './dto/payment-query.dto';
@@ -23,10 +26,13 @@ export class PaymentsService {
     private readonly cardRefs: CardReferences,
     @InjectQueue(PAYMENTS_QUEUE) private readonly payments: Queue,
     @InjectQueue(NOTIFICATIONS_QUEUE) private readonly notifications: Queue,
+    @InjectModel(Refund.name) private readonly refunds: Model<Refund>,
   ) {}
 
   async status(transactionId: string, principal: Principal): Promise<TransactionStatusDto> {
-    return toStatusDto(this.asSeenBy(await this.findVisible(transactionId, principal), principal), principal);
+    const payment = await this.findVisible(transactionId, principal);
+    const refunds = payment.status === 'completed' ? await this.refunds.find({ transactionId }).sort({ createdAt: 1 }).limit(1000).lean().exec() : [];
+    return { ...toStatusDto(this.asSeenBy(payment, principal), principal), refunds: refunds.map(toRefundDto) };
   }
 
   /** The payment as `principal` may watch it, or null (a read-only question for realtime room checks). */
@@ -150,6 +156,7 @@ function toStatusDto(payment: Transaction, principal: Principal): TransactionSta
     explorerUrl: payment.explorerUrl ?? null,
     gasFeeMist: payment.gasFeeMist ?? null,
     metadata: payment.metadata ?? {},
+    ...(payment.fee !== undefined && { fee: payment.fee, net: payment.net }),
     ...(isAdmin(principal) && payment.fraud && { fraud: { score: payment.fraud.score, decision: payment.fraud.decision, reasons: payment.fraud.reasons } }),
   };
 }
