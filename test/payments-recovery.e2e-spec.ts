@@ -46,7 +46,7 @@ async function expectSettledExactlyOnce(app: NestExpressApplication, s: Session,
   const all = await statuses(app, s.adminToken, ids);
   expect(all.map((t) => t.status)).toEqual(ids.map(() => 'completed'));
   expect(new Set(all.map((t) => t.txHash)).size).toBe(ids.length);
-  expect((await ledgerBalance(app, s.merchant.walletAddress)) - before).toBe(total * MIST_PER_UNIT);
+  expect((await ledgerBalance(app, s.merchant.settlementAddress)) - before).toBe(total * MIST_PER_UNIT);
 }
 
 describe('settlement survives losing its queue and its worker', () => {
@@ -145,7 +145,7 @@ describe('settlement survives losing its queue and its worker', () => {
     const isolation = newIsolation();
     const api = await apiOnly(isolation);
     const s = await seedSession(api);
-    const before = await ledgerBalance(api, s.merchant.walletAddress);
+    const before = await ledgerBalance(api, s.merchant.settlementAddress);
     const { ids, total } = await acceptPayments(api, s, 20);
 
     const admin = new Redis(redis.uri);
@@ -162,7 +162,7 @@ describe('settlement survives losing its queue and its worker', () => {
     const isolation = newIsolation();
     const api = await apiOnly(isolation);
     const s = await seedSession(api);
-    const before = await ledgerBalance(api, s.merchant.walletAddress);
+    const before = await ledgerBalance(api, s.merchant.settlementAddress);
     const { ids, total } = await acceptPayments(api, s, 60);
 
     const first = startWorker(isolation, redis.uri);
@@ -188,7 +188,7 @@ describe('settlement survives losing its queue and its worker', () => {
     const s = await seedSession(api);
     await relaxFraudRules(api, s.adminToken);
     const cards = await Promise.all(Array.from({ length: 20 }, async (_, i) => registerCard(api, await registerUser(api, `tapper${i}`))));
-    const before = await ledgerBalance(api, s.merchant.walletAddress);
+    const before = await ledgerBalance(api, s.merchant.settlementAddress);
     const port = await findFreePort();
 
     // API and settlement in one process, as `npm start` runs it; each cardholder taps three times for the same amount.

@@ -22,20 +22,20 @@ describe('settlement failures', () => {
   const body = (amount: number) => ({ cardUuid: s.cardUuid, amount, merchantId: s.merchant.merchantId, terminalId: s.terminal.terminalId });
 
   it('retries a settlement that fails transiently twice, and pays exactly once', async () => {
-    const before = await ledgerBalance(app, s.merchant.walletAddress);
+    const before = await ledgerBalance(app, s.merchant.settlementAddress);
     const { body: accepted } = await pay(app, s.terminal.token, body(FLAKY)).expect(202);
     const done = await waitForFinal(app, s.terminal.token, accepted.transactionId, 20_000);
     expect(done.status).toBe('completed');
     expect(done.attempts ?? 3).toBeGreaterThanOrEqual(1);
-    expect((await ledgerBalance(app, s.merchant.walletAddress)) - before).toBe(BigInt(FLAKY) * 1000n);
+    expect((await ledgerBalance(app, s.merchant.settlementAddress)) - before).toBe(BigInt(FLAKY) * 1000n);
   });
 
   it('fails a permanently failing settlement at once: limit given back, alert raised, nothing moved', async () => {
-    const before = await ledgerBalance(app, s.merchant.walletAddress);
+    const before = await ledgerBalance(app, s.merchant.settlementAddress);
     const { body: accepted } = await pay(app, s.terminal.token, body(DOOMED)).expect(202);
     const done = await waitForFinal(app, s.terminal.token, accepted.transactionId);
     expect(done).toMatchObject({ status: 'failed', failureReason: expect.stringContaining('INSUFFICIENT_BALANCE') });
-    expect(await ledgerBalance(app, s.merchant.walletAddress)).toBe(before);
+    expect(await ledgerBalance(app, s.merchant.settlementAddress)).toBe(before);
     const alerts = await request(app.getHttpServer()).get('/api/alerts').set(bearer(s.adminToken)).expect(200);
     expect(JSON.stringify(alerts.body)).toContain(accepted.transactionId);
   });

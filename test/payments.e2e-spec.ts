@@ -29,7 +29,7 @@ describe('async NFC payments', () => {
   afterAll(() => closeTestApp(app));
 
   it("runs the seed's flow: 202 at once, then completed with a txHash, and the money on the ledger", async () => {
-    const before = await ledgerBalance(app, s.merchant.walletAddress);
+    const before = await ledgerBalance(app, s.merchant.settlementAddress);
     const res = await pay(app, s.terminal.token, body()).expect(202);
     expect(res.body).toEqual({
       success: true,
@@ -47,7 +47,7 @@ describe('async NFC payments', () => {
     const done = await waitForFinal(app, s.terminal.token, res.body.transactionId);
     expect(done).toMatchObject({ status: 'completed', txHash: expect.any(String), failureReason: null, processingTime: expect.stringMatching(/^\d+ms$/) });
     expect(done.metadata).toMatchObject({ paymentMethod: 'nfc', terminalId: s.terminal.terminalId, processingType: 'async', authCode: expect.stringMatching(/^AUTH_/) });
-    expect(await ledgerBalance(app, s.merchant.walletAddress)).toBe(before + 75_000n * MIST_PER_UNIT);
+    expect(await ledgerBalance(app, s.merchant.settlementAddress)).toBe(before + 75_000n * MIST_PER_UNIT);
 
     const asHolder = await statusOf(app, s.user.token, res.body.transactionId);
     expect(asHolder.status).toBe('completed');

@@ -7,13 +7,17 @@ import { Public } from '../common/auth/public.decorator';
 import { ApiErrorResponses } from '../common/docs/api-error-responses';
 import { RateLimit } from '../common/throttling/rate-limit.decorator';
 import { AuthService } from './auth.service';
-import { LoginDto, MeResponseDto, RegisterDto, RegistrationAcceptedResponseDto, TerminalSessionResponseDto, TerminalTokenDto, UserSessionResponseDto } from './dto/auth.dto';
+import { StaffService } from './staff/staff.service';
+import { AcceptInviteDto, LoginDto, MeResponseDto, RegisterDto, RegistrationAcceptedResponseDto, TerminalSessionResponseDto, TerminalTokenDto, UserSessionResponseDto } from './dto/auth.dto';
 
 @ApiTags('auth')
 @ApiErrorResponses(503)
 @Controller('api/auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly staff: StaffService,
+  ) {}
 
   @Public()
   @RateLimit({ kind: 'credentials' })
@@ -34,11 +38,12 @@ export class AuthController {
   @RateLimit({ kind: 'credentials', accountField: 'email' })
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Log in a cardholder or admin' })
+  @ApiOperation({ summary: 'Log in a cardholder, admin or merchant staff member' })
   @ApiOkResponse({ type: UserSessionResponseDto, description: 'Logged in; the answer carries an access token' })
   @ApiErrorResponses(
     400,
     { status: 401, description: 'Unknown email or wrong password (one message for both)', message: 'Invalid email or password' },
+    { status: 403, description: "A merchant staff member whose merchant is suspended", message: 'Your merchant is suspended' },
     413,
     415,
     {
@@ -49,6 +54,27 @@ export class AuthController {
   )
   login(@Body() dto: LoginDto, @Ip() address: string): Promise<UserSessionResponseDto> {
     return this.auth.login(dto, address);
+  }
+
+  @Public()
+  @RateLimit({ kind: 'credentials' })
+  @Post('invites/accept')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Accept a merchant staff invite: set a password and name, get a token',
+    description: 'The invite token works once and for 7 days; afterwards the staff member logs in at POST /api/auth/login.',
+  })
+  @ApiOkResponse({ type: UserSessionResponseDto, description: 'Accepted; the answer carries an access token' })
+  @ApiErrorResponses(
+    400,
+    { status: 401, description: 'Unknown, wrong, expired or already used invite token (one message for all)', message: 'Invalid, expired or already used invite' },
+    { status: 403, description: "The staff member's merchant is suspended", message: 'Your merchant is suspended' },
+    413,
+    415,
+    { status: 429, description: 'Too many calls from this IP; retry after Retry-After seconds', message: 'Rate limit "auth-ip" exceeded (30 per 60 s); retry in 12 s' },
+  )
+  acceptInvite(@Body() dto: AcceptInviteDto): Promise<UserSessionResponseDto> {
+    return this.staff.accept(dto);
   }
 
   @Public()

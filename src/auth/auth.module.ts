@@ -10,8 +10,10 @@ import { TokenCallerIdentity } from './caller-identity';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { LoginAttemptsService } from './login-attempts.service';
+import { InviteClaim, InviteClaimSchema } from './schemas/invite-claim.schema';
 import { User, UserSchema } from './schemas/user.schema';
 import { SignedRequestVerifier } from './signatures/signed-request.verifier';
+import { StaffService } from './staff/staff.service';
 import { TokenService } from './token.service';
 
 @Module({
@@ -24,11 +26,11 @@ import { TokenService } from './token.service';
         verifyOptions: { algorithms: ['HS256'] },
       }),
     }),
-    MongooseModule.forFeature([{ name: User.name, schema: UserSchema }]),
+    MongooseModule.forFeature([{ name: User.name, schema: UserSchema }, { name: InviteClaim.name, schema: InviteClaimSchema }]),
     MerchantsModule,
     BlockchainModule,
   ],
-  providers: [AuthService, TokenService, LoginAttemptsService, AdminSeeder, TokenCallerIdentity, SignedRequestVerifier, { provide: APP_GUARD, useClass: JwtAuthGuard }],
-  exports: [TokenService, AuthService, TokenCallerIdentity, SignedRequestVerifier],
+  providers: [AuthService, StaffService, TokenService, LoginAttemptsService, AdminSeeder, TokenCallerIdentity, SignedRequestVerifier, { provide: APP_GUARD, useClass: JwtAuthGuard }],
+  exports: [TokenService, AuthService, StaffService, TokenCallerIdentity, SignedRequestVerifier],
 })
 export class AuthModule {}

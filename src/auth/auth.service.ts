@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus, Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { ForbiddenException, HttpException, HttpStatus, Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { Principal } from '../common/auth/principal';
@@ -66,7 +66,8 @@ export class AuthService {
     }
     const user = await this.users.findOne({ email }).exec();
     const valid = await verifyPassword(dto.password, user?.passwordHash ?? (await DUMMY_HASH_PROMISE));
-    if (!user || !valid) {
+    // An invited staff member who has not accepted has no password, only the dummy hash's chance.
+    if (!user?.passwordHash || !valid) {
       await this.attempts.recordFailure(email, address);
       throw new UnauthorizedException(BAD_CREDENTIALS);
     }
@@ -149,18 +150,30 @@ export class AuthService {
     }
   }
 
-  private async session(user: UserDocument): Promise<UserSessionResponseDto> {
-    const accessToken = await this.tokens.issue({ id: user.id, role: user.role });
+  /**
+   * A staff token carries its merchant's access generation, so a suspension ends it like a
+   * terminal's; a suspended merchant's staff get no token at all.
+   */
+  async session(user: UserDocument): Promise<UserSessionResponseDto> {
+    if (user.role !== 'merchant') {
+      const accessToken = await this.tokens.issue({ id: user.id, role: user.role });
+      return { success: true, accessToken, user: toUserDto(user) };
+    }
+    const merchant = await this.merchants.merchantSnapshot(user.merchantId!);
+    if (merchant?.status !== 'active') throw new ForbiddenException('Your merchant is suspended');
+    const accessToken = await this.tokens.issueStaff({ id: user.id, role: 'merchant', merchantId: user.merchantId, staffRole: user.staffRole }, merchant.accessGeneration);
     return { success: true, accessToken, user: toUserDto(user) };
   }
 }
 
-export function toUserDto(user: Pick<User, 'email' | 'fullName' | 'role' | 'walletAddress'> & { _id: unknown }): UserDto {
+export function toUserDto(user: Pick<User, 'email' | 'fullName' | 'role' | 'walletAddress' | 'merchantId' | 'staffRole'> & { _id: unknown }): UserDto {
   return {
     id: String(user._id),
     email: user.email,
     fullName: user.fullName,
     role: user.role,
     ...(user.walletAddress && { walletAddress: user.walletAddress }),
+    ...(user.merchantId && { merchantId: user.merchantId }),
+    ...(user.staffRole && { staffRole: user.staffRole }),
   };
 }

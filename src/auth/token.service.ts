@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { AccessTokenClaims, Principal, ROLES } from '../common/auth/principal';
+import { AccessTokenClaims, Principal, ROLES, STAFF_ROLES } from '../common/auth/principal';
 import { MerchantsService, type TerminalGrant } from '../merchants/merchants.service';
 
 /** The socket handshake token of a signing terminal lives this long (its socket is dropped then). */
@@ -27,6 +27,12 @@ export class TokenService {
     return this.jwt.signAsync(claims, { algorithm: 'HS256' });
   }
 
+  /** A merchant staff member's token, good while its merchant stays active and unsuspended since. */
+  issueStaff(principal: Principal, merchantGeneration: number): Promise<string> {
+    const claims: AccessTokenClaims = { sub: principal.id, role: 'merchant', merchantId: principal.merchantId, staffRole: principal.staffRole, mgen: merchantGeneration };
+    return this.jwt.signAsync(claims, { algorithm: 'HS256' });
+  }
+
   /** A terminal's token, good only while the credentials it was issued under are (see MerchantsService.isGrantCurrent). */
   issueTerminal(grant: TerminalGrant): Promise<string> {
     const claims: AccessTokenClaims = { sub: grant.terminalId, role: 'terminal', merchantId: grant.merchantId, tgen: grant.terminalGeneration, mgen: grant.merchantGeneration };
@@ -45,7 +51,7 @@ export class TokenService {
   /**
    * The principal a token proves, or undefined for anything missing, expired, malformed or forged,
    * and for a terminal token whose terminal was disabled or rotated, or whose merchant was
-   * suspended, since it was issued. HTTP guard and socket handshake both come through here.
+   * suspended, since it was issued (and a staff token whose merchant was suspended). HTTP guard and socket handshake both come through here.
    */
   async verify(token: string | undefined, channel: TokenChannel = 'http'): Promise<Principal | undefined> {
     const check = await this.check(token, channel);
@@ -60,6 +66,10 @@ export class TokenService {
   async check(token: string | undefined, channel: TokenChannel): Promise<TokenCheck> {
     const claims = await this.validClaims(token);
     if (!claims) return { refusal: INVALID_TOKEN };
+    if (claims.role === 'merchant') {
+      if (claims.use || !(await this.merchants.isStaffGrantCurrent(claims.merchantId!, claims.mgen ?? 0))) return { refusal: INVALID_TOKEN };
+      return { principal: { id: claims.sub, role: 'merchant', merchantId: claims.merchantId, staffRole: claims.staffRole } };
+    }
     if (claims.role !== 'terminal') return claims.use ? { refusal: INVALID_TOKEN } : { principal: { id: claims.sub, role: claims.role } };
     if (channel === 'http' && claims.use === 'socket') return { refusal: 'This token is for the socket handshake only' };
     const grant = { terminalId: claims.sub, merchantId: claims.merchantId!, terminalGeneration: claims.tgen ?? 0, merchantGeneration: claims.mgen ?? 0 };
@@ -86,6 +96,7 @@ export class TokenService {
       return undefined;
     }
     if (typeof claims.sub !== 'string' || !ROLES.includes(claims.role) || (claims.use !== undefined && claims.use !== 'socket')) return undefined;
+    if (claims.role === 'merchant') return typeof claims.merchantId === 'string' && STAFF_ROLES.includes(claims.staffRole!) ? claims : undefined;
     if (claims.role !== 'terminal') return claims;
     // Tokens issued before generations existed carry none: generation 0, which the first rotation ends.
     const generationsWellFormed = [claims.tgen, claims.mgen].every((generation) => generation === undefined || Number.isSafeInteger(generation));

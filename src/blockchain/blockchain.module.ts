@@ -8,7 +8,8 @@ import { REDIS_CLIENT } from '../redis/redis.constants';
 import { appConfig, type AppConfig } from '../config/app.config';
 import { WALLET_PROVISIONER } from './wallets/wallet-provisioner';
 import { blockchainConfig, GAS_BUDGET_MIST, type BlockchainConfig } from './blockchain.config';
-import { GAS_STATION, MASTER_KEY_RING, SETTLEMENT_ATTEMPT_STORE, SETTLEMENT_OPTIONS, SUI_CLIENT, WALLET_FAUCET } from './blockchain.tokens';
+import { GAS_STATION, MASTER_KEY_RING, OUTFLOW_SETTLEMENT, SETTLEMENT_ATTEMPT_STORE, SETTLEMENT_OPTIONS, SUI_CLIENT, WALLET_FAUCET } from './blockchain.tokens';
+import type { SettlementAttemptStore } from './settlement/settlement.types';
 import { GasStation } from './gas/gas-station';
 import { gasSponsor } from './gas/gas-sponsor';
 import { createSuiGrpcClient } from './grpc/sui-grpc-client.factory';
@@ -88,10 +89,35 @@ import { WalletService, type WalletFaucet } from './wallets/wallet.service';
         return station;
       },
     },
+    {
+      provide: OUTFLOW_SETTLEMENT,
+      inject: [SUI_CLIENT, REDIS_CLIENT, WalletLeases, WalletService, SETTLEMENT_ATTEMPT_STORE, SETTLEMENT_OPTIONS, GAS_STATION, blockchainConfig.KEY, WALLET_FAUCET],
+      useFactory: async (
+        client: ClientWithCoreApi,
+        redis: Redis,
+        leases: WalletLeases,
+        wallets: WalletService,
+        attempts: SettlementAttemptStore,
+        options: SettlementOptions,
+        paymentsGas: GasStation | null,
+        config: BlockchainConfig,
+        faucet: WalletFaucet | null,
+      ) => {
+        // Its coins are listed (and, locally, minted) only when the first refund or payout needs one.
+        const gas =
+          paymentsGas ??
+          new GasStation(client, redis, leases, await gasSponsor(config.gasSponsorKey, wallets), {
+            gasBudget: GAS_BUDGET_MIST,
+            poolSize: config.gasPoolSize,
+            faucet: faucet ? (address) => faucet.fund(address) : undefined,
+          });
+        return new SettlementService(client, wallets, leases, attempts, options, gas);
+      },
+    },
     WalletService,
     SettlementService,
     { provide: WALLET_PROVISIONER, useExisting: WalletService },
   ],
-  exports: [SUI_CLIENT, WalletService, SettlementService, WALLET_PROVISIONER],
+  exports: [SUI_CLIENT, WalletService, SettlementService, WALLET_PROVISIONER, OUTFLOW_SETTLEMENT],
 })
 export class BlockchainModule {}

@@ -117,7 +117,7 @@ export class CardsService {
 
   private async confirmPassword(userId: string, password: string | undefined): Promise<void> {
     const user = await this.users.findById(userId).lean().exec();
-    if (!password || !user || !(await verifyPassword(password, user.passwordHash))) throw new UnauthorizedException('Password is incorrect');
+    if (!password || !user?.passwordHash || !(await verifyPassword(password, user.passwordHash))) throw new UnauthorizedException('Password is incorrect');
   }
 
   async list(principal: Principal): Promise<CardDto[]> {

@@ -59,6 +59,7 @@ export function loadConfiguration(raw: Record<string, string | undefined>) {
       paymentConcurrency: env.PAYMENT_QUEUE_CONCURRENCY,
       outboxSweepIntervalMs: env.OUTBOX_SWEEP_INTERVAL_MS,
       idempotencyTtlHours: env.IDEMPOTENCY_TTL_HOURS,
+      platformFeeBps: env.PLATFORM_FEE_BPS,
     },
     /** Named request limits. TTLs in milliseconds, as @nestjs/throttler 6 takes them. */
     throttling: {

@@ -390,6 +390,15 @@ export class EnvironmentVariables {
   @IsOptional()
   @Matches(/^[0-9a-fA-F]{32}$/, { message: 'CARD_ISSUER_KEY must be 16 bytes as 32 hex digits (openssl rand -hex 16)' })
   CARD_ISSUER_KEY?: string;
+
+  // --- merchant money (src/merchants/money) -----------------------------------------------------
+
+  /** Platform fee on each payment, in basis points (100 = 1%, at most 5000), sent to the platform fee wallet in the payment's own transaction. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(5_000)
+  PLATFORM_FEE_BPS: number = 0;
 }
 
 export class ConfigError extends Error {}

@@ -46,8 +46,8 @@ export class MerchantsController {
   }
 
   @Get(':merchantId')
-  @Authenticated({ roles: ['admin', 'terminal'] })
-  @ApiOperation({ summary: 'A merchant (admins: any; terminals: their own)' })
+  @Authenticated({ roles: ['admin', 'terminal', 'merchant'] })
+  @ApiOperation({ summary: 'A merchant (admins: any; terminals and staff: their own)' })
   @ApiIdParams('merchantId')
   @ApiOkResponse({ type: MerchantResponseDto, description: 'The merchant' })
   @ApiErrorResponses({ status: 404, description: 'No such merchant, or not yours', message: 'Merchant not found' })
@@ -89,7 +89,7 @@ export class MerchantsController {
   }
 
   @Patch(':merchantId/webhook')
-  @Authenticated({ roles: ['admin'] })
+  @Authenticated({ roles: ['admin', 'merchant'] })
   @ApiOperation({
     summary: "Set or remove (null) a merchant's webhook URL",
     description: 'https only in production; URLs resolving to loopback, private or link-local addresses are refused. The first URL also creates the signing secret, returned once as `merchant.webhookSecret`.',
@@ -97,18 +97,18 @@ export class MerchantsController {
   @ApiIdParams('merchantId')
   @ApiOkResponse({ type: MerchantWithSecretResponseDto, description: 'The merchant; webhookSecret only when this call created it' })
   @ApiErrorResponses(
-    { status: 404, description: 'No such merchant', message: 'Merchant not found' },
+    { status: 404, description: 'No such merchant, or not yours', message: 'Merchant not found' },
     413,
     415,
     { status: 503, description: 'Webhook signing is not configured (WEBHOOK_SECRET_KEY), or MongoDB or Redis is unreachable', message: 'Webhook signing is not configured on this server (WEBHOOK_SECRET_KEY)' },
   )
-  async setWebhook(@Param('merchantId', IdParamPipe) merchantId: string, @Body() dto: UpdateMerchantWebhookDto): Promise<MerchantWithSecretResponseDto> {
-    return { success: true, merchant: await this.merchants.setWebhookUrl(merchantId, dto.webhookUrl) };
+  async setWebhook(@Param('merchantId', IdParamPipe) merchantId: string, @Body() dto: UpdateMerchantWebhookDto, @CurrentPrincipal() principal: Principal): Promise<MerchantWithSecretResponseDto> {
+    return { success: true, merchant: await this.merchants.setWebhookUrl(merchantId, dto.webhookUrl, principal) };
   }
 
   @Post(':merchantId/webhook-secret/rotate')
   @HttpCode(200)
-  @Authenticated({ roles: ['admin'] })
+  @Authenticated({ roles: ['admin', 'merchant'] })
   @ApiOperation({
     summary: 'Issue a new webhook signing secret (shown only in this answer)',
     description: 'During WEBHOOK_SECRET_GRACE_HOURS deliveries carry two v1 signatures, one per secret, so receivers can switch without a gap.',
@@ -116,15 +116,15 @@ export class MerchantsController {
   @ApiIdParams('merchantId')
   @ApiOkResponse({ type: WebhookSecretResponseDto, description: 'The new secret' })
   @ApiErrorResponses(
-    { status: 404, description: 'No such merchant', message: 'Merchant not found' },
+    { status: 404, description: 'No such merchant, or not yours', message: 'Merchant not found' },
     { status: 503, description: 'Webhook signing is not configured (WEBHOOK_SECRET_KEY), or MongoDB or Redis is unreachable', message: 'Webhook signing is not configured on this server (WEBHOOK_SECRET_KEY)' },
   )
-  async rotateWebhookSecret(@Param('merchantId', IdParamPipe) merchantId: string): Promise<WebhookSecretResponseDto> {
-    return { success: true, merchantId, ...(await this.merchants.rotateWebhookSecret(merchantId)) };
+  async rotateWebhookSecret(@Param('merchantId', IdParamPipe) merchantId: string, @CurrentPrincipal() principal: Principal): Promise<WebhookSecretResponseDto> {
+    return { success: true, merchantId, ...(await this.merchants.rotateWebhookSecret(merchantId, principal)) };
   }
 
   @Get(':merchantId/terminals')
-  @Authenticated({ roles: ['admin', 'terminal'] })
+  @Authenticated({ roles: ['admin', 'terminal', 'merchant'] })
   @ApiOperation({ summary: "A merchant's terminals" })
   @ApiIdParams('merchantId')
   @ApiOkResponse({ type: TerminalListResponseDto, description: "The merchant's terminals" })
@@ -134,41 +134,43 @@ export class MerchantsController {
   }
 
   @Post(':merchantId/terminals')
-  @Authenticated({ roles: ['admin'] })
+  @Authenticated({ roles: ['admin', 'merchant'] })
   @ApiOperation({ summary: 'Register a terminal; its secret is shown only in this answer' })
   @ApiIdParams('merchantId')
   @ApiCreatedResponse({ type: TerminalWithSecretResponseDto, description: 'Registered; terminalSecret is shown only here' })
-  @ApiErrorResponses({ status: 404, description: 'No such merchant', message: 'Merchant not found' }, { status: 409, description: 'terminalId taken', message: 'A terminal with this terminalId already exists' }, 413, 415)
-  async createTerminal(@Param('merchantId', IdParamPipe) merchantId: string, @Body() dto: CreateTerminalDto): Promise<TerminalWithSecretResponseDto> {
-    return { success: true, ...(await this.merchants.createTerminal(merchantId, dto.terminalId)) };
+  @ApiErrorResponses({ status: 404, description: 'No such merchant, or not yours', message: 'Merchant not found' }, { status: 409, description: 'terminalId taken', message: 'A terminal with this terminalId already exists' }, 413, 415)
+  async createTerminal(@Param('merchantId', IdParamPipe) merchantId: string, @Body() dto: CreateTerminalDto, @CurrentPrincipal() principal: Principal): Promise<TerminalWithSecretResponseDto> {
+    return { success: true, ...(await this.merchants.createTerminal(merchantId, dto.terminalId, principal)) };
   }
 
   @Post(':merchantId/terminals/:terminalId/disable')
   @HttpCode(200)
-  @Authenticated({ roles: ['admin'] })
+  @Authenticated({ roles: ['admin', 'merchant'] })
   @ApiOperation({ summary: 'Disable a terminal: its tokens stop working on the next request or socket handshake, its secret no longer logs in' })
   @ApiIdParams('merchantId', 'terminalId')
   @ApiOkResponse({ type: TerminalResponseDto, description: 'The terminal, disabled' })
-  @ApiErrorResponses({ status: 404, description: 'No such merchant or terminal', message: 'Terminal not found' })
+  @ApiErrorResponses({ status: 404, description: 'No such merchant or terminal, or not yours', message: 'Terminal not found' })
   async disableTerminal(
     @Param('merchantId', IdParamPipe) merchantId: string,
     @Param('terminalId', IdParamPipe) terminalId: string,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<TerminalResponseDto> {
-    return { success: true, terminal: await this.merchants.disableTerminal(merchantId, terminalId) };
+    return { success: true, terminal: await this.merchants.disableTerminal(merchantId, terminalId, principal) };
   }
 
   @Post(':merchantId/terminals/:terminalId/rotate-secret')
   @HttpCode(200)
-  @Authenticated({ roles: ['admin'] })
+  @Authenticated({ roles: ['admin', 'merchant'] })
   @ApiOperation({ summary: 'Issue a new terminal secret; the old one, and every token issued under it, stop working at once' })
   @ApiIdParams('merchantId', 'terminalId')
   @ApiOkResponse({ type: TerminalWithSecretResponseDto, description: 'The new terminalSecret, shown only here' })
-  @ApiErrorResponses({ status: 404, description: 'No such merchant or terminal', message: 'Terminal not found' })
+  @ApiErrorResponses({ status: 404, description: 'No such merchant or terminal, or not yours', message: 'Terminal not found' })
   async rotateSecret(
     @Param('merchantId', IdParamPipe) merchantId: string,
     @Param('terminalId', IdParamPipe) terminalId: string,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<TerminalWithSecretResponseDto> {
-    return { success: true, ...(await this.merchants.rotateTerminalSecret(merchantId, terminalId)) };
+    return { success: true, ...(await this.merchants.rotateTerminalSecret(merchantId, terminalId, principal)) };
   }
 
   @Post(':merchantId/pairing-codes')

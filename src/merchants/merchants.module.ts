@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { BlockchainModule } from '../blockchain/blockchain.module';
 import { MerchantsService } from './merchants.service';
 import { Merchant, MerchantSchema } from './schemas/merchant.schema';
 import { CredentialClaim, CredentialClaimSchema, PairingCode, PairingCodeSchema } from './schemas/pairing-code.schema';
@@ -10,6 +11,7 @@ import { TerminalPresence } from './terminal-presence';
 
 @Module({
   imports: [
+    BlockchainModule,
     MongooseModule.forFeature([
       { name: Merchant.name, schema: MerchantSchema },
       { name: Terminal.name, schema: TerminalSchema },

@@ -2,7 +2,7 @@ import { ConflictException, Inject, Injectable, Logger, NotFoundException, Servi
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { isAdmin, Principal } from '../common/auth/principal';
+import { isAdmin, merchantOf, Principal } from '../common/auth/principal';
 import { nextRevision } from '../common/database/revision';
 import { RevisionedCache } from '../redis/revisioned-cache';
 import { webhooksConfig, type WebhooksConfig } from '../config/app.config';
@@ -21,6 +21,8 @@ import { TerminalPresence } from './terminal-presence';
 import { generateWebhookSecret, WebhookSecretBox } from './webhook-secret';
 import { validateWebhookUrl, type WebhookUrlPolicy } from './webhook-url-policy';
 import { isDuplicateKeyError } from '../common/database/duplicate-key';
+import { merchantWalletOwner } from '../blockchain/wallets/custody-owners';
+import { WalletService } from '../blockchain/wallets/wallet.service';
 
 const CACHE_TTL_SECONDS = 60;
 const merchantKey = (merchantId: string) => `cache:merchant:${merchantId}`;
@@ -31,6 +33,7 @@ export interface MerchantSnapshot {
   merchantId: string;
   name: string;
   walletAddress: string;
+  settlementAddress?: string;
   status: MerchantStatus;
   webhookUrl?: string;
   accessGeneration: number;
@@ -97,6 +100,7 @@ export class MerchantsService {
     @Inject(webhooksConfig.KEY) private readonly webhooks: WebhooksConfig,
     private readonly events: EventEmitter2,
     private readonly presence: TerminalPresence,
+    private readonly wallets: WalletService,
   ) {
     if (webhooks.secretKey) this.box = new WebhookSecretBox(webhooks.secretKey);
     else this.logger.warn('WEBHOOK_SECRET_KEY is not set: merchant webhooks cannot be signed; setting a webhook URL answers 503');
@@ -107,9 +111,12 @@ export class MerchantsService {
   async create(dto: CreateMerchantDto): Promise<MerchantWithSecretDto> {
     if (dto.webhookUrl) await validateWebhookUrl(dto.webhookUrl, this.webhookUrlPolicy);
     const webhookSecret = dto.webhookUrl ? generateWebhookSecret() : undefined;
+    // Keyed by merchantId, so a taken id gets back that merchant's own wallet and nothing new.
+    const settlement = await this.wallets.createWallet(merchantWalletOwner(dto.merchantId), { fund: false });
     try {
       const merchant = await this.merchants.create({
         ...dto,
+        settlementAddress: settlement.address,
         status: 'active',
         revision: nextRevision(),
         ...(webhookSecret && { webhookSecret: this.secretBox.seal(webhookSecret) }),
@@ -122,7 +129,8 @@ export class MerchantsService {
   }
 
   /** Sets or removes the webhook URL; the first URL also creates the signing secret (shown once). */
-  async setWebhookUrl(merchantId: string, webhookUrl: string | null): Promise<MerchantWithSecretDto> {
+  async setWebhookUrl(merchantId: string, webhookUrl: string | null, principal: Principal): Promise<MerchantWithSecretDto> {
+    this.assertMayView(merchantId, principal);
     if (webhookUrl) await validateWebhookUrl(webhookUrl, this.webhookUrlPolicy);
     const current = await this.findMerchant(merchantId);
     const webhookSecret = webhookUrl && !current.webhookSecret ? generateWebhookSecret() : undefined;
@@ -139,7 +147,8 @@ export class MerchantsService {
    * A new signing secret, shown only in this answer. The old one keeps signing (as a second `v1`)
    * for WEBHOOK_SECRET_GRACE_HOURS, so the merchant can switch without missing a delivery.
    */
-  async rotateWebhookSecret(merchantId: string): Promise<{ webhookSecret: string; previousSecretValidUntil?: Date }> {
+  async rotateWebhookSecret(merchantId: string, principal: Principal): Promise<{ webhookSecret: string; previousSecretValidUntil?: Date }> {
+    this.assertMayView(merchantId, principal);
     const current = await this.findMerchant(merchantId);
     const webhookSecret = generateWebhookSecret();
     const graceMs = this.webhooks.secretGraceHours * 3_600_000;
@@ -208,7 +217,8 @@ export class MerchantsService {
     return toMerchantDto(merchant);
   }
 
-  async createTerminal(merchantId: string, terminalId: string): Promise<{ terminal: TerminalDto; terminalSecret: string }> {
+  async createTerminal(merchantId: string, terminalId: string, principal: Principal): Promise<{ terminal: TerminalDto; terminalSecret: string }> {
+    this.assertMayView(merchantId, principal);
     await this.findMerchant(merchantId);
     const terminalSecret = generateTerminalSecret();
     try {
@@ -228,12 +238,14 @@ export class MerchantsService {
     return terminals.map((terminal) => ({ ...toTerminalDto(terminal), ...presences.get(terminal.terminalId) }));
   }
 
-  async disableTerminal(merchantId: string, terminalId: string): Promise<TerminalDto> {
+  async disableTerminal(merchantId: string, terminalId: string, principal: Principal): Promise<TerminalDto> {
+    this.assertMayView(merchantId, principal);
     return this.revokeTerminal(merchantId, terminalId, { status: 'disabled' }, 'terminal_disabled');
   }
 
   /** The old secret stops logging in and every token issued under it stops working, at once. */
-  async rotateTerminalSecret(merchantId: string, terminalId: string): Promise<{ terminal: TerminalDto; terminalSecret: string }> {
+  async rotateTerminalSecret(merchantId: string, terminalId: string, principal: Principal): Promise<{ terminal: TerminalDto; terminalSecret: string }> {
+    this.assertMayView(merchantId, principal);
     const terminalSecret = generateTerminalSecret();
     const terminal = await this.revokeTerminal(merchantId, terminalId, { secretHash: hashTerminalSecret(terminalSecret) }, 'credentials_rotated');
     return { terminal, terminalSecret };
@@ -310,12 +322,28 @@ export class MerchantsService {
     return current ? terminal : null;
   }
 
-  /** Merchant active, terminal active and belonging to it. Served from the cache. */
+  /** Whether a staff token issued under `merchantGeneration` still stands: merchant active and not suspended since. */
+  async isStaffGrantCurrent(merchantId: string, merchantGeneration: number): Promise<boolean> {
+    const merchant = await this.merchantSnapshot(merchantId);
+    return merchant?.status === 'active' && (merchant.accessGeneration ?? 0) === merchantGeneration;
+  }
+
+  /** Merchant active, terminal active and belonging to it. Served from the cache; the snapshot has a settlement address. */
   async validateForPayment(merchantId: string, terminalId: string): Promise<MerchantValidation> {
     const [merchant, terminal] = await Promise.all([this.merchantSnapshot(merchantId), this.terminalSnapshot(terminalId)]);
     if (merchant?.status !== 'active') return { valid: false, reason: 'merchant_invalid' };
     if (terminal?.status !== 'active' || terminal.merchantId !== merchantId) return { valid: false, reason: 'terminal_invalid' };
-    return { valid: true, merchant };
+    return { valid: true, merchant: merchant.settlementAddress ? merchant : { ...merchant, settlementAddress: await this.settlementAddressOf(merchantId) } };
+  }
+
+  /** The merchant's settlement wallet, made now for a merchant from before settlement wallets (idempotent: one per merchant). */
+  async settlementAddressOf(merchantId: string): Promise<string> {
+    const current = await this.findMerchant(merchantId);
+    if (current.settlementAddress) return current.settlementAddress;
+    const { address } = await this.wallets.createWallet(merchantWalletOwner(merchantId), { fund: false });
+    const merchant = await this.merchants.findOneAndUpdate({ merchantId }, { $set: { settlementAddress: address, revision: nextRevision() } }, { returnDocument: 'after' }).lean().exec();
+    if (merchant) await this.cacheMerchant(merchant);
+    return address;
   }
 
   merchantSnapshot(merchantId: string): Promise<MerchantSnapshot | null> {
@@ -364,9 +392,9 @@ export class MerchantsService {
     return merchant;
   }
 
-  /** A terminal sees only its own merchant; to anyone else another merchant does not exist. */
-  private assertMayView(merchantId: string, principal: Principal): void {
-    if (!isAdmin(principal) && principal.merchantId !== merchantId) throw new NotFoundException('Merchant not found');
+  /** Terminals and staff see only their own merchant; to them another merchant does not exist. */
+  assertMayView(merchantId: string, principal: Principal): void {
+    if (!isAdmin(principal) && merchantOf(principal) !== merchantId) throw new NotFoundException('Merchant not found');
   }
 
   private cacheMerchant(merchant: Merchant): Promise<void> {
@@ -387,6 +415,7 @@ function toMerchantSnapshot(merchant: Merchant): MerchantSnapshot {
     merchantId: merchant.merchantId,
     name: merchant.name,
     walletAddress: merchant.walletAddress,
+    ...(merchant.settlementAddress && { settlementAddress: merchant.settlementAddress }),
     status: merchant.status,
     ...(merchant.webhookUrl && { webhookUrl: merchant.webhookUrl }),
     accessGeneration: merchant.accessGeneration ?? 0,
@@ -411,6 +440,7 @@ export function toMerchantDto(merchant: Merchant): MerchantDto {
     merchantId: merchant.merchantId,
     name: merchant.name,
     walletAddress: merchant.walletAddress,
+    ...(merchant.settlementAddress && { settlementAddress: merchant.settlementAddress }),
     status: merchant.status,
     ...(merchant.webhookUrl && { webhookUrl: merchant.webhookUrl }),
     mcc: merchant.mcc ?? DEFAULT_MCC,

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_UPDATED, type PaymentEvent } from '../payments/payment.events';
+import { REFUND_UPDATED, type RefundEvent } from '../refunds/refund.events';
+import { PAYOUT_UPDATED, type PayoutEvent } from '../merchants/money/payout.schema';
 import { MetricsService } from './metrics.service';
 
 /** Payment domain events → counters (in the process where the payment changed). */
@@ -30,5 +32,15 @@ export class MetricsListener {
   @OnEvent(PAYMENT_CANCELLED)
   onCancelled(): void {
     this.metrics.paymentsCancelled.inc();
+  }
+
+  @OnEvent(REFUND_UPDATED)
+  onRefund(event: RefundEvent): void {
+    this.metrics.refunds.inc({ status: event.status });
+  }
+
+  @OnEvent(PAYOUT_UPDATED)
+  onPayout(event: PayoutEvent): void {
+    this.metrics.payouts.inc({ status: event.status });
   }
 }

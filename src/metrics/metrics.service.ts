@@ -38,6 +38,8 @@ export class MetricsService implements OnModuleInit {
   readonly paymentsCompleted = new Counter({ name: 'nfcpay_payments_completed_total', help: 'Payments settled on chain', registers: [this.registry] });
   readonly paymentsFailed = new Counter({ name: 'nfcpay_payments_failed_total', help: 'Payments whose settlement failed for good', registers: [this.registry] });
   readonly paymentsCancelled = new Counter({ name: 'nfcpay_payments_cancelled_total', help: 'Pending payments cancelled', registers: [this.registry] });
+  readonly refunds = new Counter({ name: 'nfcpay_refunds_total', help: 'Refunds by status: pending when asked for, then succeeded or failed', labelNames: ['status'] as const, registers: [this.registry] });
+  readonly payouts = new Counter({ name: 'nfcpay_payouts_total', help: 'Payouts by status: pending when asked for, then paid or failed', labelNames: ['status'] as const, registers: [this.registry] });
   readonly acceptToCompleted = new Histogram({
     name: 'nfcpay_payment_accept_to_completed_seconds',
     help: 'From the pending payment being recorded to its completion on chain',
@@ -91,7 +93,7 @@ export class MetricsService implements OnModuleInit {
       labelNames: ['role'] as const,
       registers: [this.registry],
       collect() {
-        const counts = { user: 0, terminal: 0, admin: 0 };
+        const counts = { user: 0, terminal: 0, admin: 0, merchant: 0 };
         for (const socket of service.localSockets()) {
           const role = (socket.data as { principal?: { role?: keyof typeof counts } } | undefined)?.principal?.role;
           if (role && role in counts) counts[role]++;

@@ -36,7 +36,7 @@ export function boardAuth(tokens: TokenService, sessions: BoardSessions) {
   };
 }
 
-/** Bull Board at /admin/queues over the `payments` and `notifications` queues. */
+/** Bull Board at /admin/queues over the `payments`, `notifications`, `refunds` and `payouts` queues. */
 @Module({
   imports: [
     AuthModule,
@@ -50,7 +50,7 @@ export function boardAuth(tokens: TokenService, sessions: BoardSessions) {
         boardOptions: { uiConfig: { boardTitle: 'NFC Pay queues' } },
       }),
     }),
-    BullBoardModule.forFeature({ name: 'payments', adapter: BullAdapter }, { name: 'notifications', adapter: BullAdapter }),
+    BullBoardModule.forFeature({ name: 'payments', adapter: BullAdapter }, { name: 'notifications', adapter: BullAdapter }, { name: 'refunds', adapter: BullAdapter }, { name: 'payouts', adapter: BullAdapter }),
   ],
   controllers: [QueueBoardController],
   providers: [{ provide: BoardSessions, inject: [authConfig.KEY], useFactory: (auth: AuthConfig) => new BoardSessions(auth.jwtSecret) }],

@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, type PaymentEvent } from '../payments/payment.events';
+import { REFUND_UPDATED, type RefundEvent } from '../refunds/refund.events';
+import { PAYOUT_UPDATED, type PayoutEvent } from '../merchants/money/payout.schema';
 import { WebhooksService } from './webhooks.service';
 
 /** Failures reach the emitter, which retries the event until the delivery is recorded. */
@@ -14,7 +16,20 @@ const DURABLE = { suppressErrors: false } as const;
  */
 @Injectable()
 export class NotificationsListener {
+  private readonly logger = new Logger(NotificationsListener.name);
+
   constructor(private readonly webhooks: WebhooksService) {}
+
+  /** A refund's final status; a failure to record is logged (the refund itself is already final). */
+  @OnEvent(PAYOUT_UPDATED)
+  async onPayout(event: PayoutEvent): Promise<void> {
+    await this.webhooks.payoutFinished(event).catch((error: Error) => this.logger.warn(`payout webhook for ${event.payoutId} not recorded: ${error.message}`));
+  }
+
+  @OnEvent(REFUND_UPDATED)
+  async onRefund(event: RefundEvent): Promise<void> {
+    await this.webhooks.refundFinished(event).catch((error: Error) => this.logger.warn(`refund webhook for ${event.refundId} not recorded: ${error.message}`));
+  }
 
   @OnEvent(PAYMENT_COMPLETED, DURABLE)
   onCompleted(event: PaymentEvent): Promise<void> {

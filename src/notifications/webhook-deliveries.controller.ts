@@ -17,7 +17,7 @@ export class WebhookDeliveriesController {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Get()
-  @Authenticated({ roles: ['admin', 'terminal'] })
+  @Authenticated({ roles: ['admin', 'terminal', 'merchant'] })
   @ApiOperation({ summary: "A merchant's webhook deliveries, newest first, each with its attempt log (status, response code, latency)" })
   @ApiOkResponse({ type: DeliveryListResponseDto, description: 'The deliveries' })
   async list(
@@ -30,7 +30,7 @@ export class WebhookDeliveriesController {
 
   @Post(':deliveryId/resend')
   @HttpCode(202)
-  @Authenticated({ roles: ['admin', 'terminal'] })
+  @Authenticated({ roles: ['admin', 'terminal', 'merchant'] })
   @ApiOperation({ summary: 'Deliver an event again (same event id and body, fresh signature)' })
   @ApiIdParams('deliveryId')
   @ApiAcceptedResponse({ type: ResendResponseDto, description: 'Queued for delivery again' })

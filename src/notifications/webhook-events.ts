@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, type PaymentEvent } from '../payments/payment.events';
+import type { RefundEvent } from '../refunds/refund.events';
+import type { PayoutEvent } from '../merchants/money/payout.schema';
 
 export const WEBHOOK_EVENT_TYPES = [PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_CANCELLED] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -31,7 +33,7 @@ export interface WebhookEvent {
   data: { transaction: WebhookTransaction };
 }
 
-export function webhookEventId(transactionId: string, type: WebhookEventType): string {
+export function webhookEventId(transactionId: string, type: WebhookEventType | RefundWebhookType | PayoutWebhookType): string {
   return `evt_${createHash('sha256').update(`${transactionId}|${type}`).digest('hex').slice(0, 32)}`;
 }
 
@@ -58,6 +60,50 @@ export function toWebhookEvent(type: WebhookEventType, event: PaymentEvent): Web
         failedAt: iso(event.failedAt),
         cancelledAt: iso(event.cancelledAt),
       },
+    },
+  };
+}
+
+export const REFUND_WEBHOOK_TYPES = ['refund.succeeded', 'refund.failed'] as const;
+export type RefundWebhookType = (typeof REFUND_WEBHOOK_TYPES)[number];
+
+/** A refund's final status as a merchant receives it (the card is not named). */
+export interface RefundWebhookEvent {
+  id: string;
+  type: RefundWebhookType;
+  created: number;
+  data: { refund: { id: string; transactionId: string; status: string; amount: number; currency: string; amountMist: string; txHash: string | null; failureReason: string | null } };
+}
+
+export function toRefundWebhookEvent(type: RefundWebhookType, event: RefundEvent): RefundWebhookEvent {
+  return {
+    id: webhookEventId(event.refundId, type),
+    type,
+    created: Math.floor(new Date(event.at).getTime() / 1000),
+    data: {
+      refund: {
+        id: event.refundId,
+        transactionId: event.transactionId,
+        status: event.status,
+        amount: event.amount,
+        currency: event.currency,
+        amountMist: event.amountMist,
+        txHash: event.txHash ?? null,
+        failureReason: event.failureReason ?? null,
+      },
+    },
+  };
+}
+
+export type PayoutWebhookType = 'payout.paid' | 'payout.failed';
+
+export function toPayoutWebhookEvent(type: PayoutWebhookType, event: PayoutEvent) {
+  return {
+    id: webhookEventId(event.payoutId, type),
+    type,
+    created: Math.floor(new Date(event.at).getTime() / 1000),
+    data: {
+      payout: { id: event.payoutId, status: event.status, amount: event.amount, currency: event.currency, amountMist: event.amountMist, destination: event.toAddress, txHash: event.txHash ?? null, failureReason: event.failureReason ?? null },
     },
   };
 }

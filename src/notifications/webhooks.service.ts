@@ -4,15 +4,17 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { JobOptions, Queue } from 'bull';
 import { Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
-import { isAdmin, type Principal } from '../common/auth/principal';
+import { isAdmin, merchantOf, type Principal } from '../common/auth/principal';
 import { webhooksConfig, type WebhooksConfig } from '../config/app.config';
 import { MerchantsService } from '../merchants/merchants.service';
 import { assertWebhookUrlShape, guardedLookup, WebhookUrlRefused } from '../merchants/webhook-url-policy';
 import type { PaymentEvent } from '../payments/payment.events';
+import type { RefundEvent } from '../refunds/refund.events';
+import type { PayoutEvent } from '../merchants/money/payout.schema';
 import { postJson, type PostResult } from './http-poster';
 import { NOTIFICATIONS_QUEUE, USER_AGENT, WEBHOOK_JOB, type WebhookJobData } from './notifications.constants';
 import { type DeliveryStatus, WebhookAttempt, WebhookDelivery } from './schemas/webhook-delivery.schema';
-import { toWebhookEvent, type WebhookEventType } from './webhook-events';
+import { toPayoutWebhookEvent, toRefundWebhookEvent, toWebhookEvent, type WebhookEventType } from './webhook-events';
 import { SIGNATURE_HEADER, signWebhook } from './webhook-signature';
 import { isDuplicateKeyError } from '../common/database/duplicate-key';
 
@@ -65,6 +67,28 @@ export class WebhooksService {
       // Recorded but not queued: the sweep (requeuePending) queues it later.
       this.logger.warn(`webhook for ${event.transactionId} (${type}) not queued yet: ${error.message}`);
     });
+  }
+
+  /** From a refund's final status: records and queues `refund.succeeded` or `refund.failed`, like a payment's. */
+  async refundFinished(event: RefundEvent): Promise<void> {
+    if (event.status !== 'succeeded' && event.status !== 'failed') return;
+    const merchant = await this.merchants.merchantSnapshot(event.merchantId);
+    if (!merchant?.webhookUrl) return;
+    const type = event.status === 'succeeded' ? 'refund.succeeded' : 'refund.failed';
+    const body = toRefundWebhookEvent(type, event);
+    await this.record({ _id: body.id, merchantId: event.merchantId, transactionId: event.transactionId, type, payload: JSON.stringify(body), status: 'pending', attempts: 0 });
+    await this.enqueue(body.id, 'auto', body.id).catch((error: Error) => this.logger.warn(`webhook for refund ${event.refundId} not queued yet: ${error.message}`));
+  }
+
+  /** From a payout's final status: records and queues `payout.paid` or `payout.failed` (transactionId: the payout id). */
+  async payoutFinished(event: PayoutEvent): Promise<void> {
+    if (event.status === 'pending') return;
+    const merchant = await this.merchants.merchantSnapshot(event.merchantId);
+    if (!merchant?.webhookUrl) return;
+    const type = event.status === 'paid' ? 'payout.paid' : 'payout.failed';
+    const body = toPayoutWebhookEvent(type, event);
+    await this.record({ _id: body.id, merchantId: event.merchantId, transactionId: event.payoutId, type, payload: JSON.stringify(body), status: 'pending', attempts: 0 });
+    await this.enqueue(body.id, 'auto', body.id).catch((error: Error) => this.logger.warn(`webhook for payout ${event.payoutId} not queued yet: ${error.message}`));
   }
 
   /** Queues another delivery of an event (same id and body, fresh signature). */
@@ -185,9 +209,9 @@ export class WebhooksService {
     return String(job.id);
   }
 
-  /** Admins see every merchant's deliveries; a terminal only its own merchant's (others: 404). */
+  /** Admins see every merchant's deliveries; a terminal or staff member only its own merchant's (others: 404). */
   private assertMayView(merchantId: string, principal: Principal): void {
-    if (!isAdmin(principal) && principal.merchantId !== merchantId) throw new NotFoundException('Merchant not found');
+    if (!isAdmin(principal) && merchantOf(principal) !== merchantId) throw new NotFoundException('Merchant not found');
   }
 }
 

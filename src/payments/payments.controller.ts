@@ -18,7 +18,7 @@ import { InitiatePaymentUseCase } from './use-cases/initiate-payment.use-case';
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** An empty key would silently turn idempotency off for a client that meant to use it. */
-function assertIdempotencyKey(key: string | undefined): void {
+export function assertIdempotencyKey(key: string | undefined): void {
   if (key === undefined || IDEMPOTENCY_KEY.test(key)) return;
   const problem = key.trim() === '' ? 'Idempotency-Key is empty: send 1-255 printable ASCII characters (e.g. a UUID), or leave the header out' : 'Idempotency-Key must be 1-255 printable ASCII characters without spaces (e.g. a UUID)';
   throw new BadRequestException({ message: 'Validation failed', details: [{ field: 'Idempotency-Key', errors: [problem] }] });
@@ -61,7 +61,7 @@ export class PaymentsController {
   }
 
   @Get('status/:transactionId')
-  @Authenticated({ roles: ['user', 'terminal', 'admin'] })
+  @Authenticated({ roles: ['user', 'terminal', 'admin', 'merchant'] })
   @ApiOperation({ summary: "A payment's status (the cardholder's, the merchant's terminals', or any for admins)" })
   @ApiIdParams('transactionId')
   @ApiOkResponse({ type: TransactionStatusResponseDto, description: 'The payment as it stands now' })
@@ -71,7 +71,7 @@ export class PaymentsController {
   }
 
   @Get('transactions')
-  @Authenticated({ roles: ['user', 'terminal', 'admin'] })
+  @Authenticated({ roles: ['user', 'terminal', 'admin', 'merchant'] })
   @ApiOperation({ summary: 'Payment history, newest first, cursor-paginated, scoped to the caller' })
   @ApiOkResponse({ type: TransactionHistoryResponseDto, description: 'One page of payments; nextCursor fetches the next' })
   @ApiErrorResponses({ status: 400, description: 'Invalid query; `details` names the parameters' })
@@ -81,7 +81,7 @@ export class PaymentsController {
 
   @Post(':transactionId/cancel')
   @HttpCode(200)
-  @Authenticated({ roles: ['user', 'terminal', 'admin'] })
+  @Authenticated({ roles: ['user', 'terminal', 'admin', 'merchant'] })
   @ApiOperation({ summary: 'Cancel a payment that is still pending; its limit is given back' })
   @ApiIdParams('transactionId')
   @ApiOkResponse({ type: TransactionStatusResponseDto, description: 'Cancelled; the payment as it stands now' })

@@ -25,6 +25,7 @@ import { SpendEntry, SpendEntrySchema } from './schemas/spend-entry.schema';
 import { SpendWindowEntry, SpendWindowEntrySchema } from './schemas/spend-window-entry.schema';
 import { IdempotencyKey, IdempotencyKeySchema } from './schemas/idempotency-key.schema';
 import { Transaction, TransactionSchema } from './schemas/transaction.schema';
+import { Refund, RefundSchema } from '../refunds/schemas/refund.schema';
 import { SpendingLimitsService } from './spending-limits.service';
 import { InitiatePaymentUseCase } from './use-cases/initiate-payment.use-case';
 import { SettlePaymentUseCase } from './use-cases/settle-payment.use-case';
@@ -44,6 +45,7 @@ const queues = BullModule.registerQueue({ name: PAYMENTS_QUEUE });
       { name: SpendEntry.name, schema: SpendEntrySchema },
       { name: SpendWindowEntry.name, schema: SpendWindowEntrySchema },
       { name: IdempotencyKey.name, schema: IdempotencyKeySchema },
+      { name: Refund.name, schema: RefundSchema },
     ]),
     queues,
     CardsModule,

@@ -1,8 +1,11 @@
 import { InjectQueue } from '@nestjs/bull';
 import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Queue } from 'bull';
-import type { QueryFilter } from 'mongoose';
-import { isAdmin, Principal } from '../common/auth/principal';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model, QueryFilter } from 'mongoose';
+import { Refund } from '../refunds/schemas/refund.schema';
+import { toRefundDto } from '../refunds/refunds.service';
+import { isAdmin, merchantOf, Principal } from '../common/auth/principal';
 import { CardReferences } from './card-references';
 import { QueueCountsDto, TransactionHistoryQueryDto, TransactionStatusDto } from './dto/payment-query.dto';
 import { publicFailureReason } from './failure-reasons';
@@ -24,10 +27,13 @@ export class PaymentsService {
     private readonly cardRefs: CardReferences,
     @InjectQueue(PAYMENTS_QUEUE) private readonly payments: Queue,
     @InjectQueue(NOTIFICATIONS_QUEUE) private readonly notifications: Queue,
+    @InjectModel(Refund.name) private readonly refunds: Model<Refund>,
   ) {}
 
   async status(transactionId: string, principal: Principal): Promise<TransactionStatusDto> {
-    return toStatusDto(this.asSeenBy(await this.findVisible(transactionId, principal), principal), principal);
+    const payment = await this.findVisible(transactionId, principal);
+    const refunds = payment.status === 'completed' ? await this.refunds.find({ transactionId }).sort({ createdAt: 1 }).limit(1000).lean().exec() : [];
+    return { ...toStatusDto(this.asSeenBy(payment, principal), principal), refunds: refunds.map(toRefundDto) };
   }
 
   /** The payment as `principal` may watch it, or null (a read-only question for realtime room checks). */
@@ -40,7 +46,7 @@ export class PaymentsService {
     const limit = query.limit ?? DEFAULT_PAGE;
     const filter: QueryFilter<Transaction> = { ...scopeOf(principal) };
     // The merchant side knows cards only by reference: a card id it names matches nothing.
-    if (query.cardUuid) filter[principal.role === 'terminal' ? 'cardRef' : 'cardUuid'] = query.cardUuid;
+    if (query.cardUuid) filter[merchantOf(principal) ? 'cardRef' : 'cardUuid'] = query.cardUuid;
     if (query.status) filter.status = query.status;
     if (query.from || query.to) filter.createdAt = { ...(query.from && { $gte: query.from }), ...(query.to && { $lt: query.to }) };
     if (query.cursor) Object.assign(filter, afterCursor(query.cursor));
@@ -82,7 +88,7 @@ export class PaymentsService {
   private asSeenBy(payment: Transaction, principal: Principal): Transaction {
     if (isAdmin(principal)) return payment;
     const seen = { ...payment, failureReason: publicFailureReason(payment) };
-    return principal.role === 'terminal' ? { ...seen, cardUuid: this.cardRefs.of(payment.merchantId, payment.cardUuid), metadata: withoutCardUid(payment.metadata) } : seen;
+    return merchantOf(principal) ? { ...seen, cardUuid: this.cardRefs.of(payment.merchantId, payment.cardUuid), metadata: withoutCardUid(payment.metadata) } : seen;
   }
 }
 
@@ -96,23 +102,23 @@ function withoutCardUid(metadata: Transaction['metadata']): Transaction['metadat
 
 function mayView(payment: Transaction, principal: Principal): boolean {
   if (isAdmin(principal)) return true;
-  if (principal.role === 'terminal') return payment.merchantId === principal.merchantId;
+  if (merchantOf(principal)) return payment.merchantId === merchantOf(principal);
   return payment.userId === principal.id;
 }
 
 /**
- * A payment is cancelled by whoever took it: the merchant (any of its terminals) or the cardholder
+ * A payment is cancelled by whoever took it: the merchant (any of its terminals or staff) or the cardholder
  * who initiated it themselves. A cardholder cannot void what a merchant's terminal accepted.
  */
 function mayCancel(payment: Transaction, principal: Principal): boolean {
   if (isAdmin(principal)) return true;
-  if (principal.role === 'terminal') return payment.merchantId === principal.merchantId;
+  if (merchantOf(principal)) return payment.merchantId === merchantOf(principal);
   return payment.initiatedBy === `user:${principal.id}`;
 }
 
 function scopeOf(principal: Principal): QueryFilter<Transaction> {
   if (isAdmin(principal)) return {};
-  if (principal.role === 'terminal') return { merchantId: principal.merchantId };
+  if (merchantOf(principal)) return { merchantId: merchantOf(principal) };
   return { userId: principal.id };
 }
 
@@ -159,6 +165,7 @@ function toStatusDto(payment: Transaction, principal: Principal): TransactionSta
     explorerUrl: payment.explorerUrl ?? null,
     gasFeeMist: payment.gasFeeMist ?? null,
     metadata: payment.metadata ?? {},
+    ...(payment.fee !== undefined && { fee: payment.fee, net: payment.net }),
     ...(isAdmin(principal) && payment.fraud && { fraud: adminFraudView(payment.fraud) }),
   };
 }

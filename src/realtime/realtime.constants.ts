@@ -28,6 +28,8 @@ export const SERVER_EVENTS = {
   sessionExpired: 'session:expired',
   /** Sent just before the server ends a terminal's connection whose access was revoked (not in the seed). */
   accessRevoked: 'session:revoked',
+  /** A refund was asked for or reached its final status (not in the seed). */
+  refundUpdate: 'refund:update',
 } as const;
 
 export const rooms = {

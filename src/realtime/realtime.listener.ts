@@ -9,6 +9,7 @@ import {
   type TerminalAccessRevokedEvent,
 } from '../merchants/merchant-access.events';
 import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_UPDATED, type PaymentEvent } from '../payments/payment.events';
+import { REFUND_UPDATED, type RefundEvent } from '../refunds/refund.events';
 import { RealtimeService } from './realtime.service';
 
 /** Domain events → socket events. A broadcast problem never reaches the module that emitted. */
@@ -37,6 +38,11 @@ export class RealtimeEventsListener {
   @OnEvent(PAYMENT_CANCELLED)
   onPaymentCancelled(event: PaymentEvent): void {
     this.guard(PAYMENT_CANCELLED, () => this.realtime.paymentFinished(event));
+  }
+
+  @OnEvent(REFUND_UPDATED)
+  onRefundUpdated(event: RefundEvent): void {
+    this.guard(REFUND_UPDATED, () => this.realtime.refundUpdated(event));
   }
 
   @OnEvent(CARD_UPDATED)

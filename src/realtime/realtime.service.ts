@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { RemoteSocket, Server, Socket } from 'socket.io';
 import type { CardUpdatedEvent } from '../cards/card.events';
 import type { Principal } from '../common/auth/principal';
+import type { RefundEvent } from '../refunds/refund.events';
 import type { MerchantAccessRevokedEvent, TerminalAccessRevokedEvent } from '../merchants/merchant-access.events';
 import type { PaymentEvent } from '../payments/payment.events';
 import { CLIENT_EVENTS, REALTIME_LIMITS, rooms, SERVER_EVENTS } from './realtime.constants';
@@ -42,7 +43,7 @@ export interface WsStatus {
   totalConnections: number;
   uniqueUsers: number;
   connectedUsers: string[];
-  connectionsByRole: Record<'user' | 'terminal' | 'admin', number>;
+  connectionsByRole: Record<'user' | 'terminal' | 'admin' | 'merchant', number>;
   merchantsOnline: number;
   localConnections: number;
   instances: number | null;
@@ -90,6 +91,8 @@ export class RealtimeService {
       principal.role === 'terminal'
         ? [rooms.merchant(principal.merchantId!), rooms.terminalPrincipal(principal.id), rooms.merchantPrincipal(principal.merchantId!)]
         : [rooms.user(principal.id)];
+    // Staff watch their merchant like its terminals, and leave with them when it is suspended.
+    if (principal.role === 'merchant') own.push(rooms.merchant(principal.merchantId!), rooms.merchantPrincipal(principal.merchantId!));
     if (principal.role === 'admin') own.push(rooms.admins);
     await socket.join(own);
     // Sent through the adapter (to the socket's own room) rather than socket.emit, so it carries a
@@ -193,6 +196,12 @@ export class RealtimeService {
     this.emit([rooms.user(event.userId)], SERVER_EVENTS.balanceUpdate, balancePayload(event, balance, new Date()));
   }
 
+  /** `refund:update` to the card's, the payment's and the merchant's rooms; the card is not named in it. */
+  refundUpdated(event: RefundEvent): void {
+    const refund = { id: event.refundId, transactionId: event.transactionId, amount: event.amount, currency: event.currency, amountMist: event.amountMist, status: event.status, txHash: event.txHash ?? null, failureReason: event.failureReason ?? null };
+    this.emit([rooms.card(event.cardUuid), rooms.transaction(event.transactionId), rooms.merchant(event.merchantId)], SERVER_EVENTS.refundUpdate, { refund, timestamp: new Date() });
+  }
+
   cardUpdated(event: CardUpdatedEvent): void {
     this.emit([rooms.card(event.cardUuid), rooms.user(event.ownerId)], SERVER_EVENTS.cardStatusUpdate, cardStatusPayload(event, new Date()));
   }
@@ -239,7 +248,7 @@ export class RealtimeService {
   /** Connections across every instance (through the adapter), for `GET /api/payment/ws-status`. */
   async status(): Promise<WsStatus> {
     const timestamp = new Date();
-    const empty = { totalConnections: 0, uniqueUsers: 0, connectedUsers: [], connectionsByRole: { user: 0, terminal: 0, admin: 0 }, merchantsOnline: 0 };
+    const empty = { totalConnections: 0, uniqueUsers: 0, connectedUsers: [], connectionsByRole: { user: 0, terminal: 0, admin: 0, merchant: 0 }, merchantsOnline: 0 };
     if (!this.server) return { status: 'inactive', ...empty, localConnections: 0, instances: null, timestamp };
     const localConnections = this.server.of('/').sockets.size;
     const adapter = this.server.of('/').adapter as { serverCount?: () => Promise<number> };
@@ -294,7 +303,7 @@ function paymentRooms(event: PaymentEvent): string[] {
 function summarize(sockets: Array<Socket | RemoteSocket<never, SocketData>>) {
   const users = new Set<string>();
   const merchants = new Set<string>();
-  const connectionsByRole = { user: 0, terminal: 0, admin: 0 };
+  const connectionsByRole = { user: 0, terminal: 0, admin: 0, merchant: 0 };
   for (const socket of sockets) {
     const principal = (socket.data as SocketData | undefined)?.principal;
     if (!principal) continue;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthController } from '../auth/auth.controller';
 import { AuthModule } from '../auth/auth.module';
 import { TokenCallerIdentity } from '../auth/caller-identity';
+import { MerchantStaffController } from '../auth/staff/merchant-staff.controller';
 import { BlockchainModule } from '../blockchain/blockchain.module';
 import { WalletController } from '../blockchain/wallet.controller';
 import { CardsController } from '../cards/cards.controller';
@@ -17,6 +18,8 @@ import { FraudModule } from '../fraud/fraud.module';
 import { MerchantsController } from '../merchants/merchants.controller';
 import { MerchantsModule } from '../merchants/merchants.module';
 import { TerminalsController } from '../merchants/terminals.controller';
+import { MerchantMoneyController } from '../merchants/money/merchant-money.controller';
+import { MerchantMoneyModule } from '../merchants/money/merchant-money.module';
 import { QueueBoardModule } from '../metrics/queue-board.module';
 import { AlertsController } from '../notifications/alerts.controller';
 import { NotificationsModule } from '../notifications/notifications.module';
@@ -26,6 +29,8 @@ import { PaymentsModule } from '../payments/payments.module';
 import { RealtimeController } from '../realtime/realtime.controller';
 import { RealtimeGateway } from '../realtime/realtime.gateway';
 import { RealtimeModule } from '../realtime/realtime.module';
+import { RefundsController } from '../refunds/refunds.controller';
+import { RefundsModule } from '../refunds/refunds.module';
 import { ApiPeriodicWork } from './periodic-work';
 
 /**
@@ -33,7 +38,7 @@ import { ApiPeriodicWork } from './periodic-work';
  * and the queue board. Takes payments and enqueues their settlement; settles nothing itself.
  */
 @Module({
-  imports: [AuthModule, CardsModule, MerchantsModule, FraudModule, BlockchainModule, PaymentsModule, NotificationsModule, RealtimeModule, ThrottlingModule.forRoot({ imports: [AuthModule], identity: TokenCallerIdentity }), QueueBoardModule],
+  imports: [AuthModule, CardsModule, MerchantsModule, FraudModule, BlockchainModule, PaymentsModule, NotificationsModule, RealtimeModule, ThrottlingModule.forRoot({ imports: [AuthModule], identity: TokenCallerIdentity }), QueueBoardModule, MerchantMoneyModule, RefundsModule],
   controllers: [
     AuthController,
     CardsController,
@@ -50,6 +55,9 @@ import { ApiPeriodicWork } from './periodic-work';
     HolderControlsController,
     LimitPolicyController,
     FraudModelController,
+    MerchantStaffController,
+    MerchantMoneyController,
+    RefundsController,
   ],
   providers: [RealtimeGateway, ApiPeriodicWork],
 })

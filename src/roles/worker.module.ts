@@ -5,6 +5,10 @@ import { NotificationsProcessor } from '../notifications/notifications.processor
 import { PaymentsModule } from '../payments/payments.module';
 import { PaymentProcessor } from '../payments/processors/payment.processor';
 import { RealtimeModule } from '../realtime/realtime.module';
+import { MerchantMoneyModule } from '../merchants/money/merchant-money.module';
+import { PayoutProcessor } from '../merchants/money/payout.processor';
+import { RefundProcessor } from '../refunds/refund.processor';
+import { RefundsModule } from '../refunds/refunds.module';
 import { WorkerPeriodicWork } from './periodic-work';
 
 /**
@@ -13,7 +17,7 @@ import { WorkerPeriodicWork } from './periodic-work';
  * clients of every API instance through the Redis adapter.
  */
 @Module({
-  imports: [PaymentsModule, NotificationsModule, FraudModule, RealtimeModule],
-  providers: [PaymentProcessor, NotificationsProcessor, WorkerPeriodicWork],
+  imports: [PaymentsModule, NotificationsModule, FraudModule, RealtimeModule, RefundsModule, MerchantMoneyModule],
+  providers: [PaymentProcessor, NotificationsProcessor, RefundProcessor, PayoutProcessor, WorkerPeriodicWork],
 })
 export class WorkerModule {}

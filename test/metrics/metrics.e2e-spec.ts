@@ -88,7 +88,7 @@ describe('Bull Board at /admin/queues', () => {
     const page = await http().get('/admin/queues').set(bearer(s.adminToken)).expect(200);
     expect(page.text).toContain('NFC Pay queues');
     const api = await http().get('/admin/queues/api/queues').set(bearer(s.adminToken)).expect(200);
-    expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['notifications', 'payments']);
+    expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['notifications', 'payments', 'payouts', 'refunds']);
 
     await http().post('/api/admin/queues/session').set(bearer(s.user.token)).expect(403);
     const link = await http().post('/api/admin/queues/session').set(bearer(s.adminToken)).expect(200);

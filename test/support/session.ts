@@ -44,11 +44,12 @@ export async function loginAdmin(app: INestApplication): Promise<string> {
   return res.body.accessToken;
 }
 
-export async function createMerchant(app: INestApplication, adminToken: string, overrides: Record<string, unknown> = {}): Promise<{ merchantId: string; walletAddress: string }> {
+/** `walletAddress` is where payouts go; payments settle into `settlementAddress`, the merchant's custodial wallet. */
+export async function createMerchant(app: INestApplication, adminToken: string, overrides: Record<string, unknown> = {}): Promise<{ merchantId: string; walletAddress: string; settlementAddress: string }> {
   const body = { merchantId: uniqueId('MERCHANT'), name: 'Test Cafe', walletAddress: suiAddress(), ...overrides };
   const res = await request(app.getHttpServer()).post('/api/merchants').set(bearer(adminToken)).send(body);
   if (res.status !== 201) throw new Error(`merchant failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { merchantId: res.body.merchant.merchantId, walletAddress: res.body.merchant.walletAddress };
+  return { merchantId: res.body.merchant.merchantId, walletAddress: res.body.merchant.walletAddress, settlementAddress: res.body.merchant.settlementAddress };
 }
 
 export async function createTerminal(app: INestApplication, adminToken: string, merchantId: string): Promise<TestTerminal> {
@@ -71,7 +72,7 @@ export async function registerCard(app: INestApplication, user: TestUser, overri
 export interface Session {
   adminToken: string;
   user: TestUser;
-  merchant: { merchantId: string; walletAddress: string };
+  merchant: { merchantId: string; walletAddress: string; settlementAddress: string };
   terminal: TestTerminal;
   cardUuid: string;
 }
@@ -84,4 +85,23 @@ export async function seedSession(app: INestApplication, cardOverrides: Record<s
   const terminal = await createTerminal(app, adminToken, merchant.merchantId);
   const cardUuid = await registerCard(app, user, cardOverrides);
   return { adminToken, user, merchant, terminal, cardUuid };
+}
+
+export interface TestStaff {
+  id: string;
+  email: string;
+  merchantId: string;
+  token: string;
+}
+
+/** Invites a staff member of `merchantId` (as an admin or its owner), accepts the invite and returns the session. */
+export async function inviteStaff(app: INestApplication, inviterToken: string, merchantId: string, role: 'owner' | 'staff' = 'staff'): Promise<TestStaff> {
+  const email = `${uniqueId(role)}@example.com`;
+  const invited = await request(app.getHttpServer()).post(`/api/merchants/${merchantId}/users`).set(bearer(inviterToken)).send({ email, role });
+  if (invited.status !== 201) throw new Error(`invite failed: ${invited.status} ${JSON.stringify(invited.body)}`);
+  const accepted = await request(app.getHttpServer())
+    .post('/api/auth/invites/accept')
+    .send({ inviteToken: invited.body.inviteToken, password: 'correct horse battery', fullName: `Test ${role}` });
+  if (accepted.status !== 200) throw new Error(`accept failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+  return { id: invited.body.user.id, email, merchantId, token: accepted.body.accessToken };
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsEmail, IsIn, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { STAFF_ROLES, type StaffRole } from '../../common/auth/principal';
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -69,11 +70,72 @@ export class UserDto {
   @ApiProperty({ example: 'Nguyen Thi Lan' })
   fullName: string;
 
-  @ApiProperty({ enum: ['user', 'admin'] })
-  role: 'user' | 'admin';
+  @ApiProperty({ enum: ['user', 'admin', 'merchant'], description: '`merchant`: staff of one merchant (see merchantId and staffRole)' })
+  role: 'user' | 'admin' | 'merchant';
 
-  @ApiPropertyOptional({ example: '0x5b7c...e1' })
+  @ApiPropertyOptional({ example: '0x5b7c...e1', description: "A cardholder's custodial wallet" })
   walletAddress?: string;
+
+  @ApiPropertyOptional({ example: 'MERCHANT_ASYNC_TEST', description: 'Merchant staff: the merchant they act for' })
+  merchantId?: string;
+
+  @ApiPropertyOptional({ enum: STAFF_ROLES, description: 'Merchant staff: owners may also invite staff and take payouts' })
+  staffRole?: StaffRole;
+}
+
+export class InviteStaffDto {
+  @ApiProperty({ example: 'cashier@pho24.example.com', description: 'Who is invited; must not have an account yet' })
+  @Transform(trimmed)
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ enum: STAFF_ROLES, description: 'owner: everything staff may, plus inviting staff and payouts' })
+  @IsIn(STAFF_ROLES)
+  role: StaffRole;
+}
+
+export class InviteResponseDto {
+  @ApiProperty({ example: true })
+  success: true;
+
+  @ApiProperty({ type: UserDto, description: 'The invited account; it cannot log in until the invite is accepted' })
+  user: UserDto;
+
+  @ApiProperty({ example: 'inv_665f1c2a9b1e8a0012345678.3q0Zk...', description: 'Shown only in this answer; only its hash is stored. Hand it to the invitee.' })
+  inviteToken: string;
+
+  @ApiProperty({ description: 'The invite is valid for 7 days' })
+  inviteExpiresAt: Date;
+}
+
+export class StaffListResponseDto {
+  @ApiProperty({ example: true })
+  success: true;
+
+  @ApiProperty({ type: [UserDto], description: "The merchant's staff, invited or active" })
+  users: UserDto[];
+}
+
+export class AcceptInviteDto {
+  @ApiProperty({ example: 'inv_665f1c2a9b1e8a0012345678.3q0Zk...', description: 'The token from the invite' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  inviteToken: string;
+
+  @ApiProperty({ minLength: 8, maxLength: 128, example: 'correct horse battery', description: 'The password to log in with from now on' })
+  @IsString()
+  @MinLength(8)
+  @MaxLength(128)
+  password: string;
+
+  @ApiProperty({ example: 'Tran Van Minh', description: 'The staff member\'s name' })
+  @Transform(trimmed)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  fullName: string;
 }
 
 export class TerminalIdentityDto {

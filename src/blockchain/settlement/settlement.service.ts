@@ -218,12 +218,17 @@ export class SettlementService {
 
   private async prepare(request: SettlementRequest, gas: ReservedGas | undefined): Promise<PreparedSettlement> {
     const sender = normalizeSuiAddress(request.fromAddress);
-    const [signer, { coins, balance }, gasPrice] = await Promise.all([this.wallets.signerFor(sender), this.gasOf(sender), this.referenceGasPrice()]);
-    const needed = gas ? request.amountMist : request.amountMist + this.gasBudget;
+    const [signer, hinted, gasPrice] = await Promise.all([this.wallets.signerFor(sender), this.gasOf(sender), this.referenceGasPrice()]);
+    const total = request.amountMist + (request.fee?.amountMist ?? 0n);
+    const needed = gas ? total : total + this.gasBudget;
+    // The hint knows only what this wallet's own settlements left; money sent to it since (a payment
+    // into a settlement wallet, a refund to a cardholder) is in coins only a fresh listing sees.
+    if (hinted.balance < needed) this.gasHints.delete(sender);
+    const { coins, balance } = hinted.balance < needed ? await this.gasOf(sender) : hinted;
     if (balance < needed) {
       throw new SettlementError(
         'INSUFFICIENT_BALANCE',
-        `wallet ${sender} holds ${balance} MIST; ${request.amountMist} MIST${gas ? '' : ` plus up to ${this.gasBudget} MIST of gas`} are needed`,
+        `wallet ${sender} holds ${balance} MIST; ${total} MIST${gas ? '' : ` plus up to ${this.gasBudget} MIST of gas`} are needed`,
       );
     }
     const tx = new Transaction();
@@ -233,6 +238,10 @@ export class SettlementService {
     const source = gas?.coin ? this.sponsoredSource(tx, gas.owner, gas.coin, coins) : this.ownGasSource(tx, coins);
     const [payment] = tx.splitCoins(source, [tx.pure.u64(request.amountMist)]);
     tx.transferObjects([payment], tx.pure.address(normalizeSuiAddress(request.toAddress)));
+    if (request.fee) {
+      const [fee] = tx.splitCoins(source, [tx.pure.u64(request.fee.amountMist)]);
+      tx.transferObjects([fee], tx.pure.address(normalizeSuiAddress(request.fee.toAddress)));
+    }
     const bytes = await tx.build({ client: this.client });
     const signatures = [(await signer.signTransaction(bytes)).signature];
     if (gas) signatures.push(await gas.sign(bytes));
@@ -373,6 +382,9 @@ function later<T>(promise: Promise<T>): Promise<() => T> {
 function validate(request: SettlementRequest): void {
   if (request.amountMist <= 0n || request.amountMist > MAX_U64) {
     throw new SettlementError('INVALID_AMOUNT', `amount must be between 1 and ${MAX_U64} MIST, got ${request.amountMist}`);
+  }
+  if (request.fee && (request.fee.amountMist <= 0n || !isValidSuiAddress(request.fee.toAddress))) {
+    throw new SettlementError('INVALID_AMOUNT', `invalid fee transfer: ${request.fee.amountMist} MIST to ${request.fee.toAddress}`);
   }
   if (!isValidSuiAddress(request.toAddress)) throw new SettlementError('INVALID_ADDRESS', `invalid Sui address: ${request.toAddress}`);
   if (!isValidSuiAddress(request.fromAddress)) throw new SettlementError('INVALID_ADDRESS', `invalid wallet address: ${request.fromAddress}`);

@@ -5,6 +5,8 @@ export interface SettlementRequest {
   fromAddress: string;
   toAddress: string;
   amountMist: bigint;
+  /** A second transfer in the same transaction (the platform fee): both happen or neither. */
+  fee?: { toAddress: string; amountMist: bigint };
 }
 
 /** A signed transaction kept before submission, so any retry resubmits these bytes instead of building anew. */

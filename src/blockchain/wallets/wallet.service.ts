@@ -71,19 +71,23 @@ export class WalletService implements WalletProvisioner, OnModuleInit {
     await this.wallets.createIndex({ address: 1 }, { unique: true });
   }
 
-  /** Idempotent per user, so registration can simply be retried. */
-  async createWallet(userId: string): Promise<{ address: string }> {
+  /**
+   * Idempotent per owner, so registration can simply be retried. `fund: false` for wallets that
+   * must hold exactly what was sent to them (merchant settlement, platform fees): the local
+   * faucet never pays those.
+   */
+  async createWallet(userId: string, options: { fund?: boolean } = {}): Promise<{ address: string }> {
     let wallet = await this.wallets.findOne({ _id: userId });
     if (!wallet) {
       const { signer, seed } = CustodialSigner.generate();
       const address = signer.toSuiAddress();
-      wallet = { _id: userId, address, encryptedKey: encryptSecret(seed, this.keys, address), funded: !this.faucet, createdAt: new Date() };
+      wallet = { _id: userId, address, encryptedKey: encryptSecret(seed, this.keys, address), funded: !this.faucet || options.fund === false, createdAt: new Date() };
       seed.fill(0);
       try {
         await this.wallets.insertOne(wallet);
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
-        return this.createWallet(userId);
+        return this.createWallet(userId, options);
       }
       await this.indexAddress(address, userId);
     }

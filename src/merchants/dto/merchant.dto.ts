@@ -71,7 +71,8 @@ export class CreateTerminalDto {
 export class MerchantDto {
   @ApiProperty() merchantId: string;
   @ApiProperty() name: string;
-  @ApiProperty() walletAddress: string;
+  @ApiProperty({ description: "The merchant's own Sui address: where payouts go" }) walletAddress: string;
+  @ApiPropertyOptional({ description: 'The custodial wallet payments settle into (refunds and payouts leave from it); made on first use for older merchants' }) settlementAddress?: string;
   @ApiProperty({ enum: MERCHANT_STATUSES }) status: MerchantStatus;
   @ApiPropertyOptional() webhookUrl?: string;
   @ApiProperty({ example: '5999', description: 'Merchant category code' }) mcc: string;

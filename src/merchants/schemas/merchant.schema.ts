@@ -15,9 +15,16 @@ export class Merchant {
   @Prop({ required: true })
   name: string;
 
-  /** The Sui address that receives this merchant's settlements. */
+  /** The merchant's own Sui address: where payouts go (the platform cannot spend from it). */
   @Prop({ required: true })
   walletAddress: string;
+
+  /**
+   * The custodial wallet payments settle into and refunds and payouts leave from. Made with the
+   * merchant; merchants from before it get theirs on first use.
+   */
+  @Prop()
+  settlementAddress?: string;
 
   @Prop({ type: String, required: true, enum: MERCHANT_STATUSES, default: 'active' })
   status: MerchantStatus;

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { RefundDto } from '../../refunds/dto/refund.dto';
 import { IsDate, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 const STATUSES = ['pending', 'processing', 'completed', 'failed', 'cancelled', 'declined'] as const;
@@ -63,6 +64,12 @@ export class TransactionStatusDto {
   @ApiProperty({ type: Object }) metadata: Record<string, unknown>;
   @ApiPropertyOptional({ type: Object, description: "Admins only: the fraud assessment's score, decision and rule details, and the fraud model's riskScore (0–99), riskLevel, modelVersion, modelEnforced and topFeatures" })
   fraud?: { score: number; decision: string; reasons: { rule: string; detail: string; weight: number }[] };
+  @ApiPropertyOptional({ example: 25, description: 'The platform fee taken from the amount (minor units), when fees apply' })
+  fee?: number;
+  @ApiPropertyOptional({ example: 975, description: 'What the merchant nets (amount − fee)' })
+  net?: number;
+  @ApiPropertyOptional({ type: () => RefundDto, isArray: true, description: 'The status view only: its refunds, oldest first' })
+  refunds?: RefundDto[];
 }
 
 export class TransactionStatusResponseDto {

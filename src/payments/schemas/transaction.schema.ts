@@ -48,6 +48,11 @@ export class Transaction {
   /** The Sui amount, `amount × SETTLEMENT_MIST_PER_UNIT`, as a decimal string (u64). */
   @Prop() amountMist?: string;
   @Prop() merchantWalletAddress?: string;
+  /** The platform fee and what the merchant nets (minor units and MIST), fixed at acceptance; fee + net = amount. */
+  @Prop() fee?: number;
+  @Prop() net?: number;
+  @Prop() feeMist?: string;
+  @Prop() netMist?: string;
 
   /** Who called process-async: `user:<id>` or `terminal:<id>`. */
   @Prop({ required: true }) initiatedBy: string;

@@ -18,6 +18,7 @@ import { PaymentQueue } from '../payment-queue';
 import { PaymentTransactionsRepository } from '../payment-transactions.repository';
 import type { Transaction } from '../schemas/transaction.schema';
 import { SpendingLimitsService } from '../spending-limits.service';
+import { splitFee } from '../platform-fee';
 import { acceptedAnswer, declinedAnswer, type Decline, type PaymentAnswer } from './payment-answers';
 
 export interface InitiatePaymentCommand {
@@ -167,7 +168,8 @@ export class InitiatePaymentUseCase {
       userId: approval.card.ownerId,
       currency: approval.card.currency,
       amountMist: (BigInt(command.body.amount) * this.config.mistPerUnit).toString(),
-      merchantWalletAddress: approval.merchant.walletAddress,
+      merchantWalletAddress: approval.merchant.settlementAddress,
+      ...splitFee(command.body.amount, this.config.platformFeeBps, this.config.mistPerUnit),
       authCode,
       fraud: approval.fraud,
       limitReservation: reservation,

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { SettlementError } from '../../blockchain/settlement/settlement.error';
 import { SettlementService } from '../../blockchain/settlement/settlement.service';
+import { PLATFORM_FEE_WALLET_OWNER } from '../../blockchain/wallets/custody-owners';
 import { WalletService } from '../../blockchain/wallets/wallet.service';
 import { CLOCK, type Clock } from '../../common/time/clock';
 import { PAYMENT_UPDATED, toPaymentEvent } from '../payment.events';
@@ -41,7 +42,9 @@ export class SettlePaymentUseCase {
         transactionId,
         fromAddress: payer.address,
         toAddress: payment.merchantWalletAddress!,
-        amountMist: BigInt(payment.amountMist!),
+        // Payments from before fees move their whole amount.
+        amountMist: BigInt(payment.netMist ?? payment.amountMist!),
+        ...(BigInt(payment.feeMist ?? 0) > 0n && { fee: { toAddress: (await this.wallets.createWallet(PLATFORM_FEE_WALLET_OWNER, { fund: false })).address, amountMist: BigInt(payment.feeMist!) } }),
       });
       await this.finalizer.complete(transactionId, {
         txHash: result.txHash,

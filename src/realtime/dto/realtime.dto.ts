@@ -29,6 +29,7 @@ class ConnectionsByRoleDto {
   @ApiProperty({ example: 9, description: 'Cardholder sockets' }) user: number;
   @ApiProperty({ example: 3, description: 'Terminal sockets' }) terminal: number;
   @ApiProperty({ example: 0, description: 'Admin sockets' }) admin: number;
+  @ApiProperty({ example: 1, description: 'Merchant staff sockets' }) merchant: number;
 }
 
 /** What any authenticated caller may see: counts only, no ids. */

@@ -1,0 +1,166 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { InjectQueue } from '@nestjs/bull';
+import { ConflictException, ForbiddenException, Inject, Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Queue } from 'bull';
+import type { Model } from 'mongoose';
+import { OUTFLOW_SETTLEMENT } from '../../blockchain/blockchain.tokens';
+import { SettlementError } from '../../blockchain/settlement/settlement.error';
+import type { SettlementService } from '../../blockchain/settlement/settlement.service';
+import { isAdmin, isMerchantOwner, type Principal } from '../../common/auth/principal';
+import { isDuplicateKeyError } from '../../common/database/duplicate-key';
+import { paymentsConfig, type PaymentsConfig } from '../../config/app.config';
+import { MerchantsService } from '../merchants.service';
+import { MerchantBalanceService } from './merchant-balance.service';
+import type { CreatePayoutDto, PayoutDto } from './merchant-money.dto';
+import { merchantOutflowChain, MoneyChain } from './money-chain';
+import { Payout, PayoutClaim, PAYOUT_UPDATED, type PayoutEvent } from './payout.schema';
+
+export const PAYOUTS_QUEUE = 'payouts';
+export const PAYOUT_JOB = 'payout';
+const PAYOUT_ATTEMPTS = 5;
+
+export type PayoutOutcome = 'paid' | 'failed' | 'retry' | 'skipped';
+
+/**
+ * Payouts on demand: from the merchant's settlement wallet to its own walletAddress, exactly once,
+ * with the same reservation on the merchant's outflow chain as refunds, so refunds and payouts
+ * racing each other never take more than settled.
+ */
+@Injectable()
+export class PayoutsService {
+  private readonly logger = new Logger(PayoutsService.name);
+
+  constructor(
+    @InjectModel(Payout.name) private readonly payouts: Model<Payout>,
+    @InjectModel(PayoutClaim.name) private readonly claims: Model<PayoutClaim>,
+    @InjectQueue(PAYOUTS_QUEUE) private readonly queue: Queue<{ payoutId: string }>,
+    @Inject(OUTFLOW_SETTLEMENT) private readonly settlement: SettlementService,
+    @Inject(paymentsConfig.KEY) private readonly config: PaymentsConfig,
+    private readonly chains: MoneyChain,
+    private readonly balances: MerchantBalanceService,
+    private readonly merchants: MerchantsService,
+    private readonly events: EventEmitter2,
+  ) {}
+
+  async create(merchantId: string, dto: CreatePayoutDto, principal: Principal, idempotencyKey?: string): Promise<PayoutDto> {
+    const merchant = await this.merchants.get(merchantId, principal);
+    if (!isAdmin(principal) && !isMerchantOwner(principal, merchantId)) throw new ForbiddenException("Only an admin or the merchant's owner can take a payout");
+    const payoutId = idempotencyKey ? `po_${createHash('sha256').update(`${principal.role}:${principal.id}|${merchantId}|${idempotencyKey}`).digest('hex').slice(0, 24)}` : `po_${randomBytes(12).toString('hex')}`;
+    const replay = idempotencyKey && (await this.payouts.findById(payoutId).lean().exec());
+    if (replay) return toPayoutDto(replay);
+    const settled = await this.balances.settledNet(merchantId);
+    const amount = dto.amount ?? settled - (await this.chains.total(merchantOutflowChain(merchantId)));
+    const reservationId = randomBytes(12).toString('hex');
+    const covered = amount >= 1 && (await this.chains.reserve(merchantOutflowChain(merchantId), reservationId, amount, (total) => total <= settled));
+    if (!covered) throw new ConflictException({ code: 'insufficient_merchant_balance', message: "The merchant's available balance does not cover this payout" });
+    try {
+      const payout = await this.payouts.create({
+        _id: payoutId,
+        merchantId,
+        amount,
+        amountMist: (BigInt(amount) * this.config.mistPerUnit).toString(),
+        currency: (await this.balances.balance(merchantId, principal)).currency,
+        status: 'pending',
+        reservationId,
+        fromAddress: await this.merchants.settlementAddressOf(merchantId),
+        toAddress: merchant.walletAddress,
+        requestedBy: `${principal.role}:${principal.id}`,
+      });
+      await this.queue.add(PAYOUT_JOB, { payoutId }, { jobId: payoutId, attempts: PAYOUT_ATTEMPTS, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: 1_000, removeOnFail: 5_000 });
+      this.emit(payout.toObject());
+      return toPayoutDto(payout.toObject());
+    } catch (error) {
+      await this.chains.release(merchantOutflowChain(merchantId), reservationId, amount);
+      if (!isDuplicateKeyError(error)) throw error;
+      return toPayoutDto((await this.payouts.findById(payoutId).lean().exec())!);
+    }
+  }
+
+  async list(merchantId: string, principal: Principal): Promise<PayoutDto[]> {
+    await this.merchants.get(merchantId, principal);
+    const payouts = await this.payouts.find({ merchantId }).sort({ createdAt: -1 }).limit(1000).lean().exec();
+    return payouts.map(toPayoutDto);
+  }
+
+  /** What is held for payouts in flight (still in the wallet). */
+  async reserved(merchantId: string): Promise<number> {
+    const pending = await this.payouts.find({ merchantId, status: 'pending' }, { amount: 1 }).lean().exec();
+    return pending.reduce((sum, payout) => sum + payout.amount, 0);
+  }
+
+  /** The job: the transfer exactly once (stored bytes + digest under the wallet's lease), then the outcome once. */
+  async execute(payoutId: string, lastAttempt: boolean): Promise<PayoutOutcome> {
+    const payout = await this.payouts.findById(payoutId).lean().exec();
+    if (!payout) return 'skipped';
+    const decided = await this.claims.findById(payoutId).lean().exec();
+    if (decided) {
+      await this.apply(payout, decided);
+      return 'skipped';
+    }
+    try {
+      const result = await this.settlement.settle({ transactionId: payoutId, fromAddress: payout.fromAddress, toAddress: payout.toAddress, amountMist: BigInt(payout.amountMist) });
+      await this.decide(payout, { _id: payoutId, outcome: 'paid', txHash: result.txHash, at: new Date() });
+      return 'paid';
+    } catch (error) {
+      const retryable = !(error instanceof SettlementError) || error.retryable;
+      if (retryable && !lastAttempt) {
+        this.logger.warn(`payout ${payoutId}: attempt failed, will retry: ${(error as Error).message}`);
+        return 'retry';
+      }
+      const failureReason = error instanceof SettlementError ? `${error.code}: ${error.message}` : `Payout failed: ${(error as Error).message}`;
+      await this.decide(payout, { _id: payoutId, outcome: 'failed', failureReason, at: new Date() });
+      return 'failed';
+    }
+  }
+
+  private async decide(payout: Payout, claim: PayoutClaim): Promise<void> {
+    let decided = claim;
+    try {
+      await this.claims.create(claim);
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      decided = (await this.claims.findById(payout._id).lean().exec())!;
+    }
+    await this.apply(payout, decided);
+  }
+
+  private async apply(payout: Payout, claim: PayoutClaim): Promise<void> {
+    if (claim.outcome === 'failed') await this.chains.release(merchantOutflowChain(payout.merchantId), payout.reservationId, payout.amount);
+    if (payout.status !== 'pending') return;
+    const fields = claim.outcome === 'paid' ? { status: 'paid' as const, txHash: claim.txHash, paidAt: claim.at } : { status: 'failed' as const, failureReason: claim.failureReason, failedAt: claim.at };
+    const updated = await this.payouts.findOneAndUpdate({ _id: payout._id }, { $set: fields }, { returnDocument: 'after' }).lean().exec();
+    if (updated) this.emit(updated);
+  }
+
+  private emit(payout: Payout): void {
+    const event: PayoutEvent = {
+      payoutId: payout._id,
+      merchantId: payout.merchantId,
+      amount: payout.amount,
+      amountMist: payout.amountMist,
+      currency: payout.currency,
+      status: payout.status,
+      toAddress: payout.toAddress,
+      ...(payout.txHash && { txHash: payout.txHash }),
+      ...(payout.failureReason && { failureReason: payout.failureReason }),
+      at: new Date(),
+    };
+    this.events.emit(PAYOUT_UPDATED, event);
+  }
+}
+
+function toPayoutDto(payout: Payout): PayoutDto {
+  return {
+    id: payout._id,
+    merchantId: payout.merchantId,
+    amount: payout.amount,
+    currency: payout.currency,
+    status: payout.status,
+    destination: payout.toAddress,
+    txHash: payout.txHash ?? null,
+    failureReason: payout.failureReason ?? null,
+    createdAt: payout.createdAt,
+  };
+}

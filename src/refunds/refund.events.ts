@@ -1,0 +1,19 @@
+import type { RefundStatus } from './schemas/refund.schema';
+
+/** Emitted whenever a refund is asked for or reaches its final status; realtime, webhooks and metrics listen. */
+export const REFUND_UPDATED = 'refund.updated';
+
+export interface RefundEvent {
+  refundId: string;
+  transactionId: string;
+  merchantId: string;
+  userId?: string;
+  cardUuid: string;
+  amount: number;
+  amountMist: string;
+  currency: string;
+  status: RefundStatus;
+  txHash?: string;
+  failureReason?: string;
+  at: Date;
+}
