@@ -8,6 +8,8 @@ import { FraudClock } from './fraud-clock';
 import { FraudListsService } from './fraud-lists.service';
 import { FraudRulesPatch, mergeRules, rulesConfigProblem } from './fraud-rules.config';
 import { FraudRulesService } from './fraud-rules.service';
+import { FraudModelService } from './model/fraud-model.service';
+import { applyModel } from './model/model-rule';
 import { evaluateRules } from './rules/rule-engine';
 import { FraudAssessmentRecord } from './schemas/fraud-assessment.schema';
 
@@ -39,8 +41,9 @@ export interface BacktestResult {
 const EXAMPLES_PER_DECISION = 10;
 
 /**
- * Replays the stored assessments of the last N days in time order through a proposed rule set,
- * with fresh in-memory counters and today's block lists. Saves nothing.
+ * Replays the stored assessments of the last N days in time order through a proposed rule set
+ * (the model rule with the active model included), with fresh in-memory counters and today's
+ * block lists. Saves nothing.
  *
  * A replayed payment counts as approved when the proposal does not block it and it was not
  * declined for another reason then (approved, unknown, or declined only by a fraud block).
@@ -53,6 +56,7 @@ export class FraudBacktestService {
     private readonly lists: FraudListsService,
     private readonly clock: FraudClock,
     @Inject(fraudConfig.KEY) private readonly config: FraudConfig,
+    private readonly models: FraudModelService,
   ) {}
 
   async run(proposal: FraudRulesPatch | undefined, days: number): Promise<BacktestResult> {
@@ -79,7 +83,7 @@ export class FraudBacktestService {
       }
       const at = new Date(doc.at).getTime();
       const features = counters.read(doc, at, config);
-      const verdict = evaluateRules({ input: doc, features }, config);
+      const verdict = applyModel(evaluateRules({ input: doc, features }, config), this.models.score({ amount: doc.amount, at }, features), config.rules.model);
       result.total++;
       if (verdict.decision === 'block') result.wouldBlock++;
       else if (verdict.decision === 'review') result.wouldReview++;

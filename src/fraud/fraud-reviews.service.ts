@@ -36,6 +36,7 @@ export class FraudReviewsService {
           terminalId: input.terminalId,
           score: assessment.score,
           reasons: assessment.reasons,
+          ...(assessment.riskScore !== undefined && { riskScore: assessment.riskScore, riskLevel: assessment.riskLevel, modelVersion: assessment.modelVersion }),
           status: 'open',
           createdAt: new Date(this.clock.now()),
         },

@@ -35,6 +35,7 @@ export function toReview(review: FraudReview): ReviewDto {
     merchantId: review.merchantId,
     terminalId: review.terminalId,
     score: review.score,
+    ...(review.riskScore !== undefined && { riskScore: review.riskScore, riskLevel: review.riskLevel, modelVersion: review.modelVersion }),
     reasons: reasons(review.reasons),
     status: review.status,
     verdict: review.verdict,

@@ -44,6 +44,9 @@ export interface ReviewableAssessment {
   assessmentId?: string;
   score: number;
   reasons: { rule: string; detail: string; weight: number }[];
+  riskScore?: number;
+  riskLevel?: string;
+  modelVersion?: string;
 }
 
 export interface FraudAssessment {

@@ -68,5 +68,21 @@ describe('fraud model', () => {
     const rules = await http().put('/api/fraud/rules').set(bearer(s.adminToken)).send({ rules: { model: { enabled: false } } }).expect(200);
     expect(rules.body.rules.model).toEqual({ enabled: false, blockAt: 75, reviewAt: 65 });
     expect((await spree(await registerCard(app, s.user))).map((r) => r.status)).toEqual([202, 202, 202, 202]);
+
+    // …and backtested like them: turned back on, it would have blocked the sprees.
+    const backtest = await http().post('/api/fraud/rules/backtest').set(bearer(s.adminToken)).send({ rules: { rules: { model: { enabled: true } } }, days: 1 }).expect(200);
+    expect(backtest.body.wouldBlock).toBeGreaterThan(0);
+    expect(backtest.body.examples[0].reasons[0]).toMatchObject({ rule: 'model' });
+  });
+
+  it('shows the model in the review queue when its score sends a payment to review', async () => {
+    await http().put('/api/fraud/rules').set(bearer(s.adminToken)).send({ rules: { model: { enabled: true, reviewAt: 1, blockAt: 99 } } }).expect(200);
+    const res = await tap(await registerCard(app, s.user), s.terminal).expect(202);
+    const review = await waitFor(async () => {
+      const list = await http().get('/api/fraud/reviews').set(bearer(s.adminToken)).expect(200);
+      return list.body.reviews.find((r: { transactionId: string }) => r.transactionId === res.body.transactionId);
+    }, 10_000, 'the review');
+    expect(review).toMatchObject({ riskScore: expect.any(Number), riskLevel: 'elevated', modelVersion: 'lr-2026-12-v1' });
+    expect(review.reasons[0]).toMatchObject({ rule: 'model' });
   });
 });

@@ -41,6 +41,9 @@ export class ReviewDto {
   @ApiProperty() merchantId: string;
   @ApiProperty() terminalId: string;
   @ApiProperty() score: number;
+  @ApiPropertyOptional({ description: "The fraud model's risk score (0–99)" }) riskScore?: number;
+  @ApiPropertyOptional({ enum: ['normal', 'elevated', 'highest'] }) riskLevel?: string;
+  @ApiPropertyOptional() modelVersion?: string;
   @ApiProperty({ type: [ReasonDto] }) reasons: ReasonDto[];
   @ApiProperty({ enum: ['open', 'resolved'] }) status: string;
   @ApiPropertyOptional({ enum: ['legit', 'fraud'] }) verdict?: string;

@@ -30,6 +30,11 @@ export class FraudReview {
   @Prop({ required: true })
   score: number;
 
+  /** The fraud model's view of the payment, when a model ran. */
+  @Prop() riskScore?: number;
+  @Prop({ type: String }) riskLevel?: string;
+  @Prop() modelVersion?: string;
+
   @Prop({ type: [{ _id: false, rule: String, detail: String, weight: Number }], default: [] })
   reasons: ReviewableAssessment['reasons'];
 
