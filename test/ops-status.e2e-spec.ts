@@ -41,7 +41,7 @@ describe('queue-status and ws-status for every authenticated caller', () => {
         status: 'active',
         totalConnections: 2,
         uniqueUsers: 1,
-        connectionsByRole: { user: 1, terminal: 1, admin: 0 },
+        connectionsByRole: { user: 1, terminal: 1, merchant: 0, admin: 0 },
         merchantsOnline: 1,
         localConnections: 2,
         instances: expect.anything(),

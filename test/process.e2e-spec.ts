@@ -95,7 +95,9 @@ describe('the process', () => {
     const port = await findFreePort();
     const db = `process_admin_${randomBytes(4).toString('hex')}`;
     const admin = { email: `root-${randomBytes(3).toString('hex')}@example.com`, password: 'first-admin-password' };
-    const first = startApp({ ...withServers(), ...production(), MONGODB_DB_NAME: db, PORT: String(port), ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password });
+    // One deployment restarted: the same secrets both times.
+    const deployment = { ...withServers(), ...production(), MONGODB_DB_NAME: db, PORT: String(port), ADMIN_EMAIL: admin.email };
+    const first = startApp({ ...deployment, ADMIN_PASSWORD: admin.password });
     await waitUntilReady(port, first);
     expect(first.output()).toMatch(/SUI_NETWORK=local/);
     expect(await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.json())).toMatchObject({ ledger: 'local' });
@@ -103,7 +105,7 @@ describe('the process', () => {
     first.child.kill('SIGTERM');
     await first.exited;
 
-    const second = startApp({ ...withServers(), ...production(), MONGODB_DB_NAME: db, PORT: String(port), ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: 'a-different-password' });
+    const second = startApp({ ...deployment, ADMIN_PASSWORD: 'a-different-password' });
     await waitUntilReady(port, second);
     expect((await login(port, admin)).status).toBe(200);
     expect((await login(port, { email: admin.email, password: 'a-different-password' })).status).toBe(401);
