@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AnalyticsController } from '../analytics/analytics.controller';
+import { AnalyticsModule } from '../analytics/analytics.module';
 import { AuthController } from '../auth/auth.controller';
 import { AuthModule } from '../auth/auth.module';
 import { TokenCallerIdentity } from '../auth/caller-identity';
@@ -29,7 +31,7 @@ import { ApiPeriodicWork } from './periodic-work';
  * and the queue board. Takes payments and enqueues their settlement; settles nothing itself.
  */
 @Module({
-  imports: [AuthModule, CardsModule, MerchantsModule, FraudModule, BlockchainModule, PaymentsModule, NotificationsModule, RealtimeModule, ThrottlingModule.forRoot({ imports: [AuthModule], identity: TokenCallerIdentity }), QueueBoardModule],
+  imports: [AuthModule, CardsModule, MerchantsModule, FraudModule, BlockchainModule, PaymentsModule, NotificationsModule, RealtimeModule, ThrottlingModule.forRoot({ imports: [AuthModule], identity: TokenCallerIdentity }), QueueBoardModule, AnalyticsModule],
   controllers: [
     AuthController,
     CardsController,
@@ -42,6 +44,7 @@ import { ApiPeriodicWork } from './periodic-work';
     WebhookDeliveriesController,
     AlertsController,
     RealtimeController,
+    AnalyticsController,
   ],
   providers: [RealtimeGateway, ApiPeriodicWork],
 })

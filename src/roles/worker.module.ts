@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AnalyticsModule } from '../analytics/analytics.module';
 import { FraudModule } from '../fraud/fraud.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { NotificationsProcessor } from '../notifications/notifications.processor';
@@ -13,7 +14,7 @@ import { WorkerPeriodicWork } from './periodic-work';
  * clients of every API instance through the Redis adapter.
  */
 @Module({
-  imports: [PaymentsModule, NotificationsModule, FraudModule, RealtimeModule],
+  imports: [PaymentsModule, NotificationsModule, FraudModule, RealtimeModule, AnalyticsModule],
   providers: [PaymentProcessor, NotificationsProcessor, WorkerPeriodicWork],
 })
 export class WorkerModule {}

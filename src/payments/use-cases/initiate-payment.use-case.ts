@@ -1,5 +1,6 @@
 import { ForbiddenException, Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import { PAYMENT_DECLINED, type PaymentDeclinedEvent } from '../../analytics/analytics.events';
 import { CardsService, type CardSnapshot, type CardValidation } from '../../cards/cards.service';
 import type { Principal } from '../../common/auth/principal';
 import { CLOCK, type Clock } from '../../common/time/clock';
@@ -171,6 +172,8 @@ export class InitiatePaymentUseCase {
       fraud,
       metadata: { paymentMethod: 'nfc', terminalId: command.body.terminalId, processingType: 'async', requestId: command.requestId },
     });
+    const { merchantId, terminalId, amount } = command.body;
+    this.events.emit(PAYMENT_DECLINED, { transactionId, merchantId, terminalId, amount, declineCode: decline.declineCode, at: this.clock.now() } satisfies PaymentDeclinedEvent);
     this.fraud.recordOutcome(fraudInput, { approved: false, assessmentId: fraud.assessmentId }).catch((error: Error) => this.logger.warn(`fraud outcome not recorded: ${error.message}`));
     return declinedAnswer(decline, transactionId, command.requestId, elapsed());
   }
