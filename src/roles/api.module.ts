@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AnalyticsController } from '../analytics/analytics.controller';
 import { AnalyticsModule } from '../analytics/analytics.module';
+import { DashboardController } from '../dashboard/dashboard.controller';
 import { AuthController } from '../auth/auth.controller';
 import { AuthModule } from '../auth/auth.module';
 import { TokenCallerIdentity } from '../auth/caller-identity';
@@ -45,6 +46,7 @@ import { ApiPeriodicWork } from './periodic-work';
     AlertsController,
     RealtimeController,
     AnalyticsController,
+    DashboardController,
   ],
   providers: [RealtimeGateway, ApiPeriodicWork],
 })
