@@ -3,6 +3,7 @@ import { getModelToken } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { performance } from 'node:perf_hooks';
 import { AnalyticsService } from '../src/analytics/analytics.service';
+import { forScope } from '../src/analytics/rollup-folder';
 import { ALL, floorTo, LEVEL_MS, merchantScope, rollupId } from '../src/analytics/buckets';
 import { applyFact, emptyMeasures, type Fact, type Measures, merge } from '../src/analytics/rollup';
 import { AnalyticsRollup } from '../src/analytics/schemas/analytics.schemas';
@@ -60,6 +61,7 @@ function dayOfRollups(day: number, perDay: number): Doc[] {
     }
     return [...out.values()];
   };
+  for (const doc of minutes.values()) doc.m = forScope(doc.scope, doc.m);
   const hours = above([...minutes.values()], 'hour');
   return [...minutes.values(), ...hours, ...above(hours, 'day')];
 }

@@ -12,7 +12,7 @@ const MAX_POINTS = 1_500;
 /** Reads in flight at once while a summary collects its buckets. */
 const READ_CONCURRENCY = 64;
 
-/** The per-terminal breakdown is most of a busy bucket's size (FerretDB decodes it all): it is read only for groupBy=terminal. */
+/** The per-terminal breakdown is most of a merchant bucket's size (FerretDB decodes it all): it is read only for groupBy=terminal. */
 const FIGURES = { factIds: 0 } as const;
 const WITHOUT_TERMINALS = { factIds: 0, 'm.terminals': 0 } as const;
 
@@ -36,6 +36,7 @@ export class AnalyticsService {
   async timeseries(query: TimeseriesQueryDto, principal: Principal): Promise<TimeseriesDto> {
     const range = this.rangeOf(query, principal, query.interval);
     assertGrouping(query.metric, query.groupBy);
+    if (query.groupBy === 'terminal' && !range.merchantId) throw new BadRequestException('groupBy=terminal needs a merchantId (terminals are broken down per merchant)');
     const step = LEVEL_MS[query.interval];
     if ((range.to - range.from) / step > MAX_POINTS) throw new BadRequestException(`At most ${MAX_POINTS} points per series: widen the interval or narrow the range`);
     const starts = Array.from({ length: (range.to - range.from) / step }, (_, i) => range.from + i * step);

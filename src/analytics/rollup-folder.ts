@@ -17,6 +17,11 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
 
 type Bucket = { scope: string; level: Level; start: number };
 
+/** Terminals are broken down per merchant only: across every merchant the breakdown would be most of each bucket's size. */
+export function forScope(scope: string, m: Measures): Measures {
+  return scope === ALL ? { ...m, terminals: {} } : m;
+}
+
 /**
  * Folds the inbox's facts into minute buckets, then rebuilds the hours and days they belong to.
  * One folder at a time (a Redis lease), so a bucket's read-modify-write has no competitor; a
@@ -80,7 +85,7 @@ export class RollupFolder {
       factIds.add(fact._id);
       changed = true;
     }
-    if (changed) await this.write(id, bucket, measures, [...factIds]);
+    if (changed) await this.write(id, bucket, forScope(bucket.scope, measures), [...factIds]);
   }
 
   /** Hours of the changed minutes, then days of those hours, each rebuilt from its children. */

@@ -124,7 +124,7 @@ describe('analytics: figures from rollups reconcile with the payments', () => {
     const count = await series('count');
     expect(count.body.points).toHaveLength((Date.parse(to) - Date.parse(from)) / MINUTE);
     expect(count.body.points.reduce((sum: number, p: { value: number }) => sum + p.value, 0)).toBe(want.count);
-    const volume = await series('volume', { groupBy: 'terminal' });
+    const volume = await series('volume', { groupBy: 'terminal', merchantId: s.merchant.merchantId });
     expect(volume.body.points.every((p: { group: string }) => p.group === s.terminal.terminalId)).toBe(true);
     expect(volume.body.points.reduce((sum: number, p: { value: number }) => sum + p.value, 0)).toBe(want.volume);
     const reasons = await series('declines', { groupBy: 'declineCode' });
@@ -132,7 +132,8 @@ describe('analytics: figures from rollups reconcile with the payments', () => {
     for (const p of reasons.body.points) byCode[p.group] = (byCode[p.group] ?? 0) + p.value;
     expect(byCode).toEqual(want.declineReasons);
     const raw = (query: Record<string, string>) => http().get('/api/analytics/timeseries').query({ metric: 'count', interval: 'minute', from, to, ...query }).set(bearer(s.adminToken));
-    await raw({ metric: 'settlement_latency_p95', groupBy: 'terminal' }).expect(400);
+    await raw({ metric: 'settlement_latency_p95', groupBy: 'terminal', merchantId: s.merchant.merchantId }).expect(400);
+    await raw({ metric: 'volume', groupBy: 'terminal' }).expect(400);
     const hour = (t: string, up = 0) => new Date((Math.floor(Date.parse(t) / (60 * MINUTE)) + up) * 60 * MINUTE).toISOString();
     const hourly = await raw({ interval: 'hour', from: hour(from), to: hour(to, 1) }).expect(200);
     expect(hourly.body.points.reduce((sum: number, p: { value: number }) => sum + p.value, 0)).toBe(want.count);

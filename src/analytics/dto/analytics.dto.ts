@@ -30,7 +30,7 @@ export class TimeseriesQueryDto extends AnalyticsRangeQueryDto {
   @IsIn(INTERVALS)
   interval: (typeof INTERVALS)[number];
 
-  @ApiPropertyOptional({ enum: GROUP_BYS, description: 'One point per terminal (count, volume, approval_rate, declines) or per decline code (declines) in each interval' })
+  @ApiPropertyOptional({ enum: GROUP_BYS, description: 'One point per terminal (count, volume, approval_rate, declines; needs merchantId) or per decline code (declines) in each interval' })
   @IsOptional()
   @IsIn(GROUP_BYS)
   groupBy?: (typeof GROUP_BYS)[number];
