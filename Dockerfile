@@ -6,7 +6,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
-RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
+COPY dashboard ./dashboard
+COPY scripts/build-dashboard.mjs ./scripts/
+RUN npx tsc -p tsconfig.build.json && node scripts/build-dashboard.mjs && npm prune --omit=dev
 
 # Runtime stage: production dependencies and the compiled app only, as the unprivileged node user,
 # on the image's own Node 24 (dist/main.js refuses anything older). One image for every role:

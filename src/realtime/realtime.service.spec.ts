@@ -108,15 +108,15 @@ describe('RealtimeService', () => {
     expect(await service.subscribeCard(socket, 'card-x')).toMatchObject({ success: false, error: { reason: 'Too many subscriptions' } });
   });
 
-  it('sends payment events to the transaction, cardholder and merchant rooms', () => {
+  it('sends payment events to the transaction, cardholder, merchant and admin rooms', () => {
     const event = { ...tx({ status: 'completed', txHash: '0xabc' }), createdAt: new Date(), completedAt: new Date(), at: new Date() } as PaymentEvent;
     service.paymentFinished(event);
     service.paymentUpdated({ ...event, status: 'processing' });
     service.paymentFinished({ ...event, status: 'cancelled' });
     expect(sent.map((s) => [s.event, s.rooms, s.payload.status])).toEqual([
-      ['transaction:completed', ['transaction:nfc_1', 'merchant:M1', 'user:u1'], 'completed'],
-      ['transaction:update', ['transaction:nfc_1', 'merchant:M1', 'user:u1'], 'processing'],
-      ['transaction:failed', ['transaction:nfc_1', 'merchant:M1', 'user:u1'], 'cancelled'],
+      ['transaction:completed', ['transaction:nfc_1', 'merchant:M1', 'user:u1', 'role:admin'], 'completed'],
+      ['transaction:update', ['transaction:nfc_1', 'merchant:M1', 'user:u1', 'role:admin'], 'processing'],
+      ['transaction:failed', ['transaction:nfc_1', 'merchant:M1', 'user:u1', 'role:admin'], 'cancelled'],
     ]);
   });
 

@@ -296,8 +296,9 @@ function subscriptionsOf(socket: Socket): number {
   return count;
 }
 
+/** Admins get every payment too: the dashboard's live feed. */
 function paymentRooms(event: PaymentEvent): string[] {
-  return [rooms.transaction(event.transactionId), rooms.merchant(event.merchantId), ...(event.userId ? [rooms.user(event.userId)] : [])];
+  return [rooms.transaction(event.transactionId), rooms.merchant(event.merchantId), ...(event.userId ? [rooms.user(event.userId)] : []), rooms.admins];
 }
 
 function summarize(sockets: Array<Socket | RemoteSocket<never, SocketData>>) {

@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AnalyticsController } from '../analytics/analytics.controller';
+import { AnalyticsModule } from '../analytics/analytics.module';
+import { DashboardController } from '../dashboard/dashboard.controller';
 import { AuthController } from '../auth/auth.controller';
 import { AuthModule } from '../auth/auth.module';
 import { TokenCallerIdentity } from '../auth/caller-identity';
@@ -38,7 +41,7 @@ import { ApiPeriodicWork } from './periodic-work';
  * and the queue board. Takes payments and enqueues their settlement; settles nothing itself.
  */
 @Module({
-  imports: [AuthModule, CardsModule, MerchantsModule, FraudModule, BlockchainModule, PaymentsModule, NotificationsModule, RealtimeModule, ThrottlingModule.forRoot({ imports: [AuthModule], identity: TokenCallerIdentity }), QueueBoardModule, MerchantMoneyModule, RefundsModule],
+  imports: [AuthModule, CardsModule, MerchantsModule, FraudModule, BlockchainModule, PaymentsModule, NotificationsModule, RealtimeModule, ThrottlingModule.forRoot({ imports: [AuthModule], identity: TokenCallerIdentity }), QueueBoardModule, MerchantMoneyModule, RefundsModule, AnalyticsModule],
   controllers: [
     AuthController,
     CardsController,
@@ -58,6 +61,8 @@ import { ApiPeriodicWork } from './periodic-work';
     MerchantStaffController,
     MerchantMoneyController,
     RefundsController,
+    AnalyticsController,
+    DashboardController,
   ],
   providers: [RealtimeGateway, ApiPeriodicWork],
 })

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { FOLD_EVERY_MS, RollupFolder } from '../analytics/rollup-folder';
 import { paymentsConfig, type PaymentsConfig } from '../config/app.config';
 import { CLEANUP_EVERY_MS, FLUSH_EVERY_MS } from '../fraud/fraud-assessments.store';
 import { FraudAssessmentsStore } from '../fraud/fraud-assessments.store';
@@ -86,6 +87,7 @@ export class WorkerPeriodicWork extends PeriodicJobs {
     private readonly webhooks: WebhooksService,
     private readonly assessments: FraudAssessmentsStore,
     @Inject(paymentsConfig.KEY) private readonly payments: PaymentsConfig,
+    private readonly rollups: RollupFolder,
   ) {
     super(registry);
   }
@@ -95,6 +97,7 @@ export class WorkerPeriodicWork extends PeriodicJobs {
       ['outbox-sweep', this.payments.outboxSweepIntervalMs, () => this.outbox.sweep()],
       ['webhook-sweep', WEBHOOK_SWEEP_EVERY_MS, () => this.webhooks.requeuePending()],
       ['fraud-assessments-cleanup', CLEANUP_EVERY_MS, () => this.assessments.cleanup()],
+      ['analytics-fold', FOLD_EVERY_MS, () => this.rollups.fold()],
     ];
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AnalyticsModule } from '../analytics/analytics.module';
 import { FraudModule } from '../fraud/fraud.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { NotificationsProcessor } from '../notifications/notifications.processor';
@@ -17,7 +18,7 @@ import { WorkerPeriodicWork } from './periodic-work';
  * clients of every API instance through the Redis adapter.
  */
 @Module({
-  imports: [PaymentsModule, NotificationsModule, FraudModule, RealtimeModule, RefundsModule, MerchantMoneyModule],
+  imports: [PaymentsModule, NotificationsModule, FraudModule, RealtimeModule, RefundsModule, MerchantMoneyModule, AnalyticsModule],
   providers: [PaymentProcessor, NotificationsProcessor, RefundProcessor, PayoutProcessor, WorkerPeriodicWork],
 })
 export class WorkerModule {}

@@ -2,6 +2,7 @@ import { ForbiddenException, Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { appliesAt, type SpendingInterval } from '../../cards/card-controls';
 import { effectiveLimits } from '../../fraud/limit-policy/limit-policy';
+import { PAYMENT_DECLINED, type PaymentDeclinedEvent } from '../../analytics/analytics.events';
 import { CardsService, type CardSnapshot, type CardValidation } from '../../cards/cards.service';
 import { SunAuthenticator, type SunProof } from '../../cards/sun/sun-authenticator';
 import type { Principal } from '../../common/auth/principal';
@@ -208,6 +209,8 @@ export class InitiatePaymentUseCase {
       fraud,
       metadata: { paymentMethod: 'nfc', terminalId: command.body.terminalId, processingType: 'async', requestId: command.requestId, ...cardAuthOf(command) },
     });
+    const { merchantId, terminalId, amount } = command.body;
+    this.events.emit(PAYMENT_DECLINED, { transactionId, merchantId, terminalId, amount, declineCode: decline.declineCode, at: this.clock.now() } satisfies PaymentDeclinedEvent);
     this.fraud.recordOutcome(fraudInput, { approved: false, assessmentId: fraud?.assessmentId, transactionId }).catch((error: Error) => this.logger.warn(`fraud outcome not recorded: ${error.message}`));
     return declinedAnswer(decline, transactionId, command.requestId, elapsed());
   }

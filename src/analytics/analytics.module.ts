@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { AnalyticsFacts } from './analytics-facts';
+import { AnalyticsListener } from './analytics.listener';
+import { AnalyticsService } from './analytics.service';
+import { RollupFolder } from './rollup-folder';
+import { AnalyticsFact, AnalyticsFactSchema, AnalyticsRollup, AnalyticsRollupSchema } from './schemas/analytics.schemas';
+
+/**
+ * Payment figures: facts recorded from domain events (every process that changes payments), folded
+ * into rollup buckets by the worker role's periodic work, read by the API role's controller.
+ */
+@Module({
+  imports: [
+    MongooseModule.forFeature([
+      { name: AnalyticsFact.name, schema: AnalyticsFactSchema },
+      { name: AnalyticsRollup.name, schema: AnalyticsRollupSchema },
+    ]),
+  ],
+  providers: [AnalyticsFacts, AnalyticsListener, AnalyticsService, RollupFolder],
+  exports: [AnalyticsService, RollupFolder],
+})
+export class AnalyticsModule {}

@@ -1,0 +1,152 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import request from 'supertest';
+import { projectRoot } from '../../src/config/project-root';
+import { FraudReviewsService } from '../../src/fraud/fraud-reviews.service';
+import { pay, relaxFraudRules, waitForFinal } from '../support/payments';
+import { bearer, seedSession, type Session, TEST_ADMIN } from '../support/session';
+import { closeTestApp, createTestApp } from '../support/test-app';
+import { waitFor } from '../support/wait';
+
+/** Debian's package (.ci/run installs it); playwright never downloads a browser here. */
+const CHROMIUM = '/usr/bin/chromium';
+const REPORTS = join(projectRoot, 'reports', 'dashboard');
+const DOOMED = 4_321;
+const DAY = 86_400_000;
+
+describe('dashboard in a real browser', () => {
+  let app: NestExpressApplication;
+  let url: string;
+  let s: Session;
+  let browser: Browser;
+  let page: Page;
+  const http = () => request(app.getHttpServer());
+  const tap = (amount: number) => pay(app, s.terminal.token, { cardUuid: s.cardUuid, amount, merchantId: s.merchant.merchantId, terminalId: s.terminal.terminalId });
+  const shot = (name: string) => page.screenshot({ path: join(REPORTS, `${name}.png`), fullPage: true });
+  const today = () => {
+    const from = Math.floor(Date.now() / DAY) * DAY;
+    return { from: new Date(from).toISOString(), to: new Date(from + DAY).toISOString() };
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`No ${CHROMIUM}: apt-get install -y chromium (.ci/run does)`);
+    mkdirSync(REPORTS, { recursive: true });
+    app = await createTestApp({ env: { LOCAL_LEDGER_FAULTS: `${DOOMED * 1000}:permanent` } });
+    await app.listen(0, '127.0.0.1');
+    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    s = await seedSession(app, { singleTransactionLimit: 500_000 });
+    await relaxFraudRules(app, s.adminToken);
+    const ids: string[] = [];
+    for (const amount of [125_000, 42_000, 310_000, 9_900, DOOMED]) ids.push((await tap(amount).expect(202)).body.transactionId);
+    await tap(700_000).expect(400);
+    for (const id of ids) await waitForFinal(app, s.adminToken, id);
+    await app.get(FraudReviewsService).open(ids[0], { score: 72, reasons: [{ rule: 'amount_anomaly', detail: '4x the card average', weight: 72 }] }, { cardUuid: s.cardUuid, amount: 125_000, merchantId: s.merchant.merchantId, terminalId: s.terminal.terminalId, at: new Date() });
+    await waitFor(async () => (await http().get('/api/analytics/summary').query(today()).set(bearer(s.adminToken))).body.count === 6 || null, 15_000, 'the figures to be folded');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  }, 90_000);
+  afterAll(async () => {
+    await browser?.close();
+    await closeTestApp(app);
+  });
+
+  it('signs in as admin (token in memory only) and shows the figures /api/analytics/summary gives', async () => {
+    const problems: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(`${url}/dashboard`);
+    await page.fill('input[name=email]', TEST_ADMIN.email);
+    await page.fill('input[name=password]', 'wrong-password');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('.signin .error:not(:empty)');
+    await shot('signin');
+    problems.length = 0; // the refused sign-in's 401 was the point
+    await page.fill('input[name=password]', TEST_ADMIN.password);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('main[data-page=overview][data-ready]');
+
+    const summary = (await http().get('/api/analytics/summary').query(today()).set(bearer(s.adminToken)).expect(200)).body;
+    const shown = await page.$$eval('[data-range=today] [data-figure]', (els) => Object.fromEntries(els.map((el) => [el.getAttribute('data-figure'), el.getAttribute('data-value')])));
+    expect(shown).toEqual({
+      volume: String(summary.volume),
+      count: String(summary.count),
+      approvalRate: String(summary.approvalRate),
+      declined: String(summary.declined),
+      refunds: String(summary.refunds.amount),
+      net: String(summary.net),
+      averageAmount: String(summary.averageAmount),
+      fraudRate: String(summary.fraudRate),
+      p50: String(summary.settlementLatencyMs.p50),
+      p95: String(summary.settlementLatencyMs.p95),
+    });
+    expect(summary).toMatchObject({ count: 6, approved: 5, declined: 1, volume: 125_000 + 42_000 + 310_000 + 9_900 + DOOMED });
+    await page.waitForSelector('[data-chart="Decline reasons"] [data-code=single_limit_exceeded]');
+    expect(await page.$$eval('.charts canvas', (c) => c.length)).toBeGreaterThanOrEqual(4);
+    expect(await page.evaluate('JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.cookie')).toBe('{}{}');
+    await shot('overview');
+    expect(problems).toEqual([]);
+  });
+
+  it('fits a phone: nothing wider than the screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(100); // charts resize on the next frame
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await shot('overview-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('shows a new tap in the live feed within a second', async () => {
+    // The token lived in memory only: a reload signs out.
+    await page.reload();
+    await page.fill('input[name=email]', TEST_ADMIN.email);
+    await page.fill('input[name=password]', TEST_ADMIN.password);
+    await page.click('button[type=submit]');
+    await page.evaluate("location.hash = '#/live'");
+    await page.waitForSelector('[data-socket]:not([data-socket=connecting])');
+    expect(await page.textContent('[data-socket]')).toBe('Live');
+    const { body } = await tap(15_000).expect(202);
+    const answered = Date.now();
+    await page.waitForSelector(`.feed tr[data-transaction="${body.transactionId}"]`, { timeout: 1_000 });
+    expect(Date.now() - answered).toBeLessThan(1_000);
+    await page.waitForSelector(`.feed tr[data-transaction="${body.transactionId}"][data-status=completed]`, { timeout: 15_000 });
+    await shot('live');
+  });
+
+  it('lists payments, filters them, and opens one with its timeline and explorer link', async () => {
+    await page.evaluate("location.hash = '#/payments'");
+    await page.waitForSelector('tbody tr[data-transaction]');
+    await page.selectOption('select[name=status]', 'failed');
+    await page.click('.filters button[type=submit]');
+    await waitFor(async () => (await page.$$eval('tbody tr[data-transaction]', (rows) => rows.length)) === 1 || null, 5_000, 'one failed payment');
+    await page.selectOption('select[name=status]', 'completed');
+    await page.click('.filters button[type=submit]');
+    await page.waitForSelector('tbody tr[data-transaction] .status.completed');
+    await shot('payments');
+    await page.click('tbody tr[data-transaction] a');
+    await page.waitForSelector('.payment .timeline li');
+    expect(await page.textContent('.payment')).toContain('completed');
+    const id = await page.getAttribute('.payment', 'data-transaction');
+    const { transaction } = (await http().get(`/api/payment/status/${id}`).set(bearer(s.adminToken)).expect(200)).body;
+    expect(await page.textContent('.payment dl')).toContain(transaction.txHash);
+    await shot('payment');
+  });
+
+  it('resolves a fraud review and acknowledges an alert, as the API then says', async () => {
+    await page.evaluate("location.hash = '#/reviews'");
+    await page.waitForSelector('li[data-transaction] button');
+    await shot('reviews');
+    await page.click('li[data-transaction] button:text("Approve")');
+    await page.waitForSelector('li[data-resolved=legit]');
+    expect((await http().get('/api/fraud/reviews').set(bearer(s.adminToken)).expect(200)).body.reviews).toEqual([]);
+
+    await page.evaluate("location.hash = '#/alerts'");
+    await page.waitForSelector('li[data-alert] .status.open');
+    await shot('alerts');
+    await page.click('li[data-alert] button:text("Acknowledge")');
+    await page.waitForSelector('li[data-alert] .status.acknowledged');
+    const alerts = (await http().get('/api/alerts').set(bearer(s.adminToken)).expect(200)).body.alerts;
+    expect(alerts).toEqual([expect.objectContaining({ status: 'acknowledged' })]);
+  });
+});
