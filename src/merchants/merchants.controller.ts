@@ -79,13 +79,19 @@ export class MerchantsController {
   }
 
   @Patch(':merchantId/card-policy')
-  @Authenticated({ roles: ['admin'] })
-  @ApiOperation({ summary: 'Whether this merchant takes taps naming only a cardUuid (no SUN proof); takes effect on the next payment' })
+  @Authenticated({ roles: ['admin', 'merchant'] })
+  @ApiOperation({ summary: "Whether this merchant takes taps naming only a cardUuid (no SUN proof); takes effect on the next payment (admins, the merchant's owner)" })
   @ApiIdParams('merchantId')
   @ApiOkResponse({ type: MerchantResponseDto, description: 'The merchant with its card policy' })
-  @ApiErrorResponses({ status: 400, description: 'acceptUnauthenticatedCards is not a boolean' }, { status: 404, description: 'No such merchant', message: 'Merchant not found' }, 413, 415)
-  async setCardPolicy(@Param('merchantId', IdParamPipe) merchantId: string, @Body() dto: UpdateMerchantCardPolicyDto): Promise<MerchantResponseDto> {
-    return { success: true, merchant: await this.merchants.setCardPolicy(merchantId, dto.acceptUnauthenticatedCards) };
+  @ApiErrorResponses(
+    { status: 400, description: 'acceptUnauthenticatedCards is not a boolean' },
+    { status: 403, description: "Staff who are not the merchant's owner", message: "Only an admin or the merchant's owner can change the card policy" },
+    { status: 404, description: 'No such merchant', message: 'Merchant not found' },
+    413,
+    415,
+  )
+  async setCardPolicy(@Param('merchantId', IdParamPipe) merchantId: string, @Body() dto: UpdateMerchantCardPolicyDto, @CurrentPrincipal() principal: Principal): Promise<MerchantResponseDto> {
+    return { success: true, merchant: await this.merchants.setCardPolicy(merchantId, dto.acceptUnauthenticatedCards, principal) };
   }
 
   @Patch(':merchantId/webhook')
@@ -174,7 +180,7 @@ export class MerchantsController {
   }
 
   @Post(':merchantId/pairing-codes')
-  @Authenticated({ roles: ['admin'] })
+  @Authenticated({ roles: ['admin', 'merchant'] })
   @ApiOperation({
     summary: 'Create a code that pairs one device with the merchant (10 minutes, single use)',
     description: 'The device sends it with its Ed25519 public key to POST /api/terminals/pair. Five wrong tries burn the code.',

@@ -1,8 +1,8 @@
-import { ConflictException, Inject, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, Logger, NotFoundException, ServiceUnavailableException, ForbiddenException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { isAdmin, merchantOf, Principal } from '../common/auth/principal';
+import { isAdmin, isMerchantOwner, merchantOf, Principal } from '../common/auth/principal';
 import { nextRevision } from '../common/database/revision';
 import { RevisionedCache } from '../redis/revisioned-cache';
 import { webhooksConfig, type WebhooksConfig } from '../config/app.config';
@@ -210,7 +210,9 @@ export class MerchantsService {
   }
 
   /** Whether taps naming only a cardUuid (no SUN proof) are taken here; the next payment sees it. */
-  async setCardPolicy(merchantId: string, acceptUnauthenticatedCards: boolean): Promise<MerchantDto> {
+  async setCardPolicy(merchantId: string, acceptUnauthenticatedCards: boolean, principal: Principal): Promise<MerchantDto> {
+    this.assertMayView(merchantId, principal);
+    if (!isAdmin(principal) && !isMerchantOwner(principal, merchantId)) throw new ForbiddenException("Only an admin or the merchant's owner can change the card policy");
     const merchant = await this.merchants.findOneAndUpdate({ merchantId }, { $set: { acceptUnauthenticatedCards, revision: nextRevision() } }, { returnDocument: 'after' }).lean().exec();
     if (!merchant) throw new NotFoundException('Merchant not found');
     await this.cacheMerchant(merchant);

@@ -30,7 +30,9 @@ export class TerminalPairingService {
     private readonly merchants: MerchantsService,
   ) {}
 
+  /** By an admin or the merchant's staff (another merchant's answers 404). */
   async createCode(merchantId: string, label: string | undefined, createdBy: Principal): Promise<PairingCodeResponseDto> {
+    this.merchants.assertMayView(merchantId, createdBy);
     const merchant = await this.merchants.merchantSnapshot(merchantId);
     if (!merchant) throw new NotFoundException('Merchant not found');
     for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
