@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_UPDATED, type PaymentEvent } from '../payments/payment.events';
+import { OFFLINE_TAP_DECIDED, type OfflineTapDecided } from '../payments/offline/forward-offline-taps.use-case';
 import { MetricsService } from './metrics.service';
 
 /** Payment domain events → counters (in the process where the payment changed). */
@@ -30,5 +31,10 @@ export class MetricsListener {
   @OnEvent(PAYMENT_CANCELLED)
   onCancelled(): void {
     this.metrics.paymentsCancelled.inc();
+  }
+
+  @OnEvent(OFFLINE_TAP_DECIDED)
+  onOfflineTap(event: OfflineTapDecided): void {
+    this.metrics.offlineExposure.inc({ outcome: event.outcome }, event.amount);
   }
 }

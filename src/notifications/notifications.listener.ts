@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, type PaymentEvent } from '../payments/payment.events';
+import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_OFFLINE_DECLINED, type PaymentEvent } from '../payments/payment.events';
 import { WebhooksService } from './webhooks.service';
 
 /** Failures reach the emitter, which retries the event until the delivery is recorded. */
@@ -29,5 +29,10 @@ export class NotificationsListener {
   @OnEvent(PAYMENT_CANCELLED, DURABLE)
   onCancelled(event: PaymentEvent): Promise<void> {
     return this.webhooks.paymentFinished(PAYMENT_CANCELLED, event);
+  }
+
+  @OnEvent(PAYMENT_OFFLINE_DECLINED, DURABLE)
+  onOfflineDeclined(event: PaymentEvent): Promise<void> {
+    return this.webhooks.paymentFinished(PAYMENT_OFFLINE_DECLINED, event);
   }
 }

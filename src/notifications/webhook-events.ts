@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, type PaymentEvent } from '../payments/payment.events';
+import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_OFFLINE_DECLINED, type PaymentEvent } from '../payments/payment.events';
 
-export const WEBHOOK_EVENT_TYPES = [PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_CANCELLED] as const;
+export const WEBHOOK_EVENT_TYPES = [PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_CANCELLED, PAYMENT_OFFLINE_DECLINED] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** The transaction as a merchant sees it in a webhook (the card is not named). */

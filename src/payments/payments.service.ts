@@ -160,7 +160,13 @@ function toStatusDto(payment: Transaction, principal: Principal): TransactionSta
     gasFeeMist: payment.gasFeeMist ?? null,
     metadata: payment.metadata ?? {},
     ...(isAdmin(principal) && payment.fraud && { fraud: adminFraudView(payment.fraud) }),
+    ...offlineView(payment),
   };
+}
+
+function offlineView(payment: Transaction): Pick<TransactionStatusDto, 'offline'> {
+  const offline = payment.metadata?.offline as { capturedAt: string; sequence: number } | undefined;
+  return offline ? { offline: { capturedAt: offline.capturedAt, sequence: offline.sequence } } : {};
 }
 
 /** The rules' verdict, and the fraud model's view when one ran. */

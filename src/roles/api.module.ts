@@ -1,3 +1,5 @@
+import { OfflinePaymentsController } from '../payments/offline/offline-payments.controller';
+import { OfflinePolicyController } from '../merchants/offline/offline-policy.controller';
 import { Module } from '@nestjs/common';
 import { AuthController } from '../auth/auth.controller';
 import { AuthModule } from '../auth/auth.module';
@@ -50,6 +52,8 @@ import { ApiPeriodicWork } from './periodic-work';
     HolderControlsController,
     LimitPolicyController,
     FraudModelController,
+    OfflinePolicyController,
+    OfflinePaymentsController,
   ],
   providers: [RealtimeGateway, ApiPeriodicWork],
 })
