@@ -115,7 +115,7 @@ export class CardsService {
     return { id: dto.ownerId };
   }
 
-  private async confirmPassword(userId: string, password: string | undefined): Promise<void> {
+  async confirmPassword(userId: string, password: string | undefined): Promise<void> {
     const user = await this.users.findById(userId).lean().exec();
     if (!password || !user || !(await verifyPassword(password, user.passwordHash))) throw new UnauthorizedException('Password is incorrect');
   }

@@ -1,3 +1,4 @@
+import { CardPinController } from '../cards/pin/card-pin.controller';
 import { OfflinePaymentsController } from '../payments/offline/offline-payments.controller';
 import { OfflinePolicyController } from '../merchants/offline/offline-policy.controller';
 import { Module } from '@nestjs/common';
@@ -54,6 +55,7 @@ import { ApiPeriodicWork } from './periodic-work';
     FraudModelController,
     OfflinePolicyController,
     OfflinePaymentsController,
+    CardPinController,
   ],
   providers: [RealtimeGateway, ApiPeriodicWork],
 })
