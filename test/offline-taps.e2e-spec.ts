@@ -133,6 +133,16 @@ describe('offline taps', () => {
     }
   });
 
+  it("declines offline_pin_required above the card's own cvmLimit, which only an admin sets", async () => {
+    const card = await registerCard(app, s.user, { dailyLimit: 1_000_000 });
+    await http().patch(`/api/cards/${card}/limits`).set(bearer(s.user.token)).send({ cvmLimit: 50_000 }).expect(403);
+    const set = await http().patch(`/api/cards/${card}/limits`).set(bearer(s.adminToken)).send({ cvmLimit: 50_000 }).expect(200);
+    expect(set.body.card.cvmLimit).toBe(50_000);
+    const [under, over] = await forward([...tapsOf(1, card, 50_000), ...tapsOf(1, card, 50_001)]);
+    expect(under.status).toBe('pending');
+    expect(over).toMatchObject({ status: 'declined_offline', declineCode: 'offline_pin_required' });
+  });
+
   it('counts a tap on the day it was captured', async () => {
     const card = await registerCard(app, s.user, { dailyLimit: 100_000 });
     // Today is full.

@@ -17,8 +17,6 @@ export interface OfflineTapDecided {
   amount: number;
 }
 
-/** Above this a contactless tap needs the cardholder's PIN, which an offline terminal cannot check online. */
-export const CVM_LIMIT_DEFAULT = 1_000_000;
 /** A device clock may run this far ahead of ours. */
 const CLOCK_SKEW_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -74,14 +72,13 @@ export class ForwardOfflineTapsUseCase {
     return { sequence: tap.sequence, transactionId, status: 'pending' };
   }
 
-  /** What the policy says of one tap on its own: off, too old (or from the future), too large, or above the contactless limit. */
+  /** What the policy says of one tap on its own: off, too old (or from the future), or too large. The card's CVM limit is checked with the card. */
   private policyDecline(tap: OfflineTapDto, policy: OfflinePolicyValues): Decline | undefined {
     const age = this.clock.now().getTime() - new Date(tap.capturedAt).getTime();
     if (!policy.enabled) return { declineCode: 'offline_over_policy', reason: 'Offline taps are not enabled for this terminal' };
     if (age > policy.maxAgeHours * HOUR_MS) return { declineCode: 'offline_expired', reason: `Captured more than ${policy.maxAgeHours} h before it was forwarded` };
     if (age < -CLOCK_SKEW_MS) return { declineCode: 'offline_over_policy', reason: 'Captured in the future: the device clock is wrong' };
     if (tap.amount > policy.maxTapAmount) return { declineCode: 'offline_over_policy', reason: 'Above the offline policy maxTapAmount' };
-    if (tap.amount > CVM_LIMIT_DEFAULT) return { declineCode: 'offline_pin_required', reason: 'Above the contactless limit: needs a PIN, which offline taps cannot give' };
     return undefined;
   }
 }

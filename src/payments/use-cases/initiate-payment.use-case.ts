@@ -267,6 +267,8 @@ function decide(command: CardCommand, card: CardValidation, location: MerchantVa
   if (!location.valid) return { declineCode: location.reason, reason: location.reason === 'merchant_invalid' ? 'Invalid merchant' : 'Invalid terminal' };
   if (!command.sun && !location.merchant.acceptUnauthenticatedCards) return { declineCode: 'card_auth_required', reason: 'This merchant takes only cards that prove themselves: tap the card (sun)' };
   if (fraud.decision === 'block') return fraudDecline(fraud);
+  // Offline nobody could have entered a PIN.
+  if (command.offline && command.body.amount > card.card.cvmLimit) return { declineCode: 'offline_pin_required', reason: 'Taken offline above the contactless limit: a PIN was needed' };
   if (command.body.amount > card.card.singleTransactionLimit) return { declineCode: 'single_limit_exceeded', reason: 'Amount exceeds single transaction limit' };
   const controls = controlDecline(command.body.amount, card.card, location.merchant);
   if (controls) return controls;
