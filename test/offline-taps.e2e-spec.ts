@@ -7,6 +7,7 @@ import { WebhookDelivery } from '../src/notifications/schemas/webhook-delivery.s
 import { relaxFraudRules, statusOf, waitForFinal } from './support/payments';
 import { bearer, registerCard, seedSession, type Session, uniqueId } from './support/session';
 import { type Device, pairDevice, signed } from './support/signed-terminal';
+import { SpendingLimitsService } from '../src/payments/spending-limits.service';
 import { closeTestApp, createTestApp, TEST_METRICS_TOKEN } from './support/test-app';
 import { waitFor } from './support/wait';
 
@@ -182,5 +183,29 @@ describe('offline taps', () => {
     const [again] = await forward([{ sequence: nextSequence++, capturedAt, amount: 1_000, sun: offlineMessage }]);
     expect(again).toMatchObject({ status: 'declined_offline', declineCode: 'card_replayed' });
     expect((await waitForFinal(app, s.adminToken, accepted.transactionId)).status).toBe('completed');
+  });
+});
+
+describe('a payment reserving its limit again', () => {
+  let app: NestExpressApplication;
+  beforeAll(async () => {
+    app = await createTestApp();
+  });
+  afterAll(() => closeTestApp(app));
+
+  it('keeps its reservation even when it filled the limit (two forwards of one tap racing), and never takes it twice', async () => {
+    const limits = app.get(SpendingLimitsService);
+    const card = uniqueId('card');
+    const weekly = { interval: 'weekly' as const, amount: 10_000, scope: 'weekly|*', categories: [] };
+    const first = await limits.reserve(card, 'off_a', 10_000, 20_000, [weekly]);
+    expect(first).toHaveProperty('reservation');
+    // Without the check, the weekly window is full, so the repeat gave back the first reservation's daily part.
+    expect(await limits.reserve(card, 'off_a', 10_000, 20_000, [weekly])).toEqual(first);
+    expect(await limits.reservedToday(card)).toBe(10_000);
+    expect(await limits.reserve(card, 'off_b', 1, 20_000, [weekly])).toHaveProperty('exceeded');
+    // The daily limit alone, filled exactly by the same payment.
+    const other = uniqueId('card');
+    const only = await limits.reserve(other, 'off_c', 5_000, 5_000);
+    expect(await limits.reserve(other, 'off_c', 5_000, 5_000)).toEqual(only);
   });
 });

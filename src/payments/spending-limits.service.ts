@@ -143,7 +143,8 @@ export class SpendingLimitsService {
     let head = await this.hintedHead(chain);
     for (;;) {
       head = await this.walk(chain, head);
-      if (!allowed(head)) return false;
+      // A payment reserving again (a concurrent forward of the same offline tap) may find its own entry filling the limit.
+      if (!allowed(head)) return (await model.exists({ ...chain.owner, kind }).exec()) !== null;
       const next = { seq: head.seq + 1, total: head.total + delta, count: head.count + Math.sign(delta) };
       try {
         await model.create({ _id: `${chain.key}|${next.seq}`, ...chain.fields, ...next, delta, transactionId, kind, createdAt: this.clock.now(), ...(chain.expiresAt && { expiresAt: chain.expiresAt }) });
