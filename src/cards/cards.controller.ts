@@ -123,10 +123,16 @@ export class CardsController {
 
   @Patch(':cardUuid/limits')
   @Authenticated({ roles: ['user', 'admin'] })
-  @ApiOperation({ summary: 'Change the daily and single-transaction limits' })
+  @ApiOperation({ summary: 'Change the daily and single-transaction limits (and, admins only, the cvmLimit)' })
   @ApiIdParams('cardUuid')
   @ApiOkResponse({ type: CardResponseDto, description: 'The card with its new limits' })
-  @ApiErrorResponses({ status: 400, description: 'Invalid body or cardUuid, or a limit above an administrator’s cap (the message names the cap)' }, NOT_FOUND, 413, 415)
+  @ApiErrorResponses(
+    { status: 400, description: 'Invalid body or cardUuid, or a limit above an administrator’s cap (the message names the cap)' },
+    { status: 403, description: 'A cardholder tried to set cvmLimit', message: "Only an administrator sets a card's cvmLimit" },
+    NOT_FOUND,
+    413,
+    415,
+  )
   async updateLimits(
     @Param('cardUuid', IdParamPipe) cardUuid: string,
     @Body() dto: UpdateCardLimitsDto,

@@ -1,3 +1,4 @@
+import { CardPin, CardPinSchema, CardPinsService } from './pin/card-pins';
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { CardStatusLock } from './card-status-lock';
@@ -16,9 +17,10 @@ import { CardCounterMark, CardCounterMarkSchema, CardTap, CardTapSchema, CardUid
       { name: CardTap.name, schema: CardTapSchema },
       { name: CardCounterMark.name, schema: CardCounterMarkSchema },
       { name: User.name, schema: UserSchema },
+      { name: CardPin.name, schema: CardPinSchema },
     ]),
   ],
-  providers: [CardsService, CardStatusLock, CardIssuer, SunAuthenticator],
-  exports: [CardsService, SunAuthenticator],
+  providers: [CardsService, CardStatusLock, CardIssuer, SunAuthenticator, CardPinsService],
+  exports: [CardsService, SunAuthenticator, CardPinsService],
 })
 export class CardsModule {}

@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException, UnauthorizedException, ForbiddenException } from '@nestjs/common';
 import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter, UpdateQuery } from 'mongoose';
@@ -9,7 +9,7 @@ import { CARD_UPDATED, CardUpdatedEvent } from './card.events';
 import { CardStatusLock } from './card-status-lock';
 import { assertWithinCaps, controlsOf, enforcedLimits, type EnforcedLimit, normalized, type SpendingControls, type SpendingLimit, storedFrom } from './card-controls';
 import { CardControlsResponseDto, CardDto, CreateCardDto, UpdateCardLimitsDto } from './dto/card.dto';
-import { Card, CardStatus, DEFAULT_DAILY_LIMIT, DEFAULT_SINGLE_TRANSACTION_LIMIT } from './schemas/card.schema';
+import { Card, CardStatus, CVM_LIMIT_DEFAULT, DEFAULT_DAILY_LIMIT, DEFAULT_SINGLE_TRANSACTION_LIMIT } from './schemas/card.schema';
 import { isDuplicateKeyError } from '../common/database/duplicate-key';
 import { User } from '../auth/schemas/user.schema';
 import { verifyPassword } from '../auth/password-hasher';
@@ -27,6 +27,8 @@ export interface CardSnapshot {
   status: CardStatus;
   dailyLimit: number;
   singleTransactionLimit: number;
+  /** Above this a tap needs the cardholder's PIN. */
+  cvmLimit: number;
   currency: string;
   /** A secure card: a tap must carry its SUN message. */
   requiresCardAuth: boolean;
@@ -115,7 +117,7 @@ export class CardsService {
     return { id: dto.ownerId };
   }
 
-  private async confirmPassword(userId: string, password: string | undefined): Promise<void> {
+  async confirmPassword(userId: string, password: string | undefined): Promise<void> {
     const user = await this.users.findById(userId).lean().exec();
     if (!password || !user?.passwordHash || !(await verifyPassword(password, user.passwordHash))) throw new UnauthorizedException('Password is incorrect');
   }
@@ -136,7 +138,8 @@ export class CardsService {
     const singleTransactionLimit = dto.singleTransactionLimit ?? card.singleTransactionLimit;
     assertLimitsConsistent(dailyLimit, singleTransactionLimit);
     assertWithinCaps(legacyLimits(dto), card.caps ?? []);
-    return (await this.change(cardUuid, { dailyLimit, singleTransactionLimit })) ?? notFound();
+    if (dto.cvmLimit !== undefined && !isAdmin(principal)) throw new ForbiddenException('Only an administrator sets a card\'s cvmLimit');
+    return (await this.change(cardUuid, { dailyLimit, singleTransactionLimit, ...(dto.cvmLimit !== undefined && { cvmLimit: dto.cvmLimit }) })) ?? notFound();
   }
 
   async controls(cardUuid: string, principal: Principal): Promise<CardControlsResponseDto> {
@@ -315,6 +318,7 @@ function toSnapshot(card: Card): CardSnapshot {
     status: card.status,
     dailyLimit: card.dailyLimit,
     singleTransactionLimit: card.singleTransactionLimit,
+    cvmLimit: card.cvmLimit ?? CVM_LIMIT_DEFAULT,
     currency: card.currency,
     requiresCardAuth: !!card.nfcUid,
     ...(card.nfcUid && { nfcUid: card.nfcUid, keyVersion: card.keyVersion }),

@@ -1,3 +1,4 @@
+import { OfflinePolicy, OfflinePolicySchema, OfflinePolicyService } from './offline/offline-policy';
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { BlockchainModule } from '../blockchain/blockchain.module';
@@ -17,9 +18,10 @@ import { TerminalPresence } from './terminal-presence';
       { name: Terminal.name, schema: TerminalSchema },
       { name: PairingCode.name, schema: PairingCodeSchema },
       { name: CredentialClaim.name, schema: CredentialClaimSchema },
+      { name: OfflinePolicy.name, schema: OfflinePolicySchema },
     ]),
   ],
-  providers: [MerchantsService, TerminalPresence, TerminalPairingService, TerminalKeysService],
-  exports: [MerchantsService, TerminalPresence, TerminalPairingService, TerminalKeysService],
+  providers: [MerchantsService, TerminalPresence, TerminalPairingService, TerminalKeysService, OfflinePolicyService],
+  exports: [MerchantsService, TerminalPresence, TerminalPairingService, TerminalKeysService, OfflinePolicyService],
 })
 export class MerchantsModule {}

@@ -1,3 +1,4 @@
+import { OfflinePolicyService } from './offline/offline-policy';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../common/auth/authenticated.decorator';
@@ -20,6 +21,7 @@ export class TerminalsController {
     private readonly pairing: TerminalPairingService,
     private readonly keys: TerminalKeysService,
     private readonly presence: TerminalPresence,
+    private readonly offlinePolicies: OfflinePolicyService,
   ) {}
 
   @Post('pair')
@@ -64,6 +66,6 @@ export class TerminalsController {
   async heartbeat(@CurrentPrincipal() principal: Principal, @Body() dto: HeartbeatDto): Promise<HeartbeatResponseDto> {
     const serverTime = new Date();
     await this.presence.record(principal.id, { ...(dto.appVersion !== undefined && { appVersion: dto.appVersion }), ...(dto.offlineQueued !== undefined && { offlineQueued: dto.offlineQueued }) }, serverTime);
-    return { success: true, serverTime };
+    return { success: true, serverTime, offlinePolicy: await this.offlinePolicies.effective(principal.merchantId!, principal.id) };
   }
 }

@@ -3,6 +3,7 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_UPDATED, type PaymentEvent } from '../payments/payment.events';
 import { REFUND_UPDATED, type RefundEvent } from '../refunds/refund.events';
 import { PAYOUT_UPDATED, type PayoutEvent } from '../merchants/money/payout.schema';
+import { OFFLINE_TAP_DECIDED, type OfflineTapDecided } from '../payments/offline/forward-offline-taps.use-case';
 import { MetricsService } from './metrics.service';
 
 /** Payment domain events → counters (in the process where the payment changed). */
@@ -42,5 +43,10 @@ export class MetricsListener {
   @OnEvent(PAYOUT_UPDATED)
   onPayout(event: PayoutEvent): void {
     this.metrics.payouts.inc({ status: event.status });
+  }
+
+  @OnEvent(OFFLINE_TAP_DECIDED)
+  onOfflineTap(event: OfflineTapDecided): void {
+    this.metrics.offlineExposure.inc({ outcome: event.outcome }, event.amount);
   }
 }

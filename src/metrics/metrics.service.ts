@@ -35,6 +35,12 @@ export class MetricsService implements OnModuleInit {
     labelNames: ['decline_code'] as const,
     registers: [this.registry],
   });
+  readonly offlineExposure = new Counter({
+    name: 'nfcpay_offline_exposure_amount_total',
+    help: 'Amount of the taps terminals took offline, by outcome on arrival (declined: carried by the merchant)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
   readonly paymentsCompleted = new Counter({ name: 'nfcpay_payments_completed_total', help: 'Payments settled on chain', registers: [this.registry] });
   readonly paymentsFailed = new Counter({ name: 'nfcpay_payments_failed_total', help: 'Payments whose settlement failed for good', registers: [this.registry] });
   readonly paymentsCancelled = new Counter({ name: 'nfcpay_payments_cancelled_total', help: 'Pending payments cancelled', registers: [this.registry] });

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, type PaymentEvent } from '../payments/payment.events';
+import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_OFFLINE_DECLINED, type PaymentEvent } from '../payments/payment.events';
 import { REFUND_UPDATED, type RefundEvent } from '../refunds/refund.events';
 import { PAYOUT_UPDATED, type PayoutEvent } from '../merchants/money/payout.schema';
 import { WebhooksService } from './webhooks.service';
@@ -44,5 +44,10 @@ export class NotificationsListener {
   @OnEvent(PAYMENT_CANCELLED, DURABLE)
   onCancelled(event: PaymentEvent): Promise<void> {
     return this.webhooks.paymentFinished(PAYMENT_CANCELLED, event);
+  }
+
+  @OnEvent(PAYMENT_OFFLINE_DECLINED, DURABLE)
+  onOfflineDeclined(event: PaymentEvent): Promise<void> {
+    return this.webhooks.paymentFinished(PAYMENT_OFFLINE_DECLINED, event);
   }
 }

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, type PaymentEvent } from '../payments/payment.events';
+import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_OFFLINE_DECLINED, type PaymentEvent } from '../payments/payment.events';
 import type { RefundEvent } from '../refunds/refund.events';
 import type { PayoutEvent } from '../merchants/money/payout.schema';
 
-export const WEBHOOK_EVENT_TYPES = [PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_CANCELLED] as const;
+export const WEBHOOK_EVENT_TYPES = [PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_CANCELLED, PAYMENT_OFFLINE_DECLINED] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** The transaction as a merchant sees it in a webhook (the card is not named). */

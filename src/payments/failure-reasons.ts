@@ -35,6 +35,9 @@ const DECLINE_WORDS: Record<DeclineCode, string> = {
   single_limit_exceeded: 'Amount exceeds single transaction limit',
   spending_limit_exceeded: "Exceeds the card's spending limit",
   category_blocked: 'The card does not pay at merchants of this category',
+  offline_over_policy: "Taken offline beyond the merchant's offline policy",
+  offline_expired: 'Taken offline too long ago',
+  offline_pin_required: 'Taken offline above the contactless limit: a PIN was needed',
 };
 
 type Failed = Pick<Transaction, 'status' | 'failureReason' | 'declineCode'>;

@@ -7,6 +7,8 @@ export const PAYMENT_UPDATED = 'payment.updated';
 export const PAYMENT_COMPLETED = 'payment.completed';
 export const PAYMENT_FAILED = 'payment.failed';
 export const PAYMENT_CANCELLED = 'payment.cancelled';
+/** A tap the terminal took offline was declined when it arrived: the merchant carries it. */
+export const PAYMENT_OFFLINE_DECLINED = 'payment.offline_declined';
 
 /**
  * A payment changed status. Realtime turns these into socket events for the cardholder and the

@@ -1,3 +1,4 @@
+import { ForwardOfflineTapsUseCase } from './offline/forward-offline-taps.use-case';
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
@@ -63,6 +64,7 @@ const queues = BullModule.registerQueue({ name: PAYMENTS_QUEUE });
     SpendingLimitsService,
     IdempotencyService,
     InitiatePaymentUseCase,
+    ForwardOfflineTapsUseCase,
     SettlePaymentUseCase,
     OutboxSweeper,
     { provide: FRAUD_PORT, useExisting: FraudService },
@@ -70,6 +72,6 @@ const queues = BullModule.registerQueue({ name: PAYMENTS_QUEUE });
     { provide: PAYMENT_IDS, useValue: cryptoPaymentIds },
     { provide: CLOCK, useValue: systemClock },
   ],
-  exports: [PaymentsService, InitiatePaymentUseCase, SettlePaymentUseCase, OutboxSweeper, queues],
+  exports: [PaymentsService, InitiatePaymentUseCase, ForwardOfflineTapsUseCase, SettlePaymentUseCase, OutboxSweeper, queues],
 })
 export class PaymentsModule {}

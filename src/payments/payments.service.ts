@@ -167,7 +167,13 @@ function toStatusDto(payment: Transaction, principal: Principal): TransactionSta
     metadata: payment.metadata ?? {},
     ...(payment.fee !== undefined && { fee: payment.fee, net: payment.net }),
     ...(isAdmin(principal) && payment.fraud && { fraud: adminFraudView(payment.fraud) }),
+    ...offlineView(payment),
   };
+}
+
+function offlineView(payment: Transaction): Pick<TransactionStatusDto, 'offline'> {
+  const offline = payment.metadata?.offline as { capturedAt: string; sequence: number } | undefined;
+  return offline ? { offline: { capturedAt: offline.capturedAt, sequence: offline.sequence } } : {};
 }
 
 /** The rules' verdict, and the fraud model's view when one ran. */

@@ -69,10 +69,11 @@ export class SpendingLimitsService {
   /**
    * Reserves `amount` of today's spend against `dailyLimit`, then of each window of `limits`; when
    * one would be passed, gives back what it reserved and says which. Reserving again for the same
-   * payment (a retry after a crash) changes nothing.
+   * payment (a retry after a crash) changes nothing. `at` is the tap's time when not now (offline).
    */
-  async reserve(cardUuid: string, transactionId: string, amount: number, dailyLimit: number, limits: EnforcedLimit[] = []): Promise<ReserveOutcome> {
-    const now = this.clock.now();
+  async reserve(cardUuid: string, transactionId: string, amount: number, dailyLimit: number, limits: EnforcedLimit[] = [], at?: Date): Promise<ReserveOutcome> {
+    // A tap taken offline counts on the day it was captured.
+    const now = at ?? this.clock.now();
     const day = this.dayFormat.format(now);
     if (!(await this.append(this.dailyChain(cardUuid, day, transactionId), transactionId, 'reserve', amount, (head) => head.total + amount <= dailyLimit))) {
       return { exceeded: { interval: 'daily', legacy: true } };
@@ -142,7 +143,8 @@ export class SpendingLimitsService {
     let head = await this.hintedHead(chain);
     for (;;) {
       head = await this.walk(chain, head);
-      if (!allowed(head)) return false;
+      // A payment reserving again (a concurrent forward of the same offline tap) may find its own entry filling the limit.
+      if (!allowed(head)) return (await model.exists({ ...chain.owner, kind }).exec()) !== null;
       const next = { seq: head.seq + 1, total: head.total + delta, count: head.count + Math.sign(delta) };
       try {
         await model.create({ _id: `${chain.key}|${next.seq}`, ...chain.fields, ...next, delta, transactionId, kind, createdAt: this.clock.now(), ...(chain.expiresAt && { expiresAt: chain.expiresAt }) });

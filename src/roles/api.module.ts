@@ -1,3 +1,6 @@
+import { CardPinController } from '../cards/pin/card-pin.controller';
+import { OfflinePaymentsController } from '../payments/offline/offline-payments.controller';
+import { OfflinePolicyController } from '../merchants/offline/offline-policy.controller';
 import { Module } from '@nestjs/common';
 import { AnalyticsController } from '../analytics/analytics.controller';
 import { AnalyticsModule } from '../analytics/analytics.module';
@@ -63,6 +66,9 @@ import { ApiPeriodicWork } from './periodic-work';
     RefundsController,
     AnalyticsController,
     DashboardController,
+    OfflinePolicyController,
+    OfflinePaymentsController,
+    CardPinController,
   ],
   providers: [RealtimeGateway, ApiPeriodicWork],
 })

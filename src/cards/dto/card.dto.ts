@@ -57,6 +57,13 @@ export class UpdateCardLimitsDto {
   @Min(1)
   @Max(LIMIT_CEILING)
   singleTransactionLimit?: number;
+
+  @ApiPropertyOptional({ example: 1_000_000, description: "Admins only: above this a tap needs the cardholder's PIN (offline: declined offline_pin_required)" })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(LIMIT_CEILING)
+  cvmLimit?: number;
 }
 
 export class BlockCardDto {
@@ -127,6 +134,7 @@ export class CardDto {
   blockedBy?: 'holder' | 'admin' | 'fraud';
   @ApiProperty() dailyLimit: number;
   @ApiProperty() singleTransactionLimit: number;
+  @ApiProperty({ example: 1_000_000, description: "Above this a tap needs the cardholder's PIN (CVM_LIMIT_DEFAULT unless an admin set it)" }) cvmLimit: number;
   @ApiProperty({ example: 'VND' }) currency: string;
   @ApiProperty({ description: 'A secure card: a tap must carry its SUN message (`sun`); naming only the cardUuid is declined card_auth_required' })
   requiresCardAuth: boolean;

@@ -7,6 +7,8 @@ export type CardStatus = (typeof CARD_STATUSES)[number];
 
 export const DEFAULT_DAILY_LIMIT = 2_000_000;
 export const DEFAULT_SINGLE_TRANSACTION_LIMIT = 500_000;
+/** Above this a contactless tap needs the cardholder's PIN (the card's own cvmLimit, when an admin set one). */
+export const CVM_LIMIT_DEFAULT = 1_000_000;
 
 @Schema({ collection: 'cards', timestamps: true })
 export class Card {
@@ -33,6 +35,10 @@ export class Card {
 
   @Prop({ required: true, default: DEFAULT_SINGLE_TRANSACTION_LIMIT })
   singleTransactionLimit: number;
+
+  /** Set by an admin; unset means CVM_LIMIT_DEFAULT. */
+  @Prop()
+  cvmLimit?: number;
 
   /** The cardholder's controls beyond the two above (see card-controls.ts). */
   @Prop({ type: [SchemaTypes.Mixed], default: undefined })

@@ -42,7 +42,8 @@ export class SunAuthenticator {
     @InjectModel(CardCounterMark.name) private readonly marks: Model<CardCounterMark>,
   ) {}
 
-  async authenticate(message: SunMessage, claimedCardUuid: string | undefined, transactionId: string): Promise<SunVerdict> {
+  /** `belowMark`: an offline tap may come after later online taps raised the mark; its counter must still be unused. */
+  async authenticate(message: SunMessage, claimedCardUuid: string | undefined, transactionId: string, { belowMark = false } = {}): Promise<SunVerdict> {
     const k1 = this.issuer.encryptionKey();
     const picc = k1 && decryptPiccData(k1, Buffer.from(message.p, 'hex'));
     if (!picc) return failed(claimedCardUuid);
@@ -53,7 +54,7 @@ export class SunAuthenticator {
     if (!sdmMacMatches(k2, picc, Buffer.from(message.c, 'hex'))) return failed(claimedCardUuid);
     if (claimedCardUuid !== undefined && claimedCardUuid !== card.cardUuid) return failed(claimedCardUuid);
     const proof = { cardUuid: card.cardUuid, uid: picc.uid, counter: picc.counter, keyVersion: card.keyVersion };
-    if (!(await this.spendCounter(proof, transactionId))) return { valid: false, declineCode: 'card_replayed', reason: 'Card read counter already used', cardUuid: card.cardUuid };
+    if (!(await this.spendCounter(proof, transactionId, belowMark))) return { valid: false, declineCode: 'card_replayed', reason: 'Card read counter already used', cardUuid: card.cardUuid };
     return { valid: true, proof };
   }
 
@@ -62,11 +63,11 @@ export class SunAuthenticator {
    * it again). The mark only orders online taps: it is raised with $max after the insert, so two
    * taps racing below it may both pass, but never with the same counter.
    */
-  private async spendCounter(proof: SunProof, transactionId: string): Promise<boolean> {
+  private async spendCounter(proof: SunProof, transactionId: string, belowMark: boolean): Promise<boolean> {
     const markId = `${proof.cardUuid}:${proof.keyVersion}`;
     const tapId = `${markId}:${proof.counter}`;
     const mark = await this.marks.findById(markId).lean().exec();
-    if (mark && proof.counter <= mark.high) return (await this.taps.findById(tapId).lean().exec())?.transactionId === transactionId;
+    if (!belowMark && mark && proof.counter <= mark.high) return (await this.taps.findById(tapId).lean().exec())?.transactionId === transactionId;
     try {
       await this.taps.create({ _id: tapId, transactionId });
     } catch (error) {

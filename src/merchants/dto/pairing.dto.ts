@@ -1,3 +1,4 @@
+import { OfflinePolicyViewDto } from '../offline/offline-policy.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
 import { PAIRING_CODE_PATTERN } from '../pairing-code';
@@ -91,4 +92,6 @@ export class HeartbeatDto {
 export class HeartbeatResponseDto {
   @ApiProperty({ example: true }) success: true;
   @ApiProperty({ description: "The server's clock: a device whose `created` drifts more than 60 s from it is refused" }) serverTime: Date;
+  @ApiProperty({ type: OfflinePolicyViewDto, description: 'The offline policy in force for this terminal: the device enforces it before the server does' })
+  offlinePolicy: OfflinePolicyViewDto;
 }

@@ -62,6 +62,8 @@ export class TransactionStatusDto {
   @ApiPropertyOptional({ nullable: true, type: String }) explorerUrl: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Gas paid, in MIST' }) gasFeeMist: string | null;
   @ApiProperty({ type: Object }) metadata: Record<string, unknown>;
+  @ApiPropertyOptional({ type: Object, example: { capturedAt: '2026-12-01T09:15:02.000Z', sequence: 1041 }, description: 'Set when the terminal took the tap offline and forwarded it later' })
+  offline?: { capturedAt: string; sequence: number };
   @ApiPropertyOptional({ type: Object, description: "Admins only: the fraud assessment's score, decision and rule details, and the fraud model's riskScore (0–99), riskLevel, modelVersion, modelEnforced and topFeatures" })
   fraud?: { score: number; decision: string; reasons: { rule: string; detail: string; weight: number }[] };
   @ApiPropertyOptional({ example: 25, description: 'The platform fee taken from the amount (minor units), when fees apply' })

@@ -27,6 +27,18 @@ export interface InitiatePaymentCommand {
   body: ProcessPaymentDto;
   idempotencyKey?: string;
   requestId: string;
+  /** A tap taken offline and forwarded later (see ForwardOfflineTapsUseCase). */
+  offline?: OfflineTap;
+}
+
+/** Its id comes from (terminal, sequence); its checks run at capturedAt; `decline` is the offline policy's verdict. */
+export interface OfflineTap {
+  transactionId: string;
+  capturedAt: Date;
+  sequence: number;
+  /** Which forward wrote the payment: only tells a first forward from a repeat, never a claim. */
+  attempt: string;
+  decline?: Decline;
 }
 
 type Approval = { card: CardSnapshot; merchant: MerchantSnapshot; fraud: FraudAssessment };
@@ -65,7 +77,9 @@ export class InitiatePaymentUseCase {
   async execute(command: InitiatePaymentCommand): Promise<PaymentAnswer> {
     const started = performance.now();
     assertTerminalPaysAtItself(command);
-    const start = command.idempotencyKey
+    const start = command.offline
+      ? { kind: 'proceed' as const, id: undefined, transactionId: command.offline.transactionId, resumed: true }
+      : command.idempotencyKey
       ? await this.idempotency.begin(callerOf(command.principal), command.idempotencyKey, command.body, this.ids.transactionId())
       : { kind: 'proceed' as const, id: undefined, transactionId: this.ids.transactionId(), resumed: false };
     if (start.kind === 'replay') return start.answer;
@@ -88,6 +102,7 @@ export class InitiatePaymentUseCase {
     }
     const identified = await this.identifyCard(command, transactionId);
     if ('declineCode' in identified) return this.declineUnauthenticated(identified, transactionId, elapsed);
+    if (command.offline?.decline) return this.decline(identified, transactionId, this.fraudInputOf(identified), command.offline.decline, elapsed);
     return this.acceptCard(identified, transactionId, elapsed);
   }
 
@@ -98,7 +113,7 @@ export class InitiatePaymentUseCase {
   private async identifyCard(command: InitiatePaymentCommand, transactionId: string): Promise<CardCommand | (Decline & { command: CardCommand })> {
     const { sun, cardUuid } = command.body;
     if (!sun) return { ...command, body: { ...command.body, cardUuid: cardUuid! } };
-    const verdict = await this.sun.authenticate(sun, cardUuid, transactionId);
+    const verdict = await this.sun.authenticate(sun, cardUuid, transactionId, { belowMark: command.offline !== undefined });
     if (!verdict.valid) return { declineCode: verdict.declineCode, reason: verdict.reason, command: { ...command, body: { ...command.body, cardUuid: verdict.cardUuid ?? UNIDENTIFIED_CARD } } };
     return { ...command, body: { ...command.body, cardUuid: verdict.proof.cardUuid }, sun: verdict.proof };
   }
@@ -117,7 +132,7 @@ export class InitiatePaymentUseCase {
 
     // The outbox entry refers to the reservation before it exists: if the payment is never written, the sweep gives it back.
     await this.transactions.openOutboxEntry(transactionId, command.body.amount, command.body.cardUuid);
-    const reserved = await this.limits.reserve(command.body.cardUuid, transactionId, command.body.amount, approval.card.dailyLimit, limitsAt(approval));
+    const reserved = await this.limits.reserve(command.body.cardUuid, transactionId, command.body.amount, approval.card.dailyLimit, limitsAt(approval), command.offline?.capturedAt);
     if ('exceeded' in reserved) {
       await this.transactions.closeOutboxEntry(transactionId);
       return this.decline(command, transactionId, fraudInput, limitDecline(reserved.exceeded), elapsed, fraud);
@@ -137,10 +152,10 @@ export class InitiatePaymentUseCase {
    * Until the card is known, the caller answers for the card and the terminal only when it is the
    * terminal itself (a tap); authorize adds the card when it turns out to be the caller's own.
    */
-  private fraudInputOf({ principal, body }: CardCommand): FraudInput {
+  private fraudInputOf({ principal, body, offline }: CardCommand): FraudInput {
     const tap = principal.role === 'terminal';
     const { cardUuid, amount, merchantId, terminalId } = body;
-    return { cardUuid, amount, merchantId, terminalId, userId: principal.role === 'user' ? principal.id : undefined, at: this.clock.now(), caller: callerOf(principal), accountable: { card: tap, terminal: tap } };
+    return { cardUuid, amount, merchantId, terminalId, userId: principal.role === 'user' ? principal.id : undefined, at: offline?.capturedAt ?? this.clock.now(), caller: callerOf(principal), accountable: { card: tap, terminal: tap } };
   }
 
   /** The three independent checks run in parallel. */
@@ -174,7 +189,7 @@ export class InitiatePaymentUseCase {
       authCode,
       fraud: approval.fraud,
       limitReservation: reservation,
-      metadata: { paymentMethod: 'nfc', terminalId: command.body.terminalId, authCode, processingType: 'async', requestId: command.requestId, ...cardAuthOf(command) },
+      metadata: { paymentMethod: 'nfc', terminalId: command.body.terminalId, authCode, processingType: 'async', requestId: command.requestId, ...cardAuthOf(command), ...offlineOf(command) },
     };
     return (await this.transactions.insert(payment, { outboxOpened: true })) ?? (await this.transactions.find(transactionId))!;
   }
@@ -207,7 +222,7 @@ export class InitiatePaymentUseCase {
       declineCode: decline.declineCode,
       failureReason: decline.reason,
       fraud,
-      metadata: { paymentMethod: 'nfc', terminalId: command.body.terminalId, processingType: 'async', requestId: command.requestId, ...cardAuthOf(command) },
+      metadata: { paymentMethod: 'nfc', terminalId: command.body.terminalId, processingType: 'async', requestId: command.requestId, ...cardAuthOf(command), ...offlineOf(command) },
     });
     const { merchantId, terminalId, amount } = command.body;
     this.events.emit(PAYMENT_DECLINED, { transactionId, merchantId, terminalId, amount, declineCode: decline.declineCode, at: this.clock.now() } satisfies PaymentDeclinedEvent);
@@ -236,6 +251,10 @@ const callerOf = (principal: Principal) => `${principal.role}:${principal.id}`;
 const cardAuthOf = (command: CardCommand) =>
   command.sun ? { cardAuth: { method: 'sun', uid: command.sun.uid, counter: command.sun.counter, keyVersion: command.sun.keyVersion } } : {};
 
+/** Where the status view shows a payment was taken offline. */
+const offlineOf = ({ offline }: InitiatePaymentCommand) =>
+  offline ? { offline: { capturedAt: offline.capturedAt.toISOString(), sequence: offline.sequence, attempt: offline.attempt } } : {};
+
 function assertTerminalPaysAtItself({ principal, body }: InitiatePaymentCommand): void {
   if (principal.role === 'terminal' && (body.merchantId !== principal.merchantId || body.terminalId !== principal.id)) {
     throw new ForbiddenException('A terminal may take payments only for its own merchant and terminal id');
@@ -253,6 +272,8 @@ function decide(command: CardCommand, card: CardValidation, location: MerchantVa
   if (!location.valid) return { declineCode: location.reason, reason: location.reason === 'merchant_invalid' ? 'Invalid merchant' : 'Invalid terminal' };
   if (!command.sun && !location.merchant.acceptUnauthenticatedCards) return { declineCode: 'card_auth_required', reason: 'This merchant takes only cards that prove themselves: tap the card (sun)' };
   if (fraud.decision === 'block') return fraudDecline(fraud);
+  // Offline nobody could have entered a PIN.
+  if (command.offline && command.body.amount > card.card.cvmLimit) return { declineCode: 'offline_pin_required', reason: 'Taken offline above the contactless limit: a PIN was needed' };
   if (command.body.amount > card.card.singleTransactionLimit) return { declineCode: 'single_limit_exceeded', reason: 'Amount exceeds single transaction limit' };
   const controls = controlDecline(command.body.amount, card.card, location.merchant);
   if (controls) return controls;

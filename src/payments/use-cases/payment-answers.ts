@@ -13,7 +13,10 @@ export type DeclineCode =
   | 'daily_limit_exceeded'
   | 'single_limit_exceeded'
   | 'spending_limit_exceeded'
-  | 'category_blocked';
+  | 'category_blocked'
+  | 'offline_over_policy'
+  | 'offline_expired'
+  | 'offline_pin_required';
 
 export interface Decline {
   declineCode: DeclineCode;
