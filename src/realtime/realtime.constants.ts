@@ -30,6 +30,8 @@ export const SERVER_EVENTS = {
   accessRevoked: 'session:revoked',
   /** A refund was asked for or reached its final status (not in the seed). */
   refundUpdate: 'refund:update',
+  /** A payout was asked for or reached its final status (not in the seed). */
+  payoutUpdate: 'payout:update',
 } as const;
 
 export const rooms = {

@@ -8,6 +8,7 @@ import { FraudListsService } from '../fraud/fraud-lists.service';
 import { FraudRulesService, REFRESH_EVERY_MS } from '../fraud/fraud-rules.service';
 import { WebhooksService } from '../notifications/webhooks.service';
 import { OutboxSweeper } from '../payments/outbox-sweeper';
+import { MoneyOutboxSweeper } from '../refunds/money-outbox-sweeper';
 import { RealtimeGateway, SESSION_REFRESH_MS } from '../realtime/realtime.gateway';
 
 /** What the webhook sweep re-queues: deliveries recorded but never queued, or whose job was lost. */
@@ -86,6 +87,7 @@ export class WorkerPeriodicWork extends PeriodicJobs {
     private readonly webhooks: WebhooksService,
     private readonly assessments: FraudAssessmentsStore,
     @Inject(paymentsConfig.KEY) private readonly payments: PaymentsConfig,
+    private readonly moneyOutbox: MoneyOutboxSweeper,
   ) {
     super(registry);
   }
@@ -93,6 +95,7 @@ export class WorkerPeriodicWork extends PeriodicJobs {
   protected jobs(): Array<[string, number, () => Promise<unknown>]> {
     return [
       ['outbox-sweep', this.payments.outboxSweepIntervalMs, () => this.outbox.sweep()],
+      ['money-outbox-sweep', this.payments.outboxSweepIntervalMs, () => this.moneyOutbox.sweep()],
       ['webhook-sweep', WEBHOOK_SWEEP_EVERY_MS, () => this.webhooks.requeuePending()],
       ['fraud-assessments-cleanup', CLEANUP_EVERY_MS, () => this.assessments.cleanup()],
     ];

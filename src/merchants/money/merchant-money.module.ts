@@ -9,6 +9,7 @@ import { MerchantsModule } from '../merchants.module';
 import { MerchantBalanceService } from './merchant-balance.service';
 import { MoneyChain } from './money-chain';
 import { MoneyEntry, MoneyEntrySchema } from './money-entry.schema';
+import { MoneyOutbox, MoneyOutboxEntry, MoneyOutboxEntrySchema } from './money-outbox';
 import { Refund, RefundSchema } from '../../refunds/schemas/refund.schema';
 
 const queues = BullModule.registerQueue({ name: PAYOUTS_QUEUE });
@@ -23,11 +24,12 @@ const queues = BullModule.registerQueue({ name: PAYOUTS_QUEUE });
       { name: Refund.name, schema: RefundSchema },
       { name: Payout.name, schema: PayoutSchema },
       { name: PayoutClaim.name, schema: PayoutClaimSchema },
+      { name: MoneyOutboxEntry.name, schema: MoneyOutboxEntrySchema },
     ]),
     queues,
     BlockchainModule,
   ],
-  providers: [MerchantBalanceService, MoneyChain, PayoutsService],
-  exports: [MerchantBalanceService, MoneyChain, PayoutsService, queues],
+  providers: [MerchantBalanceService, MoneyChain, MoneyOutbox, PayoutsService],
+  exports: [MerchantBalanceService, MoneyChain, MoneyOutbox, PayoutsService, queues],
 })
 export class MerchantMoneyModule {}
