@@ -32,6 +32,8 @@ export const SERVER_EVENTS = {
   refundUpdate: 'refund:update',
   /** A payout was asked for or reached its final status (not in the seed). */
   payoutUpdate: 'payout:update',
+  /** A QR payment request's payment was accepted (not in the seed). */
+  paymentRequestPaid: 'payment_request:paid',
 } as const;
 
 export const rooms = {
