@@ -50,11 +50,29 @@ export class PayoutsService {
   async create(merchantId: string, dto: CreatePayoutDto, principal: Principal, idempotencyKey?: string): Promise<PayoutDto> {
     const merchant = await this.merchants.get(merchantId, principal);
     if (!isAdmin(principal) && !isMerchantOwner(principal, merchantId)) throw new ForbiddenException("Only an admin or the merchant's owner can take a payout");
-    const payoutId = idempotencyKey ? `po_${createHash('sha256').update(`${principal.role}:${principal.id}|${merchantId}|${idempotencyKey}`).digest('hex').slice(0, 24)}` : `po_${randomBytes(12).toString('hex')}`;
-    const replay = idempotencyKey && (await this.payouts.findById(payoutId).lean().exec());
-    if (replay) return toPayoutDto(replay);
+    const payoutId = idempotencyKey ? derivedId(`${principal.role}:${principal.id}|${merchantId}|${idempotencyKey}`) : `po_${randomBytes(12).toString('hex')}`;
+    return toPayoutDto(await this.start(merchantId, merchant.walletAddress, payoutId, dto.amount, `${principal.role}:${principal.id}`));
+  }
+
+  /**
+   * The scheduled payout of a merchant for one day: its id is derived from the merchant and the day,
+   * so however many workers and ticks try, one payout is made (the payout's own insert is the claim).
+   * Null when nothing is available.
+   */
+  async createScheduled(merchantId: string, walletAddress: string, day: string): Promise<Payout | null> {
+    try {
+      return await this.start(merchantId, walletAddress, derivedId(`schedule|${merchantId}|${day}`), undefined, 'schedule');
+    } catch (error) {
+      if (error instanceof ConflictException) return null;
+      throw error;
+    }
+  }
+
+  private async start(merchantId: string, walletAddress: string, payoutId: string, requested: number | undefined, requestedBy: string): Promise<Payout> {
+    const replay = await this.payouts.findById(payoutId).lean().exec();
+    if (replay) return replay;
     const settled = await this.balances.settledNet(merchantId);
-    const amount = dto.amount ?? settled - (await this.chains.total(merchantOutflowChain(merchantId)));
+    const amount = requested ?? settled - (await this.chains.total(merchantOutflowChain(merchantId)));
     const reservationId = randomBytes(12).toString('hex');
     if (amount >= 1) await this.outbox.open({ _id: reservationId, kind: 'payout', opId: payoutId, merchantId, chains: [merchantOutflowChain(merchantId)], amount });
     const covered = amount >= 1 && (await this.chains.reserve(merchantOutflowChain(merchantId), reservationId, amount, (total) => total <= settled));
@@ -70,24 +88,24 @@ export class PayoutsService {
         merchantId,
         amount,
         amountMist: (BigInt(amount) * this.config.mistPerUnit).toString(),
-        currency: (await this.balances.balance(merchantId, principal)).currency,
+        currency: (await this.balances.summary(merchantId)).currency,
         status: 'pending',
         reservationId,
         fromAddress: await this.merchants.settlementAddressOf(merchantId),
-        toAddress: merchant.walletAddress,
-        requestedBy: `${principal.role}:${principal.id}`,
+        toAddress: walletAddress,
+        requestedBy,
         })
       ).toObject();
     } catch (error) {
       await this.chains.release(merchantOutflowChain(merchantId), reservationId, amount);
       await this.outbox.close(reservationId);
       if (!isDuplicateKeyError(error)) throw error;
-      return toPayoutDto((await this.payouts.findById(payoutId).lean().exec())!);
+      return (await this.payouts.findById(payoutId).lean().exec())!;
     }
     // Written and reserved: accepted even if Redis is away now (the money outbox sweep queues it).
     await this.enqueue(payoutId).catch((error: Error) => this.logger.warn(`payout ${payoutId} not queued yet: ${error.message}`));
     this.emit(payout);
-    return toPayoutDto(payout);
+    return payout;
   }
 
   /** The money outbox sweep's part for a payout (see RefundsService.repair). */
@@ -194,6 +212,8 @@ function eventOf(payout: Payout): PayoutEvent {
     at: new Date(),
   };
 }
+
+const derivedId = (seed: string) => `po_${createHash('sha256').update(seed).digest('hex').slice(0, 24)}`;
 
 function toPayoutDto(payout: Payout): PayoutDto {
   return {
