@@ -6,20 +6,26 @@ import { closeTestApp, createTestApp } from './support/test-app';
 import { bearer, seedSession, Session } from './support/session';
 import { pay, relaxFraudRules, waitForFinal } from './support/payments';
 import { waitFor } from './support/wait';
+import { closeClients, connect, listen, nextEvent } from './realtime/realtime-support';
 
 describe('scheduled payouts (PAYOUT_SCHEDULE=daily@09 in Asia/Ho_Chi_Minh)', () => {
   let app: NestExpressApplication;
   let s: Session;
+  let url: string;
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
     app = await createTestApp({ env: { PAYOUT_SCHEDULE: 'daily@09', LIMITS_TIMEZONE: 'Asia/Ho_Chi_Minh' } });
+    url = await listen(app);
     // The test drives the scheduler's clock itself; the worker's own ticks would run on today's.
     app.get(SchedulerRegistry).deleteInterval('payout-schedule');
     s = await seedSession(app);
     await relaxFraudRules(app, s.adminToken);
   });
-  afterAll(() => closeTestApp(app));
+  afterAll(async () => {
+    closeClients();
+    await closeTestApp(app);
+  });
 
   async function paid(amount: number): Promise<void> {
     const res = await pay(app, s.terminal.token, { cardUuid: s.cardUuid, amount, merchantId: s.merchant.merchantId, terminalId: s.terminal.terminalId }).expect(202);
@@ -34,9 +40,12 @@ describe('scheduled payouts (PAYOUT_SCHEDULE=daily@09 in Asia/Ho_Chi_Minh)', () 
     expect(await run('2031-03-10T01:59:00Z')).toBe(0);
     expect(await payouts()).toEqual([]);
 
+    const { socket } = await connect(url, { token: s.terminal.token });
+    const merchantSees = nextEvent<{ payout: { amount: number; status: string } }>(socket, 'payout:update', 20_000, (p) => p.payout.status === 'paid');
     await Promise.all([run('2031-03-10T02:00:00Z'), run('2031-03-10T02:00:30Z'), run('2031-03-10T09:00:00Z')]);
     expect((await payouts()).map((p) => p.amount)).toEqual([3_000]);
     await waitFor(async () => (await payouts()).every((p) => p.status === 'paid'), 20_000, 'the scheduled payout to be paid');
+    expect((await merchantSees).payout.amount).toBe(3_000);
 
     // Later the same local day: a new payment waits for tomorrow.
     await paid(1_000);
