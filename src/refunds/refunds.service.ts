@@ -67,7 +67,8 @@ export class RefundsService {
     const chains = [paymentRefundsChain(transactionId), merchantOutflowChain(payment.merchantId)];
     await this.outbox.open({ _id: reservationId, kind: 'refund', opId: refundId, merchantId: payment.merchantId, chains, amount });
     await this.reserve(payment, reservationId, amount).catch(async (error: unknown) => {
-      await this.outbox.close(reservationId);
+      // Refused: nothing is held. Any other failure may have held one chain: the sweep gives it back.
+      if (error instanceof ConflictException) await this.outbox.close(reservationId);
       throw error;
     });
     let refund: Refund;
