@@ -60,6 +60,7 @@ export function loadConfiguration(raw: Record<string, string | undefined>) {
       outboxSweepIntervalMs: env.OUTBOX_SWEEP_INTERVAL_MS,
       idempotencyTtlHours: env.IDEMPOTENCY_TTL_HOURS,
       platformFeeBps: env.PLATFORM_FEE_BPS,
+      payoutSchedule: parsePayoutSchedule(env.PAYOUT_SCHEDULE),
     },
     /** Named request limits. TTLs in milliseconds, as @nestjs/throttler 6 takes them. */
     throttling: {
@@ -140,4 +141,13 @@ function cardIssuerKey(configured: string | undefined, production: boolean, devS
   if (configured) return Buffer.from(configured, 'hex');
   if (production) return undefined;
   return createHash('sha256').update(devSecret('CARD_ISSUER_KEY')).digest().subarray(0, 16);
+}
+
+/** PAYOUT_SCHEDULE, as validated: when the worker pays every merchant's available balance out. */
+export type PayoutSchedule = { kind: 'off' } | { kind: 'daily'; hour: number } | { kind: 'threshold'; amount: number };
+
+export function parsePayoutSchedule(value: string): PayoutSchedule {
+  if (value.startsWith('daily@')) return { kind: 'daily', hour: Number(value.slice('daily@'.length)) };
+  if (value.startsWith('threshold:')) return { kind: 'threshold', amount: Number(value.slice('threshold:'.length)) };
+  return { kind: 'off' };
 }

@@ -399,6 +399,11 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(5_000)
   PLATFORM_FEE_BPS: number = 0;
+
+  /** Scheduled payouts of every merchant's available balance: off, daily@HH (an hour in LIMITS_TIMEZONE) or threshold:<amount> (at most once a day). */
+  @IsString()
+  @Matches(/^(off|daily@([01]\d|2[0-3])|threshold:[1-9]\d{0,11})$/, { message: 'PAYOUT_SCHEDULE must be off, daily@HH (00-23) or threshold:<amount in the minor unit>' })
+  PAYOUT_SCHEDULE: string = 'off';
 }
 
 export class ConfigError extends Error {}

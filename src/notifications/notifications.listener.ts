@@ -20,15 +20,15 @@ export class NotificationsListener {
 
   constructor(private readonly webhooks: WebhooksService) {}
 
-  /** A refund's final status; a failure to record is logged (the refund itself is already final). */
-  @OnEvent(PAYOUT_UPDATED)
-  async onPayout(event: PayoutEvent): Promise<void> {
-    await this.webhooks.payoutFinished(event).catch((error: Error) => this.logger.warn(`payout webhook for ${event.payoutId} not recorded: ${error.message}`));
+  /** A payout's final status: a failure to record reaches the payout's finisher, and the money outbox sweep retries it. */
+  @OnEvent(PAYOUT_UPDATED, DURABLE)
+  onPayout(event: PayoutEvent): Promise<void> {
+    return this.webhooks.payoutFinished(event);
   }
 
-  @OnEvent(REFUND_UPDATED)
-  async onRefund(event: RefundEvent): Promise<void> {
-    await this.webhooks.refundFinished(event).catch((error: Error) => this.logger.warn(`refund webhook for ${event.refundId} not recorded: ${error.message}`));
+  @OnEvent(REFUND_UPDATED, DURABLE)
+  onRefund(event: RefundEvent): Promise<void> {
+    return this.webhooks.refundFinished(event);
   }
 
   @OnEvent(PAYMENT_COMPLETED, DURABLE)

@@ -30,6 +30,10 @@ export const SERVER_EVENTS = {
   accessRevoked: 'session:revoked',
   /** A refund was asked for or reached its final status (not in the seed). */
   refundUpdate: 'refund:update',
+  /** A payout was asked for or reached its final status (not in the seed). */
+  payoutUpdate: 'payout:update',
+  /** A QR payment request's payment was accepted (not in the seed). */
+  paymentRequestPaid: 'payment_request:paid',
 } as const;
 
 export const rooms = {

@@ -10,6 +10,8 @@ import {
 } from '../merchants/merchant-access.events';
 import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_UPDATED, type PaymentEvent } from '../payments/payment.events';
 import { REFUND_UPDATED, type RefundEvent } from '../refunds/refund.events';
+import { PAYOUT_UPDATED, type PayoutEvent } from '../merchants/money/payout.schema';
+import { PAYMENT_REQUEST_PAID, type PaymentRequestPaidEvent } from '../payment-requests/payment-request.schema';
 import { RealtimeService } from './realtime.service';
 
 /** Domain events → socket events. A broadcast problem never reaches the module that emitted. */
@@ -43,6 +45,16 @@ export class RealtimeEventsListener {
   @OnEvent(REFUND_UPDATED)
   onRefundUpdated(event: RefundEvent): void {
     this.guard(REFUND_UPDATED, () => this.realtime.refundUpdated(event));
+  }
+
+  @OnEvent(PAYOUT_UPDATED)
+  onPayoutUpdated(event: PayoutEvent): void {
+    this.guard(PAYOUT_UPDATED, () => this.realtime.payoutUpdated(event));
+  }
+
+  @OnEvent(PAYMENT_REQUEST_PAID)
+  onPaymentRequestPaid(event: PaymentRequestPaidEvent): void {
+    this.guard(PAYMENT_REQUEST_PAID, () => this.realtime.paymentRequestPaid(event));
   }
 
   @OnEvent(CARD_UPDATED)

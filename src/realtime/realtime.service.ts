@@ -3,6 +3,8 @@ import type { RemoteSocket, Server, Socket } from 'socket.io';
 import type { CardUpdatedEvent } from '../cards/card.events';
 import type { Principal } from '../common/auth/principal';
 import type { RefundEvent } from '../refunds/refund.events';
+import type { PayoutEvent } from '../merchants/money/payout.schema';
+import type { PaymentRequestPaidEvent } from '../payment-requests/payment-request.schema';
 import type { MerchantAccessRevokedEvent, TerminalAccessRevokedEvent } from '../merchants/merchant-access.events';
 import type { PaymentEvent } from '../payments/payment.events';
 import { CLIENT_EVENTS, REALTIME_LIMITS, rooms, SERVER_EVENTS } from './realtime.constants';
@@ -200,6 +202,18 @@ export class RealtimeService {
   refundUpdated(event: RefundEvent): void {
     const refund = { id: event.refundId, transactionId: event.transactionId, amount: event.amount, currency: event.currency, amountMist: event.amountMist, status: event.status, txHash: event.txHash ?? null, failureReason: event.failureReason ?? null };
     this.emit([rooms.card(event.cardUuid), rooms.transaction(event.transactionId), rooms.merchant(event.merchantId)], SERVER_EVENTS.refundUpdate, { refund, timestamp: new Date() });
+  }
+
+  /** `payout:update` to the merchant's room. */
+  payoutUpdated(event: PayoutEvent): void {
+    const payout = { id: event.payoutId, amount: event.amount, currency: event.currency, amountMist: event.amountMist, status: event.status, destination: event.toAddress, txHash: event.txHash ?? null, failureReason: event.failureReason ?? null };
+    this.emit([rooms.merchant(event.merchantId)], SERVER_EVENTS.payoutUpdate, { payout, timestamp: new Date() });
+  }
+
+  /** `payment_request:paid` to the merchant's room (the card is not named). */
+  paymentRequestPaid(event: PaymentRequestPaidEvent): void {
+    const paymentRequest = { id: event.paymentRequestId, amount: event.amount, terminalId: event.terminalId, transactionId: event.transactionId };
+    this.emit([rooms.merchant(event.merchantId)], SERVER_EVENTS.paymentRequestPaid, { paymentRequest, timestamp: new Date() });
   }
 
   cardUpdated(event: CardUpdatedEvent): void {

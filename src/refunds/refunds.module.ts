@@ -5,6 +5,8 @@ import { BlockchainModule } from '../blockchain/blockchain.module';
 import { MerchantsModule } from '../merchants/merchants.module';
 import { MerchantMoneyModule } from '../merchants/money/merchant-money.module';
 import { Transaction, TransactionSchema } from '../payments/schemas/transaction.schema';
+import { CLOCK, systemClock } from '../common/time/clock';
+import { MoneyOutboxSweeper } from './money-outbox-sweeper';
 import { REFUNDS_QUEUE, RefundsService } from './refunds.service';
 import { Refund, RefundClaim, RefundClaimSchema, RefundSchema } from './schemas/refund.schema';
 
@@ -23,7 +25,7 @@ const queues = BullModule.registerQueue({ name: REFUNDS_QUEUE });
     MerchantsModule,
     MerchantMoneyModule,
   ],
-  providers: [RefundsService],
-  exports: [RefundsService, queues],
+  providers: [RefundsService, MoneyOutboxSweeper, { provide: CLOCK, useValue: systemClock }],
+  exports: [RefundsService, MoneyOutboxSweeper, queues],
 })
 export class RefundsModule {}

@@ -15,6 +15,8 @@ import { paymentsConfig, type PaymentsConfig } from '../config/app.config';
 import { MerchantsService } from '../merchants/merchants.service';
 import { MerchantBalanceService } from '../merchants/money/merchant-balance.service';
 import { merchantOutflowChain, MoneyChain, paymentRefundsChain } from '../merchants/money/money-chain';
+import { MoneyOutbox, type MoneyOutboxEntry } from '../merchants/money/money-outbox';
+import { hasLiveJob, type MoneyRepair, ORPHAN_ENTRY_MS } from '../merchants/money/money-repair';
 import { Transaction } from '../payments/schemas/transaction.schema';
 import type { CreateRefundDto, RefundDto } from './dto/refund.dto';
 import { REFUND_UPDATED, type RefundEvent } from './refund.events';
@@ -44,6 +46,7 @@ export class RefundsService {
     @Inject(OUTFLOW_SETTLEMENT) private readonly settlement: SettlementService,
     @Inject(paymentsConfig.KEY) private readonly config: PaymentsConfig,
     private readonly chains: MoneyChain,
+    private readonly outbox: MoneyOutbox,
     private readonly balances: MerchantBalanceService,
     private readonly merchants: MerchantsService,
     private readonly wallets: WalletService,
@@ -61,9 +64,17 @@ export class RefundsService {
     const amount = dto.amount ?? payment.amount - (await this.chains.total(paymentRefundsChain(transactionId)));
     if (amount < 1) throw exceedsRemaining();
     const reservationId = randomBytes(12).toString('hex');
-    await this.reserve(payment, reservationId, amount);
+    const chains = [paymentRefundsChain(transactionId), merchantOutflowChain(payment.merchantId)];
+    await this.outbox.open({ _id: reservationId, kind: 'refund', opId: refundId, merchantId: payment.merchantId, chains, amount });
+    await this.reserve(payment, reservationId, amount).catch(async (error: unknown) => {
+      // Refused: nothing is held. Any other failure may have held one chain: the sweep gives it back.
+      if (error instanceof ConflictException) await this.outbox.close(reservationId);
+      throw error;
+    });
+    let refund: Refund;
     try {
-      const refund = await this.refunds.create({
+      refund = (
+        await this.refunds.create({
         _id: refundId,
         transactionId,
         merchantId: payment.merchantId,
@@ -78,16 +89,43 @@ export class RefundsService {
         fromAddress: settlementAddress,
         toAddress: payer.address,
         requestedBy: `${principal.role}:${principal.id}`,
-      });
-      await this.enqueue(refundId);
-      this.emit(refund.toObject());
-      return toRefundDto(refund.toObject());
+        })
+      ).toObject();
     } catch (error) {
       await this.giveBack(payment.transactionId, payment.merchantId, reservationId, amount);
+      await this.outbox.close(reservationId);
       if (!isDuplicateKeyError(error)) throw error;
       // The same Idempotency-Key at the same moment: the first one's refund is the answer.
       return toRefundDto((await this.refunds.findById(refundId).lean().exec())!);
     }
+    // Written and reserved: the refund is accepted even if Redis is away now (the money outbox sweep queues it).
+    await this.enqueue(refundId).catch((error: Error) => this.logger.warn(`refund ${refundId} not queued yet: ${error.message}`));
+    this.emit(refund);
+    return toRefundDto(refund);
+  }
+
+  /**
+   * The money outbox sweep's part for a refund: a reservation whose refund was never written is
+   * given back, a pending refund with no live job is queued again, and a decided one gets what its
+   * outcome implies and is not done yet.
+   */
+  async repair(entry: MoneyOutboxEntry, ageMs: number): Promise<MoneyRepair> {
+    const refund = await this.refunds.findById(entry.opId).lean().exec();
+    if (!refund || refund.reservationId !== entry._id) {
+      if (ageMs < ORPHAN_ENTRY_MS) return 'waiting';
+      for (const chain of await this.outbox.reservedChains(entry)) await this.chains.release(chain, entry._id, entry.amount);
+      await this.outbox.close(entry._id);
+      return 'released';
+    }
+    const decided = await this.claims.findById(refund._id).lean().exec();
+    if (decided) {
+      await this.apply(refund, decided);
+      return 'finished';
+    }
+    if (await hasLiveJob(this.queue, refund._id)) return 'waiting';
+    await (await this.queue.getJob(refund._id))?.remove();
+    await this.enqueue(refund._id);
+    return 'requeued';
   }
 
   async list(transactionId: string, principal: Principal): Promise<RefundDto[]> {
@@ -148,12 +186,17 @@ export class RefundsService {
     await this.apply(refund, decided);
   }
 
+  /** Applies a decided outcome, then its effects (the webhook record among them) before the outbox entry closes, so a crash in between is repaired. */
   private async apply(refund: Refund, claim: RefundClaim): Promise<void> {
     if (claim.outcome === 'failed') await this.giveBack(refund.transactionId, refund.merchantId, refund.reservationId, refund.amount);
-    if (refund.status !== 'pending') return;
-    const fields = claim.outcome === 'succeeded' ? { status: 'succeeded' as const, txHash: claim.txHash, succeededAt: claim.at } : { status: 'failed' as const, failureReason: claim.failureReason, failedAt: claim.at };
-    const updated = await this.refunds.findOneAndUpdate({ _id: refund._id }, { $set: fields }, { returnDocument: 'after' }).lean().exec();
-    if (updated) this.emit(updated);
+    let final: Refund | null = refund;
+    if (refund.status === 'pending') {
+      const fields = claim.outcome === 'succeeded' ? { status: 'succeeded' as const, txHash: claim.txHash, succeededAt: claim.at } : { status: 'failed' as const, failureReason: claim.failureReason, failedAt: claim.at };
+      final = await this.refunds.findOneAndUpdate({ _id: refund._id }, { $set: fields }, { returnDocument: 'after' }).lean().exec();
+    } else if (!(await this.outbox.isOpen(refund.reservationId))) return;
+    if (!final) return;
+    await this.events.emitAsync(REFUND_UPDATED, this.eventOf(final));
+    await this.outbox.close(refund.reservationId);
   }
 
   private async enqueue(refundId: string): Promise<void> {
@@ -185,7 +228,11 @@ export class RefundsService {
   }
 
   private emit(refund: Refund): void {
-    const event: RefundEvent = {
+    this.events.emit(REFUND_UPDATED, this.eventOf(refund));
+  }
+
+  private eventOf(refund: Refund): RefundEvent {
+    return {
       refundId: refund._id,
       transactionId: refund.transactionId,
       merchantId: refund.merchantId,
@@ -199,7 +246,6 @@ export class RefundsService {
       ...(refund.failureReason && { failureReason: refund.failureReason }),
       at: new Date(),
     };
-    this.events.emit(REFUND_UPDATED, event);
   }
 }
 

@@ -37,6 +37,8 @@ import { RealtimeGateway } from '../realtime/realtime.gateway';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { RefundsController } from '../refunds/refunds.controller';
 import { RefundsModule } from '../refunds/refunds.module';
+import { PaymentRequestsController } from '../payment-requests/payment-requests.controller';
+import { PaymentRequestsModule } from '../payment-requests/payment-requests.module';
 import { ApiPeriodicWork } from './periodic-work';
 
 /**
@@ -44,7 +46,7 @@ import { ApiPeriodicWork } from './periodic-work';
  * and the queue board. Takes payments and enqueues their settlement; settles nothing itself.
  */
 @Module({
-  imports: [AuthModule, CardsModule, MerchantsModule, FraudModule, BlockchainModule, PaymentsModule, NotificationsModule, RealtimeModule, ThrottlingModule.forRoot({ imports: [AuthModule], identity: TokenCallerIdentity }), QueueBoardModule, MerchantMoneyModule, RefundsModule, AnalyticsModule],
+  imports: [AuthModule, CardsModule, MerchantsModule, FraudModule, BlockchainModule, PaymentsModule, NotificationsModule, RealtimeModule, ThrottlingModule.forRoot({ imports: [AuthModule], identity: TokenCallerIdentity }), QueueBoardModule, MerchantMoneyModule, RefundsModule, AnalyticsModule, PaymentRequestsModule],
   controllers: [
     AuthController,
     CardsController,
@@ -69,6 +71,7 @@ import { ApiPeriodicWork } from './periodic-work';
     OfflinePolicyController,
     OfflinePaymentsController,
     CardPinController,
+    PaymentRequestsController,
   ],
   providers: [RealtimeGateway, ApiPeriodicWork],
 })

@@ -9,6 +9,8 @@ import { FraudListsService } from '../fraud/fraud-lists.service';
 import { FraudRulesService, REFRESH_EVERY_MS } from '../fraud/fraud-rules.service';
 import { WebhooksService } from '../notifications/webhooks.service';
 import { OutboxSweeper } from '../payments/outbox-sweeper';
+import { MoneyOutboxSweeper } from '../refunds/money-outbox-sweeper';
+import { PAYOUT_SCHEDULE_EVERY_MS, PayoutScheduler } from '../merchants/money/payout-scheduler';
 import { RealtimeGateway, SESSION_REFRESH_MS } from '../realtime/realtime.gateway';
 
 /** What the webhook sweep re-queues: deliveries recorded but never queued, or whose job was lost. */
@@ -88,6 +90,8 @@ export class WorkerPeriodicWork extends PeriodicJobs {
     private readonly assessments: FraudAssessmentsStore,
     @Inject(paymentsConfig.KEY) private readonly payments: PaymentsConfig,
     private readonly rollups: RollupFolder,
+    private readonly moneyOutbox: MoneyOutboxSweeper,
+    private readonly payoutSchedule: PayoutScheduler,
   ) {
     super(registry);
   }
@@ -95,6 +99,8 @@ export class WorkerPeriodicWork extends PeriodicJobs {
   protected jobs(): Array<[string, number, () => Promise<unknown>]> {
     return [
       ['outbox-sweep', this.payments.outboxSweepIntervalMs, () => this.outbox.sweep()],
+      ['money-outbox-sweep', this.payments.outboxSweepIntervalMs, () => this.moneyOutbox.sweep()],
+      ['payout-schedule', PAYOUT_SCHEDULE_EVERY_MS, () => this.payoutSchedule.run()],
       ['webhook-sweep', WEBHOOK_SWEEP_EVERY_MS, () => this.webhooks.requeuePending()],
       ['fraud-assessments-cleanup', CLEANUP_EVERY_MS, () => this.assessments.cleanup()],
       ['analytics-fold', FOLD_EVERY_MS, () => this.rollups.fold()],

@@ -33,6 +33,11 @@ export class MerchantBalanceService {
 
   async balance(merchantId: string, principal: Principal): Promise<MerchantBalanceDto> {
     await this.merchants.get(merchantId, principal);
+    return this.summary(merchantId);
+  }
+
+  /** The balance, for the platform's own use (no caller to check). */
+  async summary(merchantId: string): Promise<MerchantBalanceDto> {
     const settlementAddress = await this.merchants.settlementAddressOf(merchantId);
     const [payments, outflow, inFlight] = await Promise.all([
       this.paymentsInto(merchantId, settlementAddress),

@@ -9,6 +9,10 @@ import { MerchantsModule } from '../merchants.module';
 import { MerchantBalanceService } from './merchant-balance.service';
 import { MoneyChain } from './money-chain';
 import { MoneyEntry, MoneyEntrySchema } from './money-entry.schema';
+import { MoneyOutbox, MoneyOutboxEntry, MoneyOutboxEntrySchema } from './money-outbox';
+import { PayoutScheduler } from './payout-scheduler';
+import { Merchant, MerchantSchema } from '../schemas/merchant.schema';
+import { CLOCK, systemClock } from '../../common/time/clock';
 import { Refund, RefundSchema } from '../../refunds/schemas/refund.schema';
 
 const queues = BullModule.registerQueue({ name: PAYOUTS_QUEUE });
@@ -23,11 +27,13 @@ const queues = BullModule.registerQueue({ name: PAYOUTS_QUEUE });
       { name: Refund.name, schema: RefundSchema },
       { name: Payout.name, schema: PayoutSchema },
       { name: PayoutClaim.name, schema: PayoutClaimSchema },
+      { name: MoneyOutboxEntry.name, schema: MoneyOutboxEntrySchema },
+      { name: Merchant.name, schema: MerchantSchema },
     ]),
     queues,
     BlockchainModule,
   ],
-  providers: [MerchantBalanceService, MoneyChain, PayoutsService],
-  exports: [MerchantBalanceService, MoneyChain, PayoutsService, queues],
+  providers: [MerchantBalanceService, MoneyChain, MoneyOutbox, PayoutsService, PayoutScheduler, { provide: CLOCK, useValue: systemClock }],
+  exports: [MerchantBalanceService, MoneyChain, MoneyOutbox, PayoutsService, PayoutScheduler, queues],
 })
 export class MerchantMoneyModule {}

@@ -15,6 +15,8 @@ import { MerchantsService } from '../merchants.service';
 import { MerchantBalanceService } from './merchant-balance.service';
 import type { CreatePayoutDto, PayoutDto } from './merchant-money.dto';
 import { merchantOutflowChain, MoneyChain } from './money-chain';
+import { MoneyOutbox, type MoneyOutboxEntry } from './money-outbox';
+import { hasLiveJob, type MoneyRepair, ORPHAN_ENTRY_MS } from './money-repair';
 import { Payout, PayoutClaim, PAYOUT_UPDATED, type PayoutEvent } from './payout.schema';
 
 export const PAYOUTS_QUEUE = 'payouts';
@@ -39,6 +41,7 @@ export class PayoutsService {
     @Inject(OUTFLOW_SETTLEMENT) private readonly settlement: SettlementService,
     @Inject(paymentsConfig.KEY) private readonly config: PaymentsConfig,
     private readonly chains: MoneyChain,
+    private readonly outbox: MoneyOutbox,
     private readonly balances: MerchantBalanceService,
     private readonly merchants: MerchantsService,
     private readonly events: EventEmitter2,
@@ -47,35 +50,86 @@ export class PayoutsService {
   async create(merchantId: string, dto: CreatePayoutDto, principal: Principal, idempotencyKey?: string): Promise<PayoutDto> {
     const merchant = await this.merchants.get(merchantId, principal);
     if (!isAdmin(principal) && !isMerchantOwner(principal, merchantId)) throw new ForbiddenException("Only an admin or the merchant's owner can take a payout");
-    const payoutId = idempotencyKey ? `po_${createHash('sha256').update(`${principal.role}:${principal.id}|${merchantId}|${idempotencyKey}`).digest('hex').slice(0, 24)}` : `po_${randomBytes(12).toString('hex')}`;
-    const replay = idempotencyKey && (await this.payouts.findById(payoutId).lean().exec());
-    if (replay) return toPayoutDto(replay);
-    const settled = await this.balances.settledNet(merchantId);
-    const amount = dto.amount ?? settled - (await this.chains.total(merchantOutflowChain(merchantId)));
-    const reservationId = randomBytes(12).toString('hex');
-    const covered = amount >= 1 && (await this.chains.reserve(merchantOutflowChain(merchantId), reservationId, amount, (total) => total <= settled));
-    if (!covered) throw new ConflictException({ code: 'insufficient_merchant_balance', message: "The merchant's available balance does not cover this payout" });
+    const payoutId = idempotencyKey ? derivedId(`${principal.role}:${principal.id}|${merchantId}|${idempotencyKey}`) : `po_${randomBytes(12).toString('hex')}`;
+    return toPayoutDto(await this.start(merchantId, merchant.walletAddress, payoutId, dto.amount, `${principal.role}:${principal.id}`));
+  }
+
+  /**
+   * The scheduled payout of a merchant for one day: its id is derived from the merchant and the day,
+   * so however many workers and ticks try, one payout is made (the payout's own insert is the claim).
+   * Null when nothing is available.
+   */
+  async createScheduled(merchantId: string, walletAddress: string, day: string): Promise<Payout | null> {
     try {
-      const payout = await this.payouts.create({
+      return await this.start(merchantId, walletAddress, derivedId(`schedule|${merchantId}|${day}`), undefined, 'schedule');
+    } catch (error) {
+      if (error instanceof ConflictException) return null;
+      throw error;
+    }
+  }
+
+  private async start(merchantId: string, walletAddress: string, payoutId: string, requested: number | undefined, requestedBy: string): Promise<Payout> {
+    const replay = await this.payouts.findById(payoutId).lean().exec();
+    if (replay) return replay;
+    const settled = await this.balances.settledNet(merchantId);
+    const amount = requested ?? settled - (await this.chains.total(merchantOutflowChain(merchantId)));
+    const reservationId = randomBytes(12).toString('hex');
+    if (amount >= 1) await this.outbox.open({ _id: reservationId, kind: 'payout', opId: payoutId, merchantId, chains: [merchantOutflowChain(merchantId)], amount });
+    const covered = amount >= 1 && (await this.chains.reserve(merchantOutflowChain(merchantId), reservationId, amount, (total) => total <= settled));
+    if (!covered) {
+      await this.outbox.close(reservationId);
+      throw new ConflictException({ code: 'insufficient_merchant_balance', message: "The merchant's available balance does not cover this payout" });
+    }
+    let payout: Payout;
+    try {
+      payout = (
+        await this.payouts.create({
         _id: payoutId,
         merchantId,
         amount,
         amountMist: (BigInt(amount) * this.config.mistPerUnit).toString(),
-        currency: (await this.balances.balance(merchantId, principal)).currency,
+        currency: (await this.balances.summary(merchantId)).currency,
         status: 'pending',
         reservationId,
         fromAddress: await this.merchants.settlementAddressOf(merchantId),
-        toAddress: merchant.walletAddress,
-        requestedBy: `${principal.role}:${principal.id}`,
-      });
-      await this.queue.add(PAYOUT_JOB, { payoutId }, { jobId: payoutId, attempts: PAYOUT_ATTEMPTS, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: 1_000, removeOnFail: 5_000 });
-      this.emit(payout.toObject());
-      return toPayoutDto(payout.toObject());
+        toAddress: walletAddress,
+        requestedBy,
+        })
+      ).toObject();
     } catch (error) {
       await this.chains.release(merchantOutflowChain(merchantId), reservationId, amount);
+      await this.outbox.close(reservationId);
       if (!isDuplicateKeyError(error)) throw error;
-      return toPayoutDto((await this.payouts.findById(payoutId).lean().exec())!);
+      return (await this.payouts.findById(payoutId).lean().exec())!;
     }
+    // Written and reserved: accepted even if Redis is away now (the money outbox sweep queues it).
+    await this.enqueue(payoutId).catch((error: Error) => this.logger.warn(`payout ${payoutId} not queued yet: ${error.message}`));
+    this.emit(payout);
+    return payout;
+  }
+
+  /** The money outbox sweep's part for a payout (see RefundsService.repair). */
+  async repair(entry: MoneyOutboxEntry, ageMs: number): Promise<MoneyRepair> {
+    const payout = await this.payouts.findById(entry.opId).lean().exec();
+    if (!payout || payout.reservationId !== entry._id) {
+      if (ageMs < ORPHAN_ENTRY_MS) return 'waiting';
+      for (const chain of await this.outbox.reservedChains(entry)) await this.chains.release(chain, entry._id, entry.amount);
+      await this.outbox.close(entry._id);
+      return 'released';
+    }
+    const decided = await this.claims.findById(payout._id).lean().exec();
+    if (decided) {
+      await this.apply(payout, decided);
+      return 'finished';
+    }
+    if (await hasLiveJob(this.queue, payout._id)) return 'waiting';
+    await (await this.queue.getJob(payout._id))?.remove();
+    await this.enqueue(payout._id);
+    return 'requeued';
+  }
+
+  private async enqueue(payoutId: string): Promise<void> {
+    await this.queue.add(PAYOUT_JOB, { payoutId }, { jobId: payoutId, attempts: PAYOUT_ATTEMPTS, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: 1_000, removeOnFail: 5_000 });
   }
 
   async list(merchantId: string, principal: Principal): Promise<PayoutDto[]> {
@@ -126,30 +180,40 @@ export class PayoutsService {
     await this.apply(payout, decided);
   }
 
+  /** Applies a decided outcome, then its effects (the webhook record among them) before the outbox entry closes. */
   private async apply(payout: Payout, claim: PayoutClaim): Promise<void> {
     if (claim.outcome === 'failed') await this.chains.release(merchantOutflowChain(payout.merchantId), payout.reservationId, payout.amount);
-    if (payout.status !== 'pending') return;
-    const fields = claim.outcome === 'paid' ? { status: 'paid' as const, txHash: claim.txHash, paidAt: claim.at } : { status: 'failed' as const, failureReason: claim.failureReason, failedAt: claim.at };
-    const updated = await this.payouts.findOneAndUpdate({ _id: payout._id }, { $set: fields }, { returnDocument: 'after' }).lean().exec();
-    if (updated) this.emit(updated);
+    let final: Payout | null = payout;
+    if (payout.status === 'pending') {
+      const fields = claim.outcome === 'paid' ? { status: 'paid' as const, txHash: claim.txHash, paidAt: claim.at } : { status: 'failed' as const, failureReason: claim.failureReason, failedAt: claim.at };
+      final = await this.payouts.findOneAndUpdate({ _id: payout._id }, { $set: fields }, { returnDocument: 'after' }).lean().exec();
+    } else if (!(await this.outbox.isOpen(payout.reservationId))) return;
+    if (!final) return;
+    await this.events.emitAsync(PAYOUT_UPDATED, eventOf(final));
+    await this.outbox.close(payout.reservationId);
   }
 
   private emit(payout: Payout): void {
-    const event: PayoutEvent = {
-      payoutId: payout._id,
-      merchantId: payout.merchantId,
-      amount: payout.amount,
-      amountMist: payout.amountMist,
-      currency: payout.currency,
-      status: payout.status,
-      toAddress: payout.toAddress,
-      ...(payout.txHash && { txHash: payout.txHash }),
-      ...(payout.failureReason && { failureReason: payout.failureReason }),
-      at: new Date(),
-    };
-    this.events.emit(PAYOUT_UPDATED, event);
+    this.events.emit(PAYOUT_UPDATED, eventOf(payout));
   }
 }
+
+function eventOf(payout: Payout): PayoutEvent {
+  return {
+    payoutId: payout._id,
+    merchantId: payout.merchantId,
+    amount: payout.amount,
+    amountMist: payout.amountMist,
+    currency: payout.currency,
+    status: payout.status,
+    toAddress: payout.toAddress,
+    ...(payout.txHash && { txHash: payout.txHash }),
+    ...(payout.failureReason && { failureReason: payout.failureReason }),
+    at: new Date(),
+  };
+}
+
+const derivedId = (seed: string) => `po_${createHash('sha256').update(seed).digest('hex').slice(0, 24)}`;
 
 function toPayoutDto(payout: Payout): PayoutDto {
   return {
