@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { validateEnvironment } from '../config/env.validation';
 import { blockchainSection } from './blockchain.config';
+import { PRODUCTION_ENVIRONMENT } from '../config/production-environment.fixture';
 
 const parseBlockchainEnv = (raw: Record<string, string>) => blockchainSection(validateEnvironment(raw));
 
@@ -45,17 +46,11 @@ describe('blockchain config', () => {
 
   it('reads a network, an endpoint and amounts', () => {
     const config = parseBlockchainEnv({
+      ...PRODUCTION_ENVIRONMENT,
       SUI_NETWORK: 'testnet',
       SUI_GRPC_URL: 'https://grpc.example:443',
       SETTLEMENT_MIST_PER_UNIT: '2000',
       LOCAL_LEDGER_FAUCET_MIST: '1_000_000',
-      NODE_ENV: 'production',
-      JWT_SECRET: 'q8Z2-vT1m9XkLp4Rw7Yc0bN6hJ3sFd5G',
-      MONGODB_URI: 'mongodb://db:27017',
-      REDIS_URL: 'redis://cache:6379',
-      WALLET_MASTER_KEY: 'k'.repeat(44),
-      METRICS_TOKEN: 'a-metrics-token-of-some-length',
-      WEBHOOKS_ENABLED: 'false',
     });
     expect(config).toMatchObject({ network: 'testnet', grpcUrl: 'https://grpc.example:443', mistPerUnit: 2000n, faucetMist: 1_000_000n, production: true });
   });

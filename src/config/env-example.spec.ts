@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, EnvironmentVariables, validateEnvironment } from './env.validation';
 import { projectRoot } from './project-root';
+import { PRODUCTION_ENVIRONMENT } from './production-environment.fixture';
 
 /** `.env.example` is the operator's reference: exactly the variables the app validates, each explained. */
 
@@ -39,17 +40,7 @@ function validatedVariables(): string[] {
   return [...new Set(metadata.map((entry) => entry.propertyName))].sort();
 }
 
-/** A production environment that starts: every variable requireProductionSettings asks for. */
-const production: Record<string, string> = {
-  NODE_ENV: 'production',
-  JWT_SECRET: 'q8Z2-vT1m9XkLp4Rw7Yc0bN6hJ3sFd5G',
-  MONGODB_URI: 'mongodb://db:27017',
-  REDIS_URL: 'redis://cache:6379',
-  WALLET_MASTER_KEY: 'k'.repeat(44),
-  SUI_NETWORK: 'testnet',
-  METRICS_TOKEN: 'a-metrics-token-of-some-length',
-  WEBHOOK_SECRET_KEY: 'a'.repeat(64),
-};
+const production: Record<string, string> = { ...PRODUCTION_ENVIRONMENT };
 
 /** The variables production refuses to start without: those whose removal stops it, naming them. */
 function productionRequired(): string[] {

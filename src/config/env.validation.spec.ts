@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, validateEnvironment } from './env.validation';
+import { PRODUCTION_ENVIRONMENT } from './production-environment.fixture';
 
 describe('validateEnvironment', () => {
   it('fills in the development defaults', () => {
@@ -27,17 +28,7 @@ describe('validateEnvironment', () => {
   });
 
   describe('in production', () => {
-    const strong = 'q8Z2-vT1m9XkLp4Rw7Yc0bN6hJ3sFd5G';
-    const complete = {
-      NODE_ENV: 'production',
-      JWT_SECRET: strong,
-      MONGODB_URI: 'mongodb://db:27017',
-      REDIS_URL: 'redis://cache:6379',
-      WALLET_MASTER_KEY: 'k'.repeat(44),
-      SUI_NETWORK: 'testnet',
-      METRICS_TOKEN: 'a-metrics-token-of-some-length',
-      WEBHOOK_SECRET_KEY: 'a'.repeat(64),
-    };
+    const complete: Record<string, string | undefined> = { ...PRODUCTION_ENVIRONMENT };
 
     it('starts with every secret and server given', () => {
       expect(validateEnvironment(complete).NODE_ENV).toBe('production');
