@@ -1,5 +1,3 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { getModelToken } from '@nestjs/mongoose';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { Model } from 'mongoose';
@@ -13,6 +11,7 @@ import { SpendingLimitsService } from '../src/payments/spending-limits.service';
 import { closeTestApp, createTestApp, newIsolation } from './support/test-app';
 import { bearer, registerCard, registerUser, seedSession, Session, TestUser } from './support/session';
 import { ledgerBalance, pay, relaxFraudRules, statusOf, waitForFinal } from './support/payments';
+import { killSpawned, startWholeApp, startWorker } from './support/spawned-app';
 import { waitFor } from './support/wait';
 
 const MIST_PER_UNIT = 1000n;
@@ -57,7 +56,7 @@ describe('settlement survives losing its queue and its worker', () => {
     redis = await startRedis();
   });
   afterAll(async () => {
-    for (const worker of workers) if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
+    killSpawned();
     for (const app of apps) await closeTestApp(app);
     await redis.stop();
   });
@@ -212,25 +211,6 @@ describe('settlement survives losing its queue and its worker', () => {
   }, 90_000);
 });
 
-const workers: ChildProcess[] = [];
-
-/** A worker-only process (`APP_ROLE=worker`) of the built app, sharing the test's database and Redis. */
-function startWorker(isolation: string, redisUrl: string): ChildProcess {
-  return startProcess(isolation, redisUrl, { APP_ROLE: 'worker', METRICS_PORT: '0' });
-}
-
-/** The built app with its API on `port` and its workers, as `npm start` runs it; resolves once it answers ready. */
-async function startWholeApp(isolation: string, redisUrl: string, port: number): Promise<ChildProcess> {
-  // Job locks outlast wallet leases, as with the production defaults (both 30 s, stalled jobs looked for every 30 s): after a
-  // crash the other payments of a wallet may run, and use up their attempts, before a killed one's job runs again.
-  const app = startProcess(isolation, redisUrl, { PORT: String(port), QUEUE_LOCK_DURATION_MS: '15000', QUEUE_STALLED_INTERVAL_MS: '5000' });
-  await waitFor(async () => {
-    if (app.exitCode !== null) throw new Error(`the app exited with ${app.exitCode}`);
-    return fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status === 200, () => false);
-  }, 30_000, 'the app to be ready');
-  return app;
-}
-
 /** One tap at the session's terminal, through the spawned app's HTTP API. */
 async function tap(port: number, s: Session, cardUuid: string, amount: number): Promise<string> {
   const res = await fetch(`http://127.0.0.1:${port}/api/payment/process-async`, {
@@ -241,32 +221,4 @@ async function tap(port: number, s: Session, cardUuid: string, amount: number): 
   const body = (await res.json()) as { transactionId: string };
   if (res.status !== 202) throw new Error(`tap answered ${res.status}: ${JSON.stringify(body)}`);
   return body.transactionId;
-}
-
-function startProcess(isolation: string, redisUrl: string, overrides: Record<string, string>): ChildProcess {
-  const worker = spawn(process.execPath, [join(__dirname, '..', 'dist', 'main.js')], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      // Where the development secrets live: the same JWT and wallet keys as the test's own apps.
-      NFCPAY_CACHE_DIR: process.env.NFCPAY_CACHE_DIR,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'error',
-      LOG_FORMAT: 'json',
-      MONGODB_URI: process.env.TEST_MONGODB_URI,
-      MONGODB_DB_NAME: isolation,
-      REDIS_URL: redisUrl,
-      REDIS_KEY_PREFIX: `${isolation}:`,
-      // A killed worker's wallet leases and job locks lapse within seconds, not the production 30 s.
-      WALLET_LEASE_TTL_MS: '11000',
-      SUI_SUBMIT_TIMEOUT_MS: '1000',
-      QUEUE_LOCK_DURATION_MS: '1500',
-      QUEUE_STALLED_INTERVAL_MS: '1000',
-      OUTBOX_SWEEP_INTERVAL_MS: '500',
-      ...overrides,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  workers.push(worker);
-  return worker;
 }

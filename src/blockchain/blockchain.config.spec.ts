@@ -31,9 +31,11 @@ describe('blockchain config', () => {
   });
 
   it('reads failure drills for the local ledger only', () => {
-    expect(parseBlockchainEnv({ LOCAL_LEDGER_FAULTS: '1313000:transient:2,1717000:permanent' }).ledgerFaults).toEqual([
+    expect(parseBlockchainEnv({ LOCAL_LEDGER_FAULTS: '1313000:transient:2,1717000:permanent,1414000:hang-before,1515000:hang-after:3' }).ledgerFaults).toEqual([
       { amountMist: 1_313_000n, kind: 'transient', times: 2 },
       { amountMist: 1_717_000n, kind: 'permanent', times: Infinity },
+      { amountMist: 1_414_000n, kind: 'hang-before', times: 1 },
+      { amountMist: 1_515_000n, kind: 'hang-after', times: 3 },
     ]);
     expect(() => parseBlockchainEnv({ LOCAL_LEDGER_FAULTS: '1313000:sometimes' })).toThrow(/LOCAL_LEDGER_FAULTS/);
     expect(() => parseBlockchainEnv({ LOCAL_LEDGER_FAULTS: '1:permanent', SUI_NETWORK: 'testnet' })).toThrow(/never on a network/);
