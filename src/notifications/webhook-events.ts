@@ -64,7 +64,7 @@ export function toWebhookEvent(type: WebhookEventType, event: PaymentEvent): Web
   };
 }
 
-export const REFUND_WEBHOOK_TYPES = ['refund.succeeded', 'refund.failed'] as const;
+export const REFUND_WEBHOOK_TYPES = ['refund.succeeded', 'refund.failed', 'refund.canceled'] as const;
 export type RefundWebhookType = (typeof REFUND_WEBHOOK_TYPES)[number];
 
 /** A refund's final status as a merchant receives it (the card is not named). */

@@ -69,12 +69,12 @@ export class WebhooksService {
     });
   }
 
-  /** From a refund's final status: records and queues `refund.succeeded` or `refund.failed`, like a payment's. */
+  /** From a refund's final status: records and queues `refund.succeeded`, `refund.failed` or `refund.canceled`, like a payment's. */
   async refundFinished(event: RefundEvent): Promise<void> {
-    if (event.status !== 'succeeded' && event.status !== 'failed') return;
+    if (event.status === 'pending') return;
     const merchant = await this.merchants.merchantSnapshot(event.merchantId);
     if (!merchant?.webhookUrl) return;
-    const type = event.status === 'succeeded' ? 'refund.succeeded' : 'refund.failed';
+    const type = `refund.${event.status}` as const;
     const body = toRefundWebhookEvent(type, event);
     await this.record({ _id: body.id, merchantId: event.merchantId, transactionId: event.transactionId, type, payload: JSON.stringify(body), status: 'pending', attempts: 0 });
     await this.enqueue(body.id, 'auto', body.id).catch((error: Error) => this.logger.warn(`webhook for refund ${event.refundId} not queued yet: ${error.message}`));

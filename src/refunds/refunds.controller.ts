@@ -8,7 +8,7 @@ import { ApiErrorResponses } from '../common/docs/api-error-responses';
 import { ApiIdParams } from '../common/docs/api-id-params';
 import { IdParamPipe } from '../common/validation/id-param.pipe';
 import { assertIdempotencyKey } from '../payments/payments.controller';
-import { CreateRefundDto, RefundAcceptedResponseDto, RefundListResponseDto } from './dto/refund.dto';
+import { CreateRefundDto, RefundAcceptedResponseDto, RefundCanceledResponseDto, RefundListResponseDto } from './dto/refund.dto';
 import { RefundsService } from './refunds.service';
 
 @ApiTags('refunds')
@@ -48,6 +48,28 @@ export class RefundsController {
     const idempotencyKey = req.header('idempotency-key');
     assertIdempotencyKey(idempotencyKey);
     return { success: true, refund: await this.refunds.create(transactionId, dto, principal, idempotencyKey) };
+  }
+
+  @Post(':refundId/cancel')
+  @HttpCode(200)
+  @Authenticated({ roles: ['admin', 'merchant', 'terminal'] })
+  @ApiOperation({
+    summary: 'Cancel a pending refund before its transfer starts (whoever may refund)',
+    description:
+      "The refund becomes `canceled` and its amount is available and refundable again; `refund:update` and a `refund.canceled` webhook follow. Its job and a cancel race for one unique claim, so a refund is either sent or canceled, never both. Canceling a canceled refund answers it again.",
+  })
+  @ApiIdParams('transactionId', 'refundId')
+  @ApiOkResponse({ type: RefundCanceledResponseDto, description: 'Canceled' })
+  @ApiErrorResponses(
+    { status: 404, description: "No such payment or refund, or not your merchant's", message: 'Refund not found' },
+    { status: 409, description: '`code`: refund_not_cancelable (its transfer has started, or it succeeded or failed)', message: 'This refund is already being sent on chain; it can no longer be canceled' },
+  )
+  async cancel(
+    @Param('transactionId', IdParamPipe) transactionId: string,
+    @Param('refundId', IdParamPipe) refundId: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<RefundCanceledResponseDto> {
+    return { success: true, refund: await this.refunds.cancel(transactionId, refundId, principal) };
   }
 
   @Get()

@@ -8,7 +8,7 @@ import { Transaction, TransactionSchema } from '../payments/schemas/transaction.
 import { CLOCK, systemClock } from '../common/time/clock';
 import { MoneyOutboxSweeper } from './money-outbox-sweeper';
 import { REFUNDS_QUEUE, RefundsService } from './refunds.service';
-import { Refund, RefundClaim, RefundClaimSchema, RefundSchema } from './schemas/refund.schema';
+import { Refund, RefundClaim, RefundClaimSchema, RefundCommitment, RefundCommitmentSchema, RefundSchema } from './schemas/refund.schema';
 
 const queues = BullModule.registerQueue({ name: REFUNDS_QUEUE });
 
@@ -18,6 +18,7 @@ const queues = BullModule.registerQueue({ name: REFUNDS_QUEUE });
     MongooseModule.forFeature([
       { name: Refund.name, schema: RefundSchema },
       { name: RefundClaim.name, schema: RefundClaimSchema },
+      { name: RefundCommitment.name, schema: RefundCommitmentSchema },
       { name: Transaction.name, schema: TransactionSchema },
     ]),
     queues,

@@ -20,7 +20,7 @@ import { hasLiveJob, type MoneyRepair, ORPHAN_ENTRY_MS } from '../merchants/mone
 import { Transaction } from '../payments/schemas/transaction.schema';
 import type { CreateRefundDto, RefundDto } from './dto/refund.dto';
 import { REFUND_UPDATED, type RefundEvent } from './refund.events';
-import { Refund, RefundClaim } from './schemas/refund.schema';
+import { Refund, RefundClaim, RefundCommitment } from './schemas/refund.schema';
 
 export const REFUNDS_QUEUE = 'refunds';
 export const REFUND_JOB = 'refund';
@@ -41,6 +41,7 @@ export class RefundsService {
   constructor(
     @InjectModel(Refund.name) private readonly refunds: Model<Refund>,
     @InjectModel(RefundClaim.name) private readonly claims: Model<RefundClaim>,
+    @InjectModel(RefundCommitment.name) private readonly commitments: Model<RefundCommitment>,
     @InjectModel(Transaction.name) private readonly payments: Model<Transaction>,
     @InjectQueue(REFUNDS_QUEUE) private readonly queue: Queue<{ refundId: string }>,
     @Inject(OUTFLOW_SETTLEMENT) private readonly settlement: SettlementService,
@@ -134,6 +135,24 @@ export class RefundsService {
     return refunds.map(toRefundDto);
   }
 
+  /**
+   * Cancels a pending refund whose transfer has not started (Stripe's `canceled`): the reservation
+   * goes back and the job, whenever it runs, finds the refund decided. Once its job has committed
+   * to the transfer the money may be on its way, so 409; canceling a canceled refund answers it again.
+   */
+  async cancel(transactionId: string, refundId: string, principal: Principal): Promise<RefundDto> {
+    await this.findVisible(transactionId, principal);
+    const refund = await this.refunds.findById(refundId).lean().exec();
+    if (!refund || refund.transactionId !== transactionId) throw new NotFoundException('Refund not found');
+    if (refund.status === 'canceled') return toRefundDto(refund);
+    if (refund.status !== 'pending' || (await this.commit(refundId, 'cancel')) !== 'cancel') throw notCancelable(refund.status);
+    await this.decide(refund, { _id: refundId, outcome: 'canceled', at: new Date() });
+    const final = (await this.refunds.findById(refundId).lean().exec())!;
+    // Only a refund decided before commitments existed can get here with another outcome.
+    if (final.status !== 'canceled') throw notCancelable(final.status);
+    return toRefundDto(final);
+  }
+
   /** The job: the transfer exactly once (stored bytes + digest under the wallet's lease), then the outcome once. */
   async execute(refundId: string, lastAttempt: boolean): Promise<RefundOutcome> {
     const refund = await this.refunds.findById(refundId).lean().exec();
@@ -141,6 +160,11 @@ export class RefundsService {
     const decided = await this.claims.findById(refundId).lean().exec();
     if (decided) {
       await this.apply(refund, decided);
+      return 'skipped';
+    }
+    if ((await this.commit(refundId, 'transfer')) === 'cancel') {
+      // Canceled first; the cancel may have died before recording its outcome, so it is recorded here too.
+      await this.decide(refund, { _id: refundId, outcome: 'canceled', at: new Date() });
       return 'skipped';
     }
     try {
@@ -174,6 +198,17 @@ export class RefundsService {
     await this.chains.release(merchantOutflowChain(merchantId), reservationId, amount);
   }
 
+  /** Whichever of the transfer and a cancel inserts first is what happens; returns that decision. */
+  private async commit(refundId: string, decision: RefundCommitment['decision']): Promise<RefundCommitment['decision']> {
+    try {
+      await this.commitments.create({ _id: refundId, decision, at: new Date() });
+      return decision;
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      return (await this.commitments.findById(refundId).lean().exec())!.decision;
+    }
+  }
+
   /** The first outcome inserted is the outcome; anyone finishes applying it. */
   private async decide(refund: Refund, claim: RefundClaim): Promise<void> {
     let decided = claim;
@@ -188,11 +223,10 @@ export class RefundsService {
 
   /** Applies a decided outcome, then its effects (the webhook record among them) before the outbox entry closes, so a crash in between is repaired. */
   private async apply(refund: Refund, claim: RefundClaim): Promise<void> {
-    if (claim.outcome === 'failed') await this.giveBack(refund.transactionId, refund.merchantId, refund.reservationId, refund.amount);
+    if (claim.outcome !== 'succeeded') await this.giveBack(refund.transactionId, refund.merchantId, refund.reservationId, refund.amount);
     let final: Refund | null = refund;
     if (refund.status === 'pending') {
-      const fields = claim.outcome === 'succeeded' ? { status: 'succeeded' as const, txHash: claim.txHash, succeededAt: claim.at } : { status: 'failed' as const, failureReason: claim.failureReason, failedAt: claim.at };
-      final = await this.refunds.findOneAndUpdate({ _id: refund._id }, { $set: fields }, { returnDocument: 'after' }).lean().exec();
+      final = await this.refunds.findOneAndUpdate({ _id: refund._id }, { $set: finalFields(claim) }, { returnDocument: 'after' }).lean().exec();
     } else if (!(await this.outbox.isOpen(refund.reservationId))) return;
     if (!final) return;
     await this.events.emitAsync(REFUND_UPDATED, this.eventOf(final));
@@ -248,6 +282,18 @@ export class RefundsService {
     };
   }
 }
+
+function finalFields(claim: RefundClaim): Partial<Refund> {
+  if (claim.outcome === 'succeeded') return { status: 'succeeded', txHash: claim.txHash, succeededAt: claim.at };
+  if (claim.outcome === 'failed') return { status: 'failed', failureReason: claim.failureReason, failedAt: claim.at };
+  return { status: 'canceled', canceledAt: claim.at };
+}
+
+const notCancelable = (status: string) =>
+  new ConflictException({
+    code: 'refund_not_cancelable',
+    message: status === 'pending' ? 'This refund is already being sent on chain; it can no longer be canceled' : `Only a pending refund can be canceled; this one is ${status}`,
+  });
 
 const exceedsRemaining = () => new ConflictException({ code: 'refund_exceeds_remaining', message: 'The refund is more than what remains refundable of this payment' });
 

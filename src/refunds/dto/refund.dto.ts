@@ -29,7 +29,7 @@ export class RefundDto {
   @ApiProperty({ example: 'VND', description: "The card's currency" })
   currency: string;
 
-  @ApiProperty({ enum: REFUND_STATUSES, description: 'pending until the transfer lands (succeeded) or cannot (failed)' })
+  @ApiProperty({ enum: REFUND_STATUSES, description: 'pending until the transfer lands (succeeded) or cannot (failed), or it is canceled before its transfer starts' })
   status: RefundStatus;
 
   @ApiProperty({ enum: REFUND_REASONS, nullable: true, description: 'Why, when given' })
@@ -50,6 +50,14 @@ export class RefundAcceptedResponseDto {
   success: true;
 
   @ApiProperty({ type: RefundDto, description: 'The refund, pending' })
+  refund: RefundDto;
+}
+
+export class RefundCanceledResponseDto {
+  @ApiProperty({ example: true })
+  success: true;
+
+  @ApiProperty({ type: RefundDto, description: 'The refund, canceled' })
   refund: RefundDto;
 }
 

@@ -32,6 +32,7 @@ export class Refund {
   @Prop() failureReason?: string;
   @Prop() succeededAt?: Date;
   @Prop() failedAt?: Date;
+  @Prop() canceledAt?: Date;
 
   createdAt: Date;
   updatedAt: Date;
@@ -47,10 +48,26 @@ export class RefundClaim {
   @Prop({ type: String, required: true })
   _id: string;
 
-  @Prop({ type: String, required: true }) outcome: 'succeeded' | 'failed';
+  @Prop({ type: String, required: true }) outcome: 'succeeded' | 'failed' | 'canceled';
   @Prop() txHash?: string;
   @Prop() failureReason?: string;
   @Prop({ required: true }) at: Date;
 }
 
 export const RefundClaimSchema = SchemaFactory.createForClass(RefundClaim);
+
+/**
+ * One per refund: whether its transfer may start or it is canceled, decided by whichever inserts
+ * first (the job, just before it first builds the transfer, or a cancel), so a refund whose money
+ * may be on its way is never canceled and a canceled one never sent.
+ */
+@Schema({ collection: 'refund_commitments', versionKey: false })
+export class RefundCommitment {
+  @Prop({ type: String, required: true })
+  _id: string;
+
+  @Prop({ type: String, required: true }) decision: 'transfer' | 'cancel';
+  @Prop({ required: true }) at: Date;
+}
+
+export const RefundCommitmentSchema = SchemaFactory.createForClass(RefundCommitment);
