@@ -26,14 +26,22 @@ export class PaymentRequest {
 
 export const PaymentRequestSchema = SchemaFactory.createForClass(PaymentRequest);
 
-/** One per request: the unique insert that lets exactly one cardholder pay it (FerretDB has no conditional update). */
+/**
+ * The unique insert that lets exactly one cardholder pay a request (FerretDB has no conditional
+ * update). Claims come in generations, `_id` = the request id, then `<id>#1`, `<id>#2`…: a claim
+ * given up (its payment declined, or abandoned by a payer that died) is marked released, never
+ * deleted, and the next payer inserts the next generation, so two payers never both win one.
+ */
 @Schema({ collection: 'payment_request_claims', versionKey: false })
 export class PaymentRequestClaim {
   @Prop({ type: String, required: true })
   _id: string;
 
   @Prop({ required: true }) userId: string;
+  /** The card it is being paid with: a retry by the same payer must name it to resume. */
+  @Prop() cardUuid?: string;
   @Prop({ required: true }) at: Date;
+  @Prop() releasedAt?: Date;
 }
 
 export const PaymentRequestClaimSchema = SchemaFactory.createForClass(PaymentRequestClaim);

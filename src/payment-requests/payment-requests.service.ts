@@ -61,33 +61,69 @@ export class PaymentRequestsService {
     return this.toDto(await this.find(id, principal));
   }
 
-  /** The cardholder's payment: the claim first (one payer), then the tap pipeline; a decline frees the request again. */
+  /**
+   * The cardholder's payment: the claim first (one payer), then the tap pipeline under an
+   * Idempotency-Key of that claim, so a payer whose try died between the claim and the payment
+   * completes that very payment by paying again (a thrown error keeps the claim for the same
+   * reason). A decline frees the request; so does a claim abandoned with no payment.
+   */
   async pay(id: string, cardUuid: string, principal: Principal, requestId: string): Promise<PaymentAnswer> {
     const request = await this.find(id, principal);
-    if (request.transactionId || (await this.claims.exists({ _id: id }).exec())) throw alreadyPaid();
+    if (request.transactionId) throw alreadyPaid();
+    const head = await this.latestClaim(id);
+    if (head.claim && !head.claim.releasedAt) {
+      const age = this.clock.now().getTime() - head.claim.at.getTime();
+      const own = head.claim.userId === principal.id && (head.claim.cardUuid ?? cardUuid) === cardUuid;
+      if (own && age < RESUME_WINDOW_MS) return this.payUnder(request, head.gen, cardUuid, principal, requestId);
+      if (age < ABANDONED_CLAIM_MS) throw alreadyPaid();
+      const made = await this.initiate.acceptedUnder({ role: 'user', id: head.claim.userId }, claimKey(id, head.gen));
+      if (made) {
+        await this.markPaid(request, made);
+        throw alreadyPaid();
+      }
+      await this.release(id, head.gen);
+    }
     if (this.isExpired(request)) throw new GoneException({ code: 'payment_request_expired', message: 'This payment request has expired' });
+    const gen = head.gen + 1;
     try {
-      await this.claims.create({ _id: id, userId: principal.id, at: this.clock.now() });
+      await this.claims.create({ _id: claimId(id, gen), userId: principal.id, cardUuid, at: this.clock.now() });
     } catch (error) {
       if (isDuplicateKeyError(error)) throw alreadyPaid();
       throw error;
     }
-    let answer: PaymentAnswer;
-    try {
-      answer = await this.initiate.execute({ principal, body: { cardUuid, amount: request.amount, merchantId: request.merchantId, terminalId: request.terminalId }, requestId });
-    } catch (error) {
-      await this.claims.deleteOne({ _id: id }).exec();
-      throw error;
-    }
+    return this.payUnder(request, gen, cardUuid, principal, requestId);
+  }
+
+  private async payUnder(request: PaymentRequest, gen: number, cardUuid: string, principal: Principal, requestId: string): Promise<PaymentAnswer> {
+    const body = { cardUuid, amount: request.amount, merchantId: request.merchantId, terminalId: request.terminalId };
+    const answer = await this.initiate.execute({ principal, body, idempotencyKey: claimKey(request._id, gen), requestId });
     if (answer.status !== 202) {
-      await this.claims.deleteOne({ _id: id }).exec();
+      await this.release(request._id, gen);
       return answer;
     }
-    const transactionId = answer.body.transactionId as string;
-    await this.requests.updateOne({ _id: id }, { $set: { transactionId, paidAt: this.clock.now() } }).exec();
-    const event: PaymentRequestPaidEvent = { paymentRequestId: id, merchantId: request.merchantId, terminalId: request.terminalId, amount: request.amount, transactionId, at: this.clock.now() };
-    this.events.emit(PAYMENT_REQUEST_PAID, event);
+    await this.markPaid(request, answer.body.transactionId as string);
     return answer;
+  }
+
+  private async markPaid(request: PaymentRequest, transactionId: string): Promise<void> {
+    await this.requests.updateOne({ _id: request._id }, { $set: { transactionId, paidAt: this.clock.now() } }).exec();
+    const event: PaymentRequestPaidEvent = { paymentRequestId: request._id, merchantId: request.merchantId, terminalId: request.terminalId, amount: request.amount, transactionId, at: this.clock.now() };
+    this.events.emit(PAYMENT_REQUEST_PAID, event);
+  }
+
+  /** Marked, never deleted: deleting could remove the next payer's claim, as FerretDB's conditional writes are not atomic. */
+  private async release(id: string, gen: number): Promise<void> {
+    await this.claims.updateOne({ _id: claimId(id, gen) }, { $set: { releasedAt: this.clock.now() } }).exec();
+  }
+
+  /** The newest claim of a request (gen -1: none yet), found by `_id` lookups only. */
+  private async latestClaim(id: string): Promise<{ gen: number; claim: PaymentRequestClaim | null }> {
+    let head: { gen: number; claim: PaymentRequestClaim | null } = { gen: -1, claim: null };
+    for (;;) {
+      const next = await this.claims.findById(claimId(id, head.gen + 1)).lean().exec();
+      if (!next) return head;
+      head = { gen: head.gen + 1, claim: next };
+    }
   }
 
   private async find(id: string, principal: Principal): Promise<PaymentRequest> {
@@ -124,6 +160,17 @@ export class PaymentRequestsService {
     };
   }
 }
+
+/**
+ * Its payer may pay again to complete a claim this young; one older than ABANDONED_CLAIM_MS with
+ * no payment is given up. The gap between them is longer than an accept may hold its
+ * Idempotency-Key (30 s), so a resumed payment is written before anyone may give its claim up.
+ */
+const RESUME_WINDOW_MS = 90_000;
+const ABANDONED_CLAIM_MS = 120_000;
+
+const claimId = (id: string, gen: number) => (gen === 0 ? id : `${id}#${gen}`);
+const claimKey = (id: string, gen: number) => `payment-request:${claimId(id, gen)}`;
 
 const alreadyPaid = () => new ConflictException({ code: 'payment_request_paid', message: 'This payment request is already paid, or being paid' });
 

@@ -60,6 +60,11 @@ export class IdempotencyService {
     }
   }
 
+  /** The payment id a request with this key runs (or ran) as; null if none began. */
+  async transactionIdOf(caller: string, key: string): Promise<string | null> {
+    return (await this.keys.findById(sha256(`${caller}\n${key}`)).lean().exec())?.transactionId ?? null;
+  }
+
   async complete(id: string, answer: StoredAnswer): Promise<void> {
     await this.keys
       .updateOne({ _id: id }, { $set: { state: 'completed', responseStatus: answer.status, responseBody: answer.body }, $unset: { lockedUntil: 1 } })

@@ -94,6 +94,16 @@ export class InitiatePaymentUseCase {
     }
   }
 
+  /**
+   * The payment accepted for `caller` under `idempotencyKey`, if one was written and not declined:
+   * how someone who must not pay twice learns what a request that died part-way did.
+   */
+  async acceptedUnder(caller: Pick<Principal, 'role' | 'id'>, idempotencyKey: string): Promise<string | null> {
+    const transactionId = await this.idempotency.transactionIdOf(callerOf(caller), idempotencyKey);
+    const payment = transactionId ? await this.transactions.find(transactionId) : null;
+    return payment && payment.status !== 'declined' ? payment.transactionId : null;
+  }
+
   private async accept(command: InitiatePaymentCommand, transactionId: string, resumed: boolean, started: number): Promise<PaymentAnswer> {
     const elapsed = () => Math.round(performance.now() - started);
     if (resumed) {
@@ -245,7 +255,7 @@ export class InitiatePaymentUseCase {
   }
 }
 
-const callerOf = (principal: Principal) => `${principal.role}:${principal.id}`;
+const callerOf = (principal: Pick<Principal, 'role' | 'id'>) => `${principal.role}:${principal.id}`;
 
 /** How the card proved itself on this tap (the decrypted UID, its read counter and key version); never `p` or `c`. */
 const cardAuthOf = (command: CardCommand) =>
