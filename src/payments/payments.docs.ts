@@ -3,7 +3,7 @@ import { ApiExtraModels, ApiResponse, getSchemaPath, type ApiResponseOptions } f
 import { errorExample } from '../common/docs/api-error-responses';
 import { ErrorResponseDto } from '../common/filters/error-body';
 import { PaymentAcceptedDto, PaymentDeclinedDto } from './dto/process-payment.dto';
-import { PaymentRequiresPinDto } from './pin/payment-pin.dto';
+import { PaymentRequiresPinDto, PinRejectedDto } from './pin/payment-pin.dto';
 
 /** process-async's 400 has two shapes: the standard validation error, and the seed's decline. */
 export function ApiPaymentBadRequest() {
@@ -58,4 +58,23 @@ export function ApiPaymentAccepted() {
     },
   };
   return applyDecorators(ApiExtraModels(PaymentAcceptedDto, PaymentRequiresPinDto), ApiResponse(options as ApiResponseOptions));
+}
+
+/** The PIN route's 400: a wrong PIN or a declined payment (its own shape), or an invalid body (the standard one). */
+export function ApiPinBadRequest() {
+  const example = { transactionId: 'nfc_mi2x0k3c_9f8e7d6c5b4a3f2e', requestId: '6f1c0b9e-4a47-4a55-9c55-2f7a8e3e2b11' };
+  const options = {
+    status: 400,
+    description: 'Wrong PIN (`pin_incorrect` with attemptsLeft; at 0 the payment is declined and the card pin_blocked), a card blocked by wrong PINs before (`pin_blocked`), or an invalid body (the standard error shape)',
+    schema: { oneOf: [{ $ref: getSchemaPath(PinRejectedDto) }, { $ref: getSchemaPath(ErrorResponseDto) }] },
+    examples: {
+      incorrect: { summary: 'Wrong PIN, two attempts left', value: { success: false, error: 'PIN incorrect', declineCode: 'pin_incorrect', attemptsLeft: 2, status: 'requires_pin', ...example } },
+      blocked: {
+        summary: 'The third wrong PIN',
+        value: { success: false, error: 'PIN incorrect', declineCode: 'pin_incorrect', attemptsLeft: 0, status: 'declined', cardStatus: 'pin_blocked', reason: 'Three wrong PINs: the payment is declined and the card blocked until its holder unblocks it', ...example },
+      },
+      invalid: { summary: 'Invalid body', value: errorExample(400) },
+    },
+  };
+  return applyDecorators(ApiExtraModels(PinRejectedDto, ErrorResponseDto), ApiResponse(options as ApiResponseOptions));
 }

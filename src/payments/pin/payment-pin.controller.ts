@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Authenticated } from '../../common/auth/authenticated.decorator';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator';
@@ -9,7 +9,8 @@ import { ErrorResponseDto } from '../../common/filters/error-body';
 import { ApiIdParams } from '../../common/docs/api-id-params';
 import { requestIdOf } from '../../common/request-id/request-id.middleware';
 import { IdParamPipe } from '../../common/validation/id-param.pipe';
-import { PinRejectedDto, PinVerifiedDto, SubmitPinDto } from './payment-pin.dto';
+import { ApiPinBadRequest } from '../payments.docs';
+import { PinVerifiedDto, SubmitPinDto } from './payment-pin.dto';
 import { SubmitPinUseCase } from './submit-pin.use-case';
 
 @ApiTags('payments')
@@ -27,7 +28,7 @@ export class PaymentPinController {
   })
   @ApiIdParams('transactionId')
   @ApiOkResponse({ type: PinVerifiedDto, description: 'PIN verified: the payment is pending and settles in the background' })
-  @ApiBadRequestResponse({ type: PinRejectedDto, description: 'Wrong PIN (pin_incorrect, with attemptsLeft), a card blocked by wrong PINs (pin_blocked), or an invalid body (the standard error shape)' })
+  @ApiPinBadRequest()
   @ApiResponse({
     status: 410,
     description: 'No PIN in time (`code`: pin_expired): the payment is expired and its limit given back',
