@@ -123,12 +123,12 @@ export class CardsController {
 
   @Patch(':cardUuid/limits')
   @Authenticated({ roles: ['user', 'admin'] })
-  @ApiOperation({ summary: 'Change the daily and single-transaction limits (and, admins only, the cvmLimit)' })
+  @ApiOperation({ summary: 'Change the daily and single-transaction limits (and, admins only, cvmLimit and cvmConsecutiveTaps)' })
   @ApiIdParams('cardUuid')
   @ApiOkResponse({ type: CardResponseDto, description: 'The card with its new limits' })
   @ApiErrorResponses(
     { status: 400, description: 'Invalid body or cardUuid, or a limit above an administrator’s cap (the message names the cap)' },
-    { status: 403, description: 'A cardholder tried to set cvmLimit', message: "Only an administrator sets a card's cvmLimit" },
+    { status: 403, description: 'A cardholder tried to set cvmLimit or cvmConsecutiveTaps', message: "Only an administrator sets a card's cvmLimit and cvmConsecutiveTaps" },
     NOT_FOUND,
     413,
     415,

@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException, UnauthorizedException, ForbiddenException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException, UnauthorizedException, ForbiddenException } from '@nestjs/common';
 import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter, UpdateQuery } from 'mongoose';
@@ -9,7 +9,8 @@ import { CARD_UPDATED, CardUpdatedEvent } from './card.events';
 import { CardStatusLock } from './card-status-lock';
 import { assertWithinCaps, controlsOf, enforcedLimits, type EnforcedLimit, normalized, type SpendingControls, type SpendingLimit, storedFrom } from './card-controls';
 import { CardControlsResponseDto, CardDto, CreateCardDto, UpdateCardLimitsDto } from './dto/card.dto';
-import { Card, CardStatus, CVM_LIMIT_DEFAULT, DEFAULT_DAILY_LIMIT, DEFAULT_SINGLE_TRANSACTION_LIMIT } from './schemas/card.schema';
+import { cardsConfig, type CardsConfig } from '../config/app.config';
+import { Card, CardStatus, DEFAULT_DAILY_LIMIT, DEFAULT_SINGLE_TRANSACTION_LIMIT } from './schemas/card.schema';
 import { isDuplicateKeyError } from '../common/database/duplicate-key';
 import { User } from '../auth/schemas/user.schema';
 import { verifyPassword } from '../auth/password-hasher';
@@ -29,6 +30,8 @@ export interface CardSnapshot {
   singleTransactionLimit: number;
   /** Above this a tap needs the cardholder's PIN. */
   cvmLimit: number;
+  /** The N-th tap in a row without a PIN needs one (absent: off). */
+  cvmConsecutiveTaps?: number;
   currency: string;
   /** A secure card: a tap must carry its SUN message. */
   requiresCardAuth: boolean;
@@ -54,6 +57,7 @@ export class CardsService {
     private readonly issuer: CardIssuer,
     @InjectModel(CardUid.name) private readonly uids: Model<CardUid>,
     @InjectModel(User.name) private readonly users: Model<User>,
+    @Inject(cardsConfig.KEY) private readonly config: CardsConfig,
   ) {}
 
   /** A card with an `nfcUid` is secure: its programming keys are answered here, and never again. */
@@ -69,7 +73,7 @@ export class CardsService {
       const secure = nfcUid ? { nfcUid, keyVersion: 1 } : {};
       const card = await this.cards.create({ cardUuid: dto.cardUuid, ownerId: owner.id, dailyLimit, singleTransactionLimit, status: 'active', ...secure, revision: nextRevision() });
       await this.cacheCard(card);
-      return { card: toCardDto(card), ...(programming && { programming }) };
+      return { card: this.toDto(card), ...(programming && { programming }) };
     } catch (error) {
       if (nfcUid) await this.uids.deleteOne({ _id: nfcUid, cardUuid: dto.cardUuid }).exec();
       if (isDuplicateKeyError(error)) throw new ConflictException('This card is already registered');
@@ -125,11 +129,11 @@ export class CardsService {
   async list(principal: Principal): Promise<CardDto[]> {
     const filter = isAdmin(principal) ? {} : { ownerId: principal.id };
     const cards = await this.cards.find(filter).sort({ createdAt: -1 }).limit(LIST_LIMIT).lean().exec();
-    return cards.map(toCardDto);
+    return cards.map((card) => this.toDto(card));
   }
 
   async get(cardUuid: string, principal: Principal): Promise<CardDto> {
-    return toCardDto(await this.findVisible(cardUuid, principal));
+    return this.toDto(await this.findVisible(cardUuid, principal));
   }
 
   async updateLimits(cardUuid: string, dto: UpdateCardLimitsDto, principal: Principal): Promise<CardDto> {
@@ -138,8 +142,11 @@ export class CardsService {
     const singleTransactionLimit = dto.singleTransactionLimit ?? card.singleTransactionLimit;
     assertLimitsConsistent(dailyLimit, singleTransactionLimit);
     assertWithinCaps(legacyLimits(dto), card.caps ?? []);
-    if (dto.cvmLimit !== undefined && !isAdmin(principal)) throw new ForbiddenException('Only an administrator sets a card\'s cvmLimit');
-    return (await this.change(cardUuid, { dailyLimit, singleTransactionLimit, ...(dto.cvmLimit !== undefined && { cvmLimit: dto.cvmLimit }) })) ?? notFound();
+    if ((dto.cvmLimit !== undefined || dto.cvmConsecutiveTaps !== undefined) && !isAdmin(principal)) throw new ForbiddenException("Only an administrator sets a card's cvmLimit and cvmConsecutiveTaps");
+    const consecutive = dto.cvmConsecutiveTaps;
+    const set = { dailyLimit, singleTransactionLimit, ...(dto.cvmLimit !== undefined && { cvmLimit: dto.cvmLimit }), ...(consecutive && { cvmConsecutiveTaps: consecutive }) };
+    // 0 turns the consecutive-taps rule off again.
+    return (await this.change(cardUuid, set, consecutive === 0 ? { $unset: { cvmConsecutiveTaps: 1 } } : {})) ?? notFound();
   }
 
   async controls(cardUuid: string, principal: Principal): Promise<CardControlsResponseDto> {
@@ -189,15 +196,25 @@ export class CardsService {
     await this.statusLock.hold(event.cardUuid, () => this.change(event.cardUuid, set), { required: false });
   }
 
+  /** Three wrong PINs: the card stops paying until its holder lifts this with their password. Never over a stronger status (blocked, lost). */
+  async markPinBlocked(cardUuid: string): Promise<void> {
+    await this.statusLock.hold(cardUuid, () => this.change(cardUuid, { status: 'pin_blocked' }, {}, { status: 'active' as const }), { required: false });
+  }
+
+  /** Lifts a PIN block only (the caller checked the holder and their password); false when the card is not pin_blocked. */
+  async liftPinBlock(cardUuid: string): Promise<boolean> {
+    return this.statusLock.hold(cardUuid, async () => (await this.change(cardUuid, { status: 'active' }, {}, { status: 'pin_blocked' as const })) !== null, { required: true });
+  }
+
   private async placeBlock(cardUuid: string, reason: string | undefined, principal: Principal): Promise<CardDto> {
     const card = await this.findVisible(cardUuid, principal);
     const blockedBy: 'admin' | 'holder' = isAdmin(principal) ? 'admin' : 'holder';
     const weaker = weakerThan(blockedBy);
-    const replaceable = (c: Pick<Card, 'status' | 'blockedBy'>) => c.status === 'active' || (c.status === 'blocked' && !!c.blockedBy && weaker.includes(c.blockedBy));
-    if (!replaceable(card)) return toCardDto(card);
+    const replaceable = (c: Pick<Card, 'status' | 'blockedBy'>) => c.status === 'active' || c.status === 'pin_blocked' || (c.status === 'blocked' && !!c.blockedBy && weaker.includes(c.blockedBy));
+    if (!replaceable(card)) return this.toDto(card);
     const set = { status: 'blocked' as const, blockedBy, blockedReason: reason ?? `Blocked by ${blockedBy === 'admin' ? 'an administrator' : 'the cardholder'}` };
     // Checked again in the write (where updates are atomic, without the lock too).
-    const stillReplaceable: QueryFilter<Card> = weaker.length ? { $or: [{ status: 'active' as const }, { status: 'blocked' as const, blockedBy: { $in: weaker } }] } : { status: 'active' as const };
+    const stillReplaceable: QueryFilter<Card> = weaker.length ? { $or: [{ status: { $in: ['active', 'pin_blocked'] } }, { status: 'blocked' as const, blockedBy: { $in: weaker } }] } : { status: { $in: ['active', 'pin_blocked'] } };
     return (await this.change(cardUuid, set, {}, stillReplaceable)) ?? this.get(cardUuid, principal);
   }
 
@@ -220,7 +237,7 @@ export class CardsService {
   async validateForPayment(cardUuid: string): Promise<CardValidation> {
     const card = await this.snapshot(cardUuid);
     if (!card) return { valid: false, reason: 'card_invalid', detail: 'Card not found' };
-    if (card.status === 'blocked' || card.status === 'lost') return { valid: false, reason: 'card_blocked', detail: `Card is ${card.status}`, ownerId: card.ownerId };
+    if (card.status === 'blocked' || card.status === 'lost' || card.status === 'pin_blocked') return { valid: false, reason: 'card_blocked', detail: `Card is ${card.status}`, ownerId: card.ownerId };
     if (card.status !== 'active') return { valid: false, reason: 'card_invalid', detail: `Card is ${card.status}`, ownerId: card.ownerId };
     return { valid: true, card };
   }
@@ -234,7 +251,7 @@ export class CardsService {
   private snapshot(cardUuid: string): Promise<CardSnapshot | null> {
     return this.cache.get<CardSnapshot>(cardKey(cardUuid), CACHE_TTL_SECONDS, async () => {
       const card = await this.cards.findOne({ cardUuid }).lean().exec();
-      return card && { revision: card.revision, value: toSnapshot(card) };
+      return card && { revision: card.revision, value: this.toSnapshot(card) };
     });
   }
 
@@ -259,11 +276,33 @@ export class CardsService {
       ...(card.blockedReason && { reason: card.blockedReason }),
     };
     this.events.emit(CARD_UPDATED, event);
-    return toCardDto(card);
+    return this.toDto(card);
   }
 
   private cacheCard(card: Card): Promise<void> {
-    return this.cache.put(cardKey(card.cardUuid), { revision: card.revision, value: toSnapshot(card) }, CACHE_TTL_SECONDS);
+    return this.cache.put(cardKey(card.cardUuid), { revision: card.revision, value: this.toSnapshot(card) }, CACHE_TTL_SECONDS);
+  }
+
+  private toSnapshot(card: Card): CardSnapshot {
+    return {
+      cardUuid: card.cardUuid,
+      ownerId: card.ownerId,
+      status: card.status,
+      dailyLimit: card.dailyLimit,
+      singleTransactionLimit: card.singleTransactionLimit,
+      cvmLimit: card.cvmLimit ?? this.config.cvmLimitDefault,
+      ...(card.cvmConsecutiveTaps && { cvmConsecutiveTaps: card.cvmConsecutiveTaps }),
+      currency: card.currency,
+      requiresCardAuth: !!card.nfcUid,
+      ...(card.nfcUid && { nfcUid: card.nfcUid, keyVersion: card.keyVersion }),
+      limits: enforcedLimits(card),
+      blockedCategories: card.blockedCategories ?? [],
+    };
+  }
+
+  private toDto(card: Card): CardDto {
+    const { limits: _limits, blockedCategories: _blocked, ...snapshot } = this.toSnapshot(card);
+    return { ...snapshot, spendingControls: controlsOf(card), ...(card.caps?.length && { caps: card.caps }), ...(card.blockedReason && { blockedReason: card.blockedReason }), ...(card.blockedBy && { blockedBy: card.blockedBy }), createdAt: card.createdAt, updatedAt: card.updatedAt };
   }
 }
 
@@ -309,25 +348,4 @@ function checkedControls(controls: SpendingControls, card: Card): Pick<Card, 'da
 
 function toControlsDto(card: Card): CardControlsResponseDto {
   return { success: true, cardUuid: card.cardUuid, controls: { ...controlsOf(card), caps: card.caps ?? [] } };
-}
-
-function toSnapshot(card: Card): CardSnapshot {
-  return {
-    cardUuid: card.cardUuid,
-    ownerId: card.ownerId,
-    status: card.status,
-    dailyLimit: card.dailyLimit,
-    singleTransactionLimit: card.singleTransactionLimit,
-    cvmLimit: card.cvmLimit ?? CVM_LIMIT_DEFAULT,
-    currency: card.currency,
-    requiresCardAuth: !!card.nfcUid,
-    ...(card.nfcUid && { nfcUid: card.nfcUid, keyVersion: card.keyVersion }),
-    limits: enforcedLimits(card),
-    blockedCategories: card.blockedCategories ?? [],
-  };
-}
-
-function toCardDto(card: Card): CardDto {
-  const { limits: _limits, blockedCategories: _blocked, ...snapshot } = toSnapshot(card);
-  return { ...snapshot, spendingControls: controlsOf(card), ...(card.caps?.length && { caps: card.caps }), ...(card.blockedReason && { blockedReason: card.blockedReason }), ...(card.blockedBy && { blockedBy: card.blockedBy }), createdAt: card.createdAt, updatedAt: card.updatedAt };
 }

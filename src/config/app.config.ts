@@ -86,7 +86,11 @@ export function loadConfiguration(raw: Record<string, string | undefined>) {
     metrics: { token: secret('METRICS_TOKEN', env.METRICS_TOKEN)!, production },
     blockchain: blockchainSection(env),
     fraud: fraudSection(env),
-    cards: { issuerKey: cardIssuerKey(env.CARD_ISSUER_KEY, production, (name) => developmentSecret(cacheDir, name)) },
+    cards: {
+      issuerKey: cardIssuerKey(env.CARD_ISSUER_KEY, production, (name) => developmentSecret(cacheDir, name)),
+      cvmLimitDefault: env.CVM_LIMIT_DEFAULT,
+      pinEntryTimeoutMs: env.PIN_ENTRY_TIMEOUT_SECONDS * 1000,
+    },
   };
 }
 

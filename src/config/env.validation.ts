@@ -391,6 +391,19 @@ export class EnvironmentVariables {
   @Matches(/^[0-9a-fA-F]{32}$/, { message: 'CARD_ISSUER_KEY must be 16 bytes as 32 hex digits (openssl rand -hex 16)' })
   CARD_ISSUER_KEY?: string;
 
+  /** Above this amount (minor units) a contactless tap needs the cardholder's PIN, unless an admin set the card's own cvmLimit. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  CVM_LIMIT_DEFAULT: number = 1_000_000;
+
+  /** How long a tap waiting for its PIN (requires_pin) stays open before it expires and its limit is given back. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  PIN_ENTRY_TIMEOUT_SECONDS: number = 60;
+
   // --- merchant money (src/merchants/money) -----------------------------------------------------
 
   /** Platform fee on each payment, in basis points (100 = 1%, at most 5000), sent to the platform fee wallet in the payment's own transaction. */

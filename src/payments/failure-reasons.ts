@@ -38,12 +38,16 @@ const DECLINE_WORDS: Record<DeclineCode, string> = {
   offline_over_policy: "Taken offline beyond the merchant's offline policy",
   offline_expired: 'Taken offline too long ago',
   offline_pin_required: 'Taken offline above the contactless limit: a PIN was needed',
+  pin_required: "The cardholder's PIN was needed and the card has none set",
+  pin_tries_exceeded: 'Three wrong PINs in a row',
+  pin_blocked: 'The card is blocked after wrong PINs',
 };
 
 type Failed = Pick<Transaction, 'status' | 'failureReason' | 'declineCode'>;
 
 export function publicFailureReason(payment: Failed): string | undefined {
   if (!payment.failureReason) return undefined;
+  if (payment.status === 'expired') return 'No PIN entered in time';
   if (payment.status === 'declined') return DECLINE_WORDS[payment.declineCode as DeclineCode] ?? 'Payment declined';
   // Settlement failures are stored as `<SettlementFailureCode>: <details>` (SettlePaymentUseCase).
   const code = /^([A-Z_]+):/.exec(payment.failureReason)?.[1];

@@ -3,6 +3,7 @@ import { CLOCK, type Clock } from '../common/time/clock';
 import { IdempotencyService } from './idempotency.service';
 import { PaymentFinalizer } from './payment-finalizer';
 import { PaymentQueue } from './payment-queue';
+import { PinStep } from './pin/pin-step';
 import { isFinal } from './payment-state';
 import { PaymentTransactionsRepository } from './payment-transactions.repository';
 import type { OutboxEntry } from './schemas/outbox-entry.schema';
@@ -20,7 +21,8 @@ const BATCH = 200;
 
 /**
  * The outbox sweep: MongoDB is the source of truth for accepted payments, the queue only a way to
- * run them. Run every OUTBOX_SWEEP_INTERVAL_MS (src/roles/periodic-work.ts), it re-queues what has no live job, so nothing accepted is ever lost, and
+ * run them. Run every OUTBOX_SWEEP_INTERVAL_MS (src/roles/periodic-work.ts), it re-queues what has no live job, so nothing accepted is ever lost,
+ * expires taps whose PIN did not come in time, and
  * clears expired idempotency keys and old spend entries (FerretDB has no TTL indexes).
  */
 @Injectable()
@@ -33,6 +35,7 @@ export class OutboxSweeper {
     private readonly queue: PaymentQueue,
     private readonly idempotency: IdempotencyService,
     private readonly limits: SpendingLimitsService,
+    private readonly pins: PinStep,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -65,6 +68,11 @@ export class OutboxSweeper {
     }
     if (isFinal(payment.status)) {
       await this.finish(transactionId, now);
+      return false;
+    }
+    // Never queued before its PIN: expired here once its time ran out (its reservation goes back).
+    if (payment.status === 'requires_pin') {
+      await this.pins.sweep(payment);
       return false;
     }
     const idleMs = now - new Date(payment.updatedAt).getTime();

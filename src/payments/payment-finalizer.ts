@@ -3,7 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { CLOCK, type Clock } from '../common/time/clock';
 import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, toPaymentEvent } from './payment.events';
 import { FAILURE_ALERTS, type FailureAlerts } from './failure-alerts.port';
-import { type FinalEffect, Finished, PaymentTransactionsRepository } from './payment-transactions.repository';
+import { type FinalEffect, type FinalStatus, Finished, PaymentTransactionsRepository } from './payment-transactions.repository';
 import type { PaymentClaim } from './schemas/payment-claim.schema';
 import type { Transaction } from './schemas/transaction.schema';
 import { SpendingLimitsService } from './spending-limits.service';
@@ -39,6 +39,16 @@ export class PaymentFinalizer {
     return this.afterwards(await this.transactions.finish(transactionId, 'cancelled', { cancelledAt: this.clock.now() }));
   }
 
+  /** No PIN in time: the reservation goes back. */
+  async expire(transactionId: string): Promise<Transaction | null> {
+    return this.afterwards(await this.transactions.finish(transactionId, 'expired', { expiredAt: this.clock.now(), failureReason: 'No PIN entered in time' }));
+  }
+
+  /** A payment that waited for its PIN is declined after all (the last wrong PIN, a PIN-blocked card). */
+  async declineAfterPin(transactionId: string, declineCode: string, reason: string): Promise<Transaction | null> {
+    return this.afterwards(await this.transactions.finish(transactionId, 'declined', { declineCode, failureReason: reason, failedAt: this.clock.now() }));
+  }
+
   /** Applies an outcome that was decided but perhaps not applied, and what follows from it that is not recorded as done (its decider died). */
   async repair(claim: PaymentClaim): Promise<void> {
     await this.afterwards(await this.transactions.applyFinal(claim));
@@ -63,7 +73,8 @@ export class PaymentFinalizer {
     const done = fresh ? new Set<FinalEffect>() : await this.transactions.effectsDone(id, effects);
     if (payment.status !== 'completed' && payment.limitReservation) await this.limits.release(payment.cardUuid, id, payment.limitReservation);
     if (!done.has('events')) {
-      const event = { completed: PAYMENT_COMPLETED, failed: PAYMENT_FAILED, cancelled: PAYMENT_CANCELLED }[payment.status as 'completed' | 'failed' | 'cancelled'];
+      // Expired and PIN-declined payments end like failed ones for the socket and webhook listeners (the status says which).
+      const event = { completed: PAYMENT_COMPLETED, failed: PAYMENT_FAILED, cancelled: PAYMENT_CANCELLED, expired: PAYMENT_FAILED, declined: PAYMENT_FAILED }[payment.status as FinalStatus];
       // Awaits the listeners that make the event durable (the webhook delivery record): a failure there is retried here.
       await this.events.emitAsync(event, toPaymentEvent(payment, this.clock.now()));
       await this.transactions.recordEffectDone(id, 'events');

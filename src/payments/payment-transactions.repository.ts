@@ -9,7 +9,9 @@ import { isDuplicateKeyError } from '../common/database/duplicate-key';
 
 export type NewPayment = Omit<Partial<Transaction>, '_id'> & { transactionId: string };
 export type StartOutcome = 'settlement' | 'cancellation';
-export type FinalStatus = Extract<PaymentStatus, 'completed' | 'failed' | 'cancelled'>;
+export type FinalStatus = Extract<PaymentStatus, 'completed' | 'failed' | 'cancelled' | 'expired' | 'declined'>;
+/** How a payment waiting for its PIN was decided: the right PIN, the last wrong one (or a blocked card), or no PIN in time. */
+export type PinOutcome = 'verified' | 'declined' | 'expired';
 
 /** What a final payment implies besides its document, each recorded once done (see PaymentFinalizer). */
 export type FinalEffect = 'events' | 'alert';
@@ -72,6 +74,30 @@ export class PaymentTransactionsRepository {
   /** Claims the payment's start for `outcome`; returns the outcome that holds the claim (maybe another). */
   async claimStart(transactionId: string, outcome: StartOutcome): Promise<StartOutcome> {
     return (await this.claim(transactionId, 'start', outcome)).outcome as StartOutcome;
+  }
+
+  /** Decides how a payment waiting for its PIN goes on, once: `won` when this call decided, else the outcome that holds the claim. */
+  async claimPin(transactionId: string, outcome: PinOutcome): Promise<{ outcome: PinOutcome; won: boolean }> {
+    const { claim, won } = await this.insertClaim(transactionId, 'pin', outcome);
+    return { outcome: claim.outcome as PinOutcome, won };
+  }
+
+  async pinClaim(transactionId: string): Promise<PaymentClaim | null> {
+    return this.claims.findById(`${transactionId}:pin`).lean<PaymentClaim>().exec();
+  }
+
+  /**
+   * After the `verified` PIN claim: the payment goes on like any accepted one. Filtered by `_id`
+   * alone (see markProcessing): a repair that finds the payment moved on already puts its status back.
+   */
+  async markPinVerified(transactionId: string): Promise<Transaction | null> {
+    const before = await this.transactions.findOneAndUpdate({ _id: transactionId }, { $set: { status: 'pending' } }, { returnDocument: 'before' }).lean<Transaction>().exec();
+    if (!before) return null;
+    if (before.status !== 'requires_pin') {
+      await this.transactions.updateOne({ _id: transactionId }, { $set: { status: before.status } }).exec();
+      return null;
+    }
+    return { ...before, status: 'pending' };
   }
 
   /** The final outcome already decided for the payment, if any. */
@@ -142,13 +168,17 @@ export class PaymentTransactionsRepository {
   }
 
   private async claim(transactionId: string, phase: 'start' | 'final', outcome: string, fields?: Record<string, unknown>): Promise<PaymentClaim> {
+    return (await this.insertClaim(transactionId, phase, outcome, fields)).claim;
+  }
+
+  private async insertClaim(transactionId: string, phase: 'start' | 'final' | 'pin', outcome: string, fields?: Record<string, unknown>): Promise<{ claim: PaymentClaim; won: boolean }> {
     const claim: PaymentClaim = { _id: `${transactionId}:${phase}`, transactionId, outcome, ...(fields && { fields }), createdAt: new Date() };
     try {
       await this.claims.create(claim);
-      return claim;
+      return { claim, won: true };
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
-      return (await this.claims.findById(claim._id).lean<PaymentClaim>().exec())!;
+      return { claim: (await this.claims.findById(claim._id).lean<PaymentClaim>().exec())!, won: false };
     }
   }
 }

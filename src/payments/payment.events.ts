@@ -7,6 +7,8 @@ export const PAYMENT_UPDATED = 'payment.updated';
 export const PAYMENT_COMPLETED = 'payment.completed';
 export const PAYMENT_FAILED = 'payment.failed';
 export const PAYMENT_CANCELLED = 'payment.cancelled';
+/** A tap needs the cardholder's PIN at the terminal (status requires_pin, until `pinExpiresAt`). */
+export const PAYMENT_REQUIRES_PIN = 'payment.requires_pin';
 /** A tap the terminal took offline was declined when it arrived: the merchant carries it. */
 export const PAYMENT_OFFLINE_DECLINED = 'payment.offline_declined';
 
@@ -37,6 +39,9 @@ export interface PaymentEvent {
   completedAt?: Date;
   failedAt?: Date;
   cancelledAt?: Date;
+  expiredAt?: Date;
+  /** While requires_pin: when the PIN must have been entered by. */
+  pinExpiresAt?: Date;
   at: Date;
 }
 
@@ -60,6 +65,8 @@ export function toPaymentEvent(tx: Transaction, at: Date): PaymentEvent {
     ...(tx.completedAt && { completedAt: tx.completedAt }),
     ...(tx.failedAt && { failedAt: tx.failedAt }),
     ...(tx.cancelledAt && { cancelledAt: tx.cancelledAt }),
+    ...(tx.expiredAt && { expiredAt: tx.expiredAt }),
+    ...(tx.status === 'requires_pin' && tx.pinExpiresAt && { pinExpiresAt: tx.pinExpiresAt }),
     at,
   };
 }

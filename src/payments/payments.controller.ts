@@ -11,7 +11,7 @@ import { requestIdOf } from '../common/request-id/request-id.middleware';
 import { IdParamPipe } from '../common/validation/id-param.pipe';
 import { QueueStatusResponseDto, TransactionHistoryQueryDto, TransactionHistoryResponseDto, TransactionStatusResponseDto } from './dto/payment-query.dto';
 import { PaymentAcceptedDto, PaymentDeclinedDto, ProcessPaymentDto } from './dto/process-payment.dto';
-import { ApiPaymentBadRequest } from './payments.docs';
+import { ApiPaymentAccepted, ApiPaymentBadRequest } from './payments.docs';
 import { PaymentsService } from './payments.service';
 import { InitiatePaymentUseCase } from './use-cases/initiate-payment.use-case';
 
@@ -38,7 +38,7 @@ export class PaymentsController {
   @Authenticated({ roles: ['terminal', 'user'] })
   @ApiOperation({ summary: 'Accept an NFC tap; settles on Sui in the background', description: 'Answers 202 in milliseconds; follow it at statusUrl or on the websocketChannel.' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Up to 255 printable characters; a retry with the same key and body is the same payment' })
-  @ApiAcceptedResponse({ type: PaymentAcceptedDto, description: 'Accepted: the payment is pending and settles in the background (an idempotent replay answers the first answer again)' })
+  @ApiPaymentAccepted()
   @ApiPaymentBadRequest()
   @ApiErrorResponses(
     { status: 403, description: 'Only for: terminal, user; a terminal pays only as itself', message: 'A terminal may take payments only for its own merchant and terminal id' },

@@ -30,6 +30,9 @@ import { Refund, RefundSchema } from '../refunds/schemas/refund.schema';
 import { SpendingLimitsService } from './spending-limits.service';
 import { InitiatePaymentUseCase } from './use-cases/initiate-payment.use-case';
 import { SettlePaymentUseCase } from './use-cases/settle-payment.use-case';
+import { CardholderVerification } from './pin/cardholder-verification';
+import { PinStep } from './pin/pin-step';
+import { SubmitPinUseCase } from './pin/submit-pin.use-case';
 
 const queues = BullModule.registerQueue({ name: PAYMENTS_QUEUE });
 
@@ -67,11 +70,14 @@ const queues = BullModule.registerQueue({ name: PAYMENTS_QUEUE });
     ForwardOfflineTapsUseCase,
     SettlePaymentUseCase,
     OutboxSweeper,
+    CardholderVerification,
+    PinStep,
+    SubmitPinUseCase,
     { provide: FRAUD_PORT, useExisting: FraudService },
     { provide: FAILURE_ALERTS, useExisting: AlertsService },
     { provide: PAYMENT_IDS, useValue: cryptoPaymentIds },
     { provide: CLOCK, useValue: systemClock },
   ],
-  exports: [PaymentsService, InitiatePaymentUseCase, ForwardOfflineTapsUseCase, SettlePaymentUseCase, OutboxSweeper, queues],
+  exports: [PaymentsService, InitiatePaymentUseCase, ForwardOfflineTapsUseCase, SubmitPinUseCase, SettlePaymentUseCase, OutboxSweeper, queues],
 })
 export class PaymentsModule {}

@@ -168,6 +168,7 @@ function toStatusDto(payment: Transaction, principal: Principal): TransactionSta
     ...(payment.fee !== undefined && { fee: payment.fee, net: payment.net }),
     ...(isAdmin(principal) && payment.fraud && { fraud: adminFraudView(payment.fraud) }),
     ...offlineView(payment),
+    ...(payment.status === 'requires_pin' && payment.pinExpiresAt && { nextAction: { type: 'enter_pin' as const, expiresAt: payment.pinExpiresAt } }),
   };
 }
 

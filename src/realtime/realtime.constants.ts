@@ -20,6 +20,8 @@ export const SERVER_EVENTS = {
   transactionUpdate: 'transaction:update',
   transactionCompleted: 'transaction:completed',
   transactionFailed: 'transaction:failed',
+  /** A tap needs the cardholder's PIN at the terminal that took it (not in the seed). */
+  transactionRequiresPin: 'transaction:requires_pin',
   cardStatusUpdate: 'card:status:update',
   balanceUpdate: 'balance:update',
   systemAlert: 'system:alert',

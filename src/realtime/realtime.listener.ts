@@ -8,7 +8,7 @@ import {
   TERMINAL_ACCESS_REVOKED,
   type TerminalAccessRevokedEvent,
 } from '../merchants/merchant-access.events';
-import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_UPDATED, type PaymentEvent } from '../payments/payment.events';
+import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_REQUIRES_PIN, PAYMENT_UPDATED, type PaymentEvent } from '../payments/payment.events';
 import { REFUND_UPDATED, type RefundEvent } from '../refunds/refund.events';
 import { PAYOUT_UPDATED, type PayoutEvent } from '../merchants/money/payout.schema';
 import { PAYMENT_REQUEST_PAID, type PaymentRequestPaidEvent } from '../payment-requests/payment-request.schema';
@@ -24,6 +24,11 @@ export class RealtimeEventsListener {
   @OnEvent(PAYMENT_UPDATED)
   onPaymentUpdated(event: PaymentEvent): void {
     this.guard(PAYMENT_UPDATED, () => this.realtime.paymentUpdated(event));
+  }
+
+  @OnEvent(PAYMENT_REQUIRES_PIN)
+  onPaymentRequiresPin(event: PaymentEvent): void {
+    this.guard(PAYMENT_REQUIRES_PIN, () => this.realtime.paymentRequiresPin(event));
   }
 
   @OnEvent(PAYMENT_COMPLETED)

@@ -8,11 +8,12 @@ import type { TransactionView } from './realtime.ports';
  * minor unit (VND), as everywhere in the API; `amountMist` is what moved on Sui.
  */
 
-export const FINAL_STATUSES = ['completed', 'failed', 'cancelled', 'declined'] as const;
+export const FINAL_STATUSES = ['completed', 'failed', 'cancelled', 'declined', 'expired'] as const;
 export const isFinalStatus = (status: string) => (FINAL_STATUSES as readonly string[]).includes(status);
 
 /** The facts about a payment both a domain event and a stored record give. */
 type PaymentFacts = Pick<TransactionView, 'transactionId' | 'status' | 'cardUuid' | 'merchantId' | 'terminalId' | 'amount' | 'currency' | 'amountMist' | 'txHash' | 'explorerUrl' | 'completedAt' | 'failedAt' | 'cancelledAt'> & {
+  expiredAt?: Date;
   reason?: string;
   cardRef?: string;
 };
@@ -69,14 +70,28 @@ export function transactionCompletedPayload(facts: PaymentFacts, timestamp: Date
   };
 }
 
-/** `failed`, and also `cancelled`/`declined`: every final state that is not a completion. */
+/** To the terminal that took the tap: ask for the PIN before `expiresAt`. The card is not named. */
+export function transactionRequiresPinPayload(event: PaymentEvent, timestamp: Date) {
+  return {
+    transactionId: event.transactionId,
+    status: 'requires_pin' as const,
+    merchantId: event.merchantId,
+    terminalId: event.terminalId,
+    amount: event.amount,
+    currency: event.currency,
+    nextAction: { type: 'enter_pin' as const, expiresAt: event.pinExpiresAt },
+    timestamp,
+  };
+}
+
+/** `failed`, and also `cancelled`/`declined`/`expired`: every final state that is not a completion. */
 export function transactionFailedPayload(facts: PaymentFacts, timestamp: Date) {
-  const reason = facts.reason ?? (facts.status === 'cancelled' ? 'Payment cancelled' : facts.status === 'declined' ? 'Payment declined' : 'Payment failed');
+  const reason = facts.reason ?? (facts.status === 'cancelled' ? 'Payment cancelled' : facts.status === 'declined' ? 'Payment declined' : facts.status === 'expired' ? 'No PIN entered in time' : 'Payment failed');
   return {
     transactionId: facts.transactionId,
     status: facts.status,
     reason,
-    failedAt: facts.failedAt ?? facts.cancelledAt ?? timestamp,
+    failedAt: facts.failedAt ?? facts.cancelledAt ?? facts.expiredAt ?? timestamp,
     timestamp,
   };
 }

@@ -16,6 +16,7 @@ import {
   fromPaymentEvent,
   fromTransaction,
   isFinalStatus,
+  transactionRequiresPinPayload,
   transactionUpdatePayload,
 } from './realtime.payloads';
 import {
@@ -178,6 +179,11 @@ export class RealtimeService {
   paymentFinished(event: PaymentEvent): void {
     const final = finalEventOf(fromPaymentEvent(event), new Date());
     if (final) this.emit(paymentRooms(event), final.event, final.payload);
+  }
+
+  /** `transaction:requires_pin` to the sockets of the terminal that took the tap, and to the payment's room. */
+  paymentRequiresPin(event: PaymentEvent): void {
+    this.emit([rooms.terminalPrincipal(event.terminalId), rooms.transaction(event.transactionId)], SERVER_EVENTS.transactionRequiresPin, transactionRequiresPinPayload(event, new Date()));
   }
 
   /** `balance:update` to the payer (`user:<id>`, not the wallet address the seed used). */

@@ -1,4 +1,5 @@
 import { CardPinController } from '../cards/pin/card-pin.controller';
+import { PaymentPinController } from '../payments/pin/payment-pin.controller';
 import { OfflinePaymentsController } from '../payments/offline/offline-payments.controller';
 import { OfflinePolicyController } from '../merchants/offline/offline-policy.controller';
 import { Module } from '@nestjs/common';
@@ -71,6 +72,7 @@ import { ApiPeriodicWork } from './periodic-work';
     OfflinePolicyController,
     OfflinePaymentsController,
     CardPinController,
+    PaymentPinController,
     PaymentRequestsController,
   ],
   providers: [RealtimeGateway, ApiPeriodicWork],

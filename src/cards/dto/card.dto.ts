@@ -58,12 +58,19 @@ export class UpdateCardLimitsDto {
   @Max(LIMIT_CEILING)
   singleTransactionLimit?: number;
 
-  @ApiPropertyOptional({ example: 1_000_000, description: "Admins only: above this a tap needs the cardholder's PIN (offline: declined offline_pin_required)" })
+  @ApiPropertyOptional({ example: 1_000_000, description: "Admins only: above this a tap needs the cardholder's PIN (202 requires_pin; offline: declined offline_pin_required)" })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(LIMIT_CEILING)
   cvmLimit?: number;
+
+  @ApiPropertyOptional({ example: 5, description: 'Admins only (PSD2): the N-th tap in a row without a PIN needs one; a PIN-verified payment starts the count again. 0 turns it off (the default)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  cvmConsecutiveTaps?: number;
 }
 
 export class BlockCardDto {
@@ -134,7 +141,8 @@ export class CardDto {
   blockedBy?: 'holder' | 'admin' | 'fraud';
   @ApiProperty() dailyLimit: number;
   @ApiProperty() singleTransactionLimit: number;
-  @ApiProperty({ example: 1_000_000, description: "Above this a tap needs the cardholder's PIN (CVM_LIMIT_DEFAULT unless an admin set it)" }) cvmLimit: number;
+  @ApiProperty({ example: 1_000_000, description: "Above this a tap needs the cardholder's PIN (the CVM_LIMIT_DEFAULT setting unless an admin set it)" }) cvmLimit: number;
+  @ApiPropertyOptional({ example: 5, description: 'The N-th tap in a row without a PIN needs one (absent: off)' }) cvmConsecutiveTaps?: number;
   @ApiProperty({ example: 'VND' }) currency: string;
   @ApiProperty({ description: 'A secure card: a tap must carry its SUN message (`sun`); naming only the cardUuid is declined card_auth_required' })
   requiresCardAuth: boolean;

@@ -17,3 +17,15 @@ export class CardPinSetResponseDto {
   @ApiProperty({ example: true }) success: true;
   @ApiProperty({ example: true, description: 'The card has a PIN now (the PIN itself is never returned)' }) pinSet: true;
 }
+
+export class UnblockCardPinDto {
+  @ApiProperty({ example: 'correct horse battery staple', description: "The cardholder's account password" })
+  @IsString()
+  @MaxLength(200)
+  password: string;
+}
+
+export class CardPinUnblockedResponseDto {
+  @ApiProperty({ example: true }) success: true;
+  @ApiProperty({ example: 'active', description: 'The card pays again; the count of wrong PINs starts from zero' }) status: 'active';
+}

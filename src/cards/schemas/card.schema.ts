@@ -2,13 +2,12 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, SchemaTypes } from 'mongoose';
 import type { SpendingLimit } from '../card-controls';
 
-export const CARD_STATUSES = ['active', 'blocked', 'lost', 'expired'] as const;
+/** `pin_blocked`: three wrong PINs in a row; its holder lifts it with their password (POST /api/cards/:cardUuid/pin/unblock). */
+export const CARD_STATUSES = ['active', 'blocked', 'lost', 'expired', 'pin_blocked'] as const;
 export type CardStatus = (typeof CARD_STATUSES)[number];
 
 export const DEFAULT_DAILY_LIMIT = 2_000_000;
 export const DEFAULT_SINGLE_TRANSACTION_LIMIT = 500_000;
-/** Above this a contactless tap needs the cardholder's PIN (the card's own cvmLimit, when an admin set one). */
-export const CVM_LIMIT_DEFAULT = 1_000_000;
 
 @Schema({ collection: 'cards', timestamps: true })
 export class Card {
@@ -36,9 +35,13 @@ export class Card {
   @Prop({ required: true, default: DEFAULT_SINGLE_TRANSACTION_LIMIT })
   singleTransactionLimit: number;
 
-  /** Set by an admin; unset means CVM_LIMIT_DEFAULT. */
+  /** Set by an admin; unset means the CVM_LIMIT_DEFAULT setting. */
   @Prop()
   cvmLimit?: number;
+
+  /** Set by an admin (PSD2): the N-th tap in a row without a PIN needs one. Unset: off. */
+  @Prop()
+  cvmConsecutiveTaps?: number;
 
   /** The cardholder's controls beyond the two above (see card-controls.ts). */
   @Prop({ type: [SchemaTypes.Mixed], default: undefined })

@@ -2,8 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { RefundDto } from '../../refunds/dto/refund.dto';
 import { IsDate, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-
-const STATUSES = ['pending', 'processing', 'completed', 'failed', 'cancelled', 'declined'] as const;
+import { PAYMENT_STATUSES as STATUSES } from '../payment-state';
 
 export class TransactionHistoryQueryDto {
   @ApiPropertyOptional({ example: 'test-async-card-123', description: 'Terminals filter by the masked reference their history shows (`****1234-<token>`)' })
@@ -62,6 +61,8 @@ export class TransactionStatusDto {
   @ApiPropertyOptional({ nullable: true, type: String }) explorerUrl: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Gas paid, in MIST' }) gasFeeMist: string | null;
   @ApiProperty({ type: Object }) metadata: Record<string, unknown>;
+  @ApiPropertyOptional({ type: Object, example: { type: 'enter_pin', expiresAt: '2026-12-01T09:16:02.000Z' }, description: 'While requires_pin: the cardholder enters their PIN at the terminal (POST /api/payment/{transactionId}/pin) before expiresAt, else the payment is expired' })
+  nextAction?: { type: 'enter_pin'; expiresAt: Date };
   @ApiPropertyOptional({ type: Object, example: { capturedAt: '2026-12-01T09:15:02.000Z', sequence: 1041 }, description: 'Set when the terminal took the tap offline and forwarded it later' })
   offline?: { capturedAt: string; sequence: number };
   @ApiPropertyOptional({ type: Object, description: "Admins only: the fraud assessment's score, decision and rule details, and the fraud model's riskScore (0–99), riskLevel, modelVersion, modelEnforced and topFeatures" })

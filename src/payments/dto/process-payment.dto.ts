@@ -75,7 +75,7 @@ export class PaymentDeclinedDto {
   @ApiProperty({ example: 'Transaction not authorized' }) error: string;
   @ApiProperty({ example: 'Insufficient daily limit' }) reason: string;
   @ApiProperty({
-    enum: ['card_invalid', 'card_blocked', 'card_auth_failed', 'card_replayed', 'card_auth_required', 'merchant_invalid', 'terminal_invalid', 'fraud_high_risk', 'fraud_unavailable', 'daily_limit_exceeded', 'single_limit_exceeded', 'spending_limit_exceeded', 'category_blocked'],
+    enum: ['card_invalid', 'card_blocked', 'card_auth_failed', 'card_replayed', 'card_auth_required', 'merchant_invalid', 'terminal_invalid', 'fraud_high_risk', 'fraud_unavailable', 'daily_limit_exceeded', 'single_limit_exceeded', 'spending_limit_exceeded', 'category_blocked', 'pin_required'],
   })
   declineCode: string;
   @ApiPropertyOptional({ enum: ['per_authorization', 'daily', 'weekly', 'monthly', 'all_time'], description: 'For spending_limit_exceeded: the interval of the control' })

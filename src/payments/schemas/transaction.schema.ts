@@ -1,6 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, SchemaTypes } from 'mongoose';
-import type { PaymentStatus } from '../payment-state';
+import { PAYMENT_STATUSES, type PaymentStatus } from '../payment-state';
 
 @Schema({ _id: false })
 export class FraudVerdict {
@@ -33,8 +33,12 @@ export class Transaction {
   @Prop({ required: true })
   transactionId: string;
 
-  @Prop({ type: String, required: true, enum: ['pending', 'processing', 'completed', 'failed', 'cancelled', 'declined'] })
+  @Prop({ type: String, required: true, enum: PAYMENT_STATUSES })
   status: PaymentStatus;
+
+  /** While requires_pin: when the PIN must have been entered by (then the payment expires). */
+  @Prop() pinExpiresAt?: Date;
+  @Prop() expiredAt?: Date;
 
   @Prop({ required: true }) cardUuid: string;
   /** The card as its merchant sees it (CardReferences): what events for the merchant side carry. */

@@ -13,14 +13,15 @@ import type { ProcessPaymentDto } from '../dto/process-payment.dto';
 import { FRAUD_PORT, type FraudAssessment, type FraudInput, type FraudPort } from '../fraud.port';
 import { CardReferences } from '../card-references';
 import { IdempotencyService } from '../idempotency.service';
-import { PAYMENT_UPDATED, toPaymentEvent } from '../payment.events';
+import { PAYMENT_REQUIRES_PIN, PAYMENT_UPDATED, toPaymentEvent } from '../payment.events';
+import { CardholderVerification } from '../pin/cardholder-verification';
 import { PAYMENT_IDS, type PaymentIds } from '../payment-ids';
 import { PaymentQueue } from '../payment-queue';
 import { PaymentTransactionsRepository } from '../payment-transactions.repository';
 import type { Transaction } from '../schemas/transaction.schema';
 import { SpendingLimitsService } from '../spending-limits.service';
 import { splitFee } from '../platform-fee';
-import { acceptedAnswer, declinedAnswer, type Decline, type PaymentAnswer } from './payment-answers';
+import { acceptedAnswer, declinedAnswer, type Decline, type PaymentAnswer, requiresPinAnswer } from './payment-answers';
 
 export interface InitiatePaymentCommand {
   principal: Principal;
@@ -72,6 +73,7 @@ export class InitiatePaymentUseCase {
     @Inject(paymentsConfig.KEY) private readonly config: PaymentsConfig,
     private readonly cardRefs: CardReferences,
     private readonly sun: SunAuthenticator,
+    private readonly verification: CardholderVerification,
   ) {}
 
   async execute(command: InitiatePaymentCommand): Promise<PaymentAnswer> {
@@ -139,6 +141,8 @@ export class InitiatePaymentUseCase {
     const fraudInput = this.fraudInputOf(command);
     const { approval, fraud } = await this.authorize(command, fraudInput);
     if ('declineCode' in approval) return this.decline(command, transactionId, fraudInput, approval, elapsed, fraud);
+    const verification = await this.verification.required({ principal: command.principal, amount: command.body.amount, offline: !!command.offline }, approval.card, approval.fraud);
+    if (verification.kind === 'decline') return this.decline(command, transactionId, fraudInput, verification.decline, elapsed, fraud);
 
     // The outbox entry refers to the reservation before it exists: if the payment is never written, the sweep gives it back.
     await this.transactions.openOutboxEntry(transactionId, command.body.amount, command.body.cardUuid);
@@ -148,14 +152,29 @@ export class InitiatePaymentUseCase {
       return this.decline(command, transactionId, fraudInput, limitDecline(reserved.exceeded), elapsed, fraud);
     }
     const { reservation } = reserved;
-    const payment = await this.recordPending(command, transactionId, approval, reservation).catch(async (error: unknown) => {
+    const pinExpiresAt = verification.kind === 'pin' ? verification.expiresAt : undefined;
+    const payment = await this.recordPending(command, transactionId, approval, reservation, pinExpiresAt).catch(async (error: unknown) => {
       await this.giveBackUnrecorded(command.body.cardUuid, transactionId, reservation);
       throw error;
     });
+    if (payment.status === 'requires_pin') return this.awaitPin(payment, fraudInput, approval.fraud, command.requestId, elapsed);
     const queueJobId = await this.enqueue(payment);
     this.events.emit(PAYMENT_UPDATED, toPaymentEvent(payment, this.clock.now()));
     this.learnFromApproval(transactionId, fraudInput, approval.fraud);
     return acceptedAnswer(transactionId, queueJobId, command.requestId, elapsed());
+  }
+
+  /**
+   * The CVM step: the limit is reserved and the payment recorded, but it settles only once the
+   * cardholder's PIN is entered at the terminal (SubmitPinUseCase), or expires (PinStep). Asking for
+   * the PIN is the step-up a review-band score would otherwise get as a manual review.
+   */
+  private awaitPin(payment: Transaction, fraudInput: FraudInput, assessment: FraudAssessment, requestId: string, elapsed: () => number): PaymentAnswer {
+    const event = toPaymentEvent(payment, this.clock.now());
+    this.events.emit(PAYMENT_UPDATED, event);
+    this.events.emit(PAYMENT_REQUIRES_PIN, event);
+    this.learnFromApproval(payment.transactionId, fraudInput, assessment, { review: false });
+    return requiresPinAnswer(payment.transactionId, payment.pinExpiresAt!, requestId, elapsed());
   }
 
   /**
@@ -186,11 +205,11 @@ export class InitiatePaymentUseCase {
     return { approval, fraud };
   }
 
-  private async recordPending(command: CardCommand, transactionId: string, approval: Approval, reservation: Transaction['limitReservation']): Promise<Transaction> {
+  private async recordPending(command: CardCommand, transactionId: string, approval: Approval, reservation: Transaction['limitReservation'], pinExpiresAt?: Date): Promise<Transaction> {
     const authCode = this.ids.authCode();
     const payment: Partial<Transaction> & { transactionId: string } = {
       ...this.base(command, transactionId),
-      status: 'pending',
+      ...(pinExpiresAt ? { status: 'requires_pin', pinExpiresAt } : { status: 'pending' }),
       userId: approval.card.ownerId,
       currency: approval.card.currency,
       amountMist: (BigInt(command.body.amount) * this.config.mistPerUnit).toString(),
@@ -240,10 +259,10 @@ export class InitiatePaymentUseCase {
     return declinedAnswer(decline, transactionId, command.requestId, elapsed());
   }
 
-  private learnFromApproval(transactionId: string, input: FraudInput, assessment: FraudAssessment): void {
+  private learnFromApproval(transactionId: string, input: FraudInput, assessment: FraudAssessment, { review = true } = {}): void {
     const learn = async () => {
       await this.fraud.recordOutcome(input, { approved: true, assessmentId: assessment.assessmentId, transactionId });
-      if (assessment.decision === 'review') await this.fraud.openReview(transactionId, assessment, input);
+      if (review && assessment.decision === 'review') await this.fraud.openReview(transactionId, assessment, input);
     };
     learn().catch((error: Error) => this.logger.warn(`fraud bookkeeping for ${transactionId} failed: ${error.message}`));
   }
@@ -320,6 +339,7 @@ function fraudDecline(fraud: FraudAssessment): Decline {
 
 /** A retried request whose first attempt got as far as recording the payment gets its answer. */
 function answerFor(payment: Transaction, requestId: string, processingTime: number): PaymentAnswer {
+  if (payment.status === 'requires_pin') return requiresPinAnswer(payment.transactionId, payment.pinExpiresAt!, requestId, processingTime);
   if (payment.status === 'declined') {
     return declinedAnswer({ declineCode: payment.declineCode as Decline['declineCode'], reason: payment.failureReason ?? 'Declined' }, payment.transactionId, requestId, processingTime);
   }

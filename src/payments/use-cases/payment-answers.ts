@@ -16,7 +16,10 @@ export type DeclineCode =
   | 'category_blocked'
   | 'offline_over_policy'
   | 'offline_expired'
-  | 'offline_pin_required';
+  | 'offline_pin_required'
+  | 'pin_required'
+  | 'pin_tries_exceeded'
+  | 'pin_blocked';
 
 export interface Decline {
   declineCode: DeclineCode;
@@ -43,6 +46,25 @@ export function acceptedAnswer(transactionId: string, queueJobId: string, reques
       requestId,
       queueJobId,
       estimatedProcessingTime: 'under 5 seconds',
+      statusUrl: `/api/payment/status/${transactionId}`,
+      websocketChannel: `transaction:${transactionId}`,
+    },
+  };
+}
+
+/** Accepted with its limit reserved, but the cardholder must enter their PIN at the terminal first (Stripe's requires_action / next_action). */
+export function requiresPinAnswer(transactionId: string, expiresAt: Date, requestId: string, processingTime: number): PaymentAnswer {
+  return {
+    status: 202,
+    body: {
+      success: true,
+      transactionId,
+      status: 'requires_pin',
+      nextAction: { type: 'enter_pin', expiresAt: expiresAt.toISOString() },
+      message: "Enter the cardholder's PIN at the terminal",
+      processingTime,
+      requestId,
+      pinUrl: `/api/payment/${transactionId}/pin`,
       statusUrl: `/api/payment/status/${transactionId}`,
       websocketChannel: `transaction:${transactionId}`,
     },
