@@ -40,6 +40,8 @@ export interface CardSnapshot {
   /** Controls and caps beyond the two legacy limits (absent in snapshots cached before they existed). */
   limits?: EnforcedLimit[];
   blockedCategories?: string[];
+  /** Epoch ms the card was registered (the fraud model's card age; absent in snapshots cached before it existed). */
+  issuedAt?: number;
 }
 
 export type CardValidation =
@@ -297,11 +299,12 @@ export class CardsService {
       ...(card.nfcUid && { nfcUid: card.nfcUid, keyVersion: card.keyVersion }),
       limits: enforcedLimits(card),
       blockedCategories: card.blockedCategories ?? [],
+      ...(card.createdAt && { issuedAt: new Date(card.createdAt).getTime() }),
     };
   }
 
   private toDto(card: Card): CardDto {
-    const { limits: _limits, blockedCategories: _blocked, ...snapshot } = this.toSnapshot(card);
+    const { limits: _limits, blockedCategories: _blocked, issuedAt: _issuedAt, ...snapshot } = this.toSnapshot(card);
     return { ...snapshot, spendingControls: controlsOf(card), ...(card.caps?.length && { caps: card.caps }), ...(card.blockedReason && { blockedReason: card.blockedReason }), ...(card.blockedBy && { blockedBy: card.blockedBy }), createdAt: card.createdAt, updatedAt: card.updatedAt };
   }
 }

@@ -8,6 +8,7 @@ import { FraudClock } from './fraud-clock';
 import { FraudListsService } from './fraud-lists.service';
 import { FraudRulesPatch, mergeRules, rulesConfigProblem } from './fraud-rules.config';
 import { FraudRulesService } from './fraud-rules.service';
+import { modelFeatures } from './model/features';
 import { FraudModelService } from './model/fraud-model.service';
 import { applyModel } from './model/model-rule';
 import { evaluateRules } from './rules/rule-engine';
@@ -83,7 +84,8 @@ export class FraudBacktestService {
       }
       const at = new Date(doc.at).getTime();
       const features = counters.read(doc, at, config);
-      const verdict = applyModel(evaluateRules({ input: doc, features }, config), this.models.score({ amount: doc.amount, at }, features), config.rules.model);
+      const x = modelFeatures({ amount: doc.amount, at, cardIssuedAt: doc.cardIssuedAt && new Date(doc.cardIssuedAt).getTime(), mcc: doc.mcc }, features);
+      const verdict = applyModel(evaluateRules({ input: doc, features }, config), this.models.score(x), config.rules.model);
       result.total++;
       if (verdict.decision === 'block') result.wouldBlock++;
       else if (verdict.decision === 'review') result.wouldReview++;

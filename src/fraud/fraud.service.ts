@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { RedisFraudCounters } from './counters/redis-fraud-counters';
+import { type CounterSnapshot, RedisFraudCounters } from './counters/redis-fraud-counters';
 import { fraudConfig, type FraudConfig } from './fraud.config';
 import {
+  AssessmentContext,
   AssessmentInput,
   FRAUD_DEGRADED,
   FRAUD_UNAVAILABLE,
@@ -15,6 +16,7 @@ import { FraudClock } from './fraud-clock';
 import { FraudReviewsService } from './fraud-reviews.service';
 import { FraudRulesService } from './fraud-rules.service';
 import { LimitPolicyService } from './limit-policy/limit-policy.service';
+import { modelFeatures, namedFeatures } from './model/features';
 import { FraudModelService } from './model/fraud-model.service';
 import { applyModel } from './model/model-rule';
 import { evaluateRules } from './rules/rule-engine';
@@ -47,20 +49,29 @@ export class FraudService {
     private readonly models: FraudModelService,
   ) {}
 
-  async assess(input: AssessmentInput): Promise<FraudAssessment> {
+  /**
+   * `context` is what payments is reading of the card and the merchant for its own checks: awaited
+   * beside the counters, so the model's card age and category add no round trip. If it fails, the
+   * model scores without them.
+   */
+  async assess(input: AssessmentInput, context?: Promise<AssessmentContext>): Promise<FraudAssessment> {
     const at = input.at?.getTime() ?? this.clock.now();
     const assessmentId = randomUUID();
     let result: FraudAssessment;
+    let known: AssessmentContext = {};
+    let x: number[] | undefined;
     try {
       let active = this.rules.current();
-      let snapshot = await this.counters.read(input, at, active.config, this.config.redisTimeoutMs);
+      let snapshot: CounterSnapshot;
+      [snapshot, known] = await Promise.all([this.counters.read(input, at, active.config, this.config.redisTimeoutMs), context?.catch(() => ({})) ?? {}]);
       if (snapshot.rulesVersion !== null && snapshot.rulesVersion > active.version) {
         // The rules changed on some instance: evaluate this payment by the new ones already.
         active = await this.rules.ensureVersion(snapshot.rulesVersion);
         snapshot = await this.counters.read(input, at, active.config, this.config.redisTimeoutMs);
       }
       const verdict = evaluateRules({ input, features: snapshot.features }, active.config);
-      const scores = this.models.score({ amount: input.amount, at }, snapshot.features);
+      x = modelFeatures({ amount: input.amount, at, cardIssuedAt: known.cardIssuedAt?.getTime(), mcc: known.mcc }, snapshot.features);
+      const scores = this.models.score(x);
       result = { assessmentId, ...applyModel(verdict, scores, active.config.rules.model), rulesVersion: active.version };
     } catch (error) {
       result = this.degraded(assessmentId, input, error as Error);
@@ -82,6 +93,9 @@ export class FraudService {
       reasons: result.reasons,
       degraded: result.degraded ?? false,
       rulesVersion: result.rulesVersion,
+      ...(known.cardIssuedAt && { cardIssuedAt: known.cardIssuedAt }),
+      ...(known.mcc && { mcc: known.mcc }),
+      ...(x && { features: namedFeatures(x) }),
       approved: null,
       ...modelFields(result),
     });

@@ -21,6 +21,17 @@ export interface AssessmentInput {
   accountable?: { card: boolean; terminal: boolean };
 }
 
+/**
+ * What the card and merchant documents say about a payment (read by payments for its own checks,
+ * in parallel with the counters): the model's card age and merchant category.
+ */
+export interface AssessmentContext {
+  /** When the card was registered. */
+  cardIssuedAt?: Date;
+  /** The merchant's category code (four digits). */
+  mcc?: string;
+}
+
 export type FraudDecision = 'allow' | 'review' | 'block';
 
 export const RULE_NAMES = ['velocity', 'amount_anomaly', 'terminal_hopping', 'first_use_large_amount', 'card_testing', 'blocklist'] as const;
@@ -93,6 +104,8 @@ export interface FraudFeatures {
   recentMerchants: string[];
   /** Whether the card ever paid (approved) at this terminal before (within the kept history). */
   terminalSeenBefore: boolean;
+  /** Epoch ms of the card's latest approved payment at or before `at` (within the kept terminal history), or null. */
+  lastApprovedAt: number | null;
   /** Declined payments of this card within the card-testing window. */
   cardDeclines: number;
   /** Distinct cards declined at this terminal within the card-testing window. */

@@ -127,8 +127,8 @@ export class MetricsService implements OnModuleInit {
     const fraud = this.fraudService();
     if (!fraud) return;
     const assess = fraud.assess.bind(fraud);
-    fraud.assess = async (input) => {
-      const assessment = await assess(input);
+    fraud.assess = async (input, context) => {
+      const assessment = await assess(input, context);
       this.fraudDecisions.inc({ decision: assessment.decision });
       return assessment;
     };

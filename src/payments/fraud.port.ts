@@ -12,6 +12,12 @@ export interface FraudInput {
   accountable: { card: boolean; terminal: boolean };
 }
 
+/** What the card and merchant documents say, as payments reads them for its own checks. */
+export interface FraudContext {
+  cardIssuedAt?: Date;
+  mcc?: string;
+}
+
 export interface FraudAssessment {
   /** Links the stored assessment to its outcome. */
   assessmentId?: string;
@@ -28,7 +34,8 @@ export interface FraudAssessment {
 }
 
 export interface FraudPort {
-  assess(input: FraudInput): Promise<FraudAssessment>;
+  /** `context` resolves once payments has read the card and the merchant (the model's card age and category). */
+  assess(input: FraudInput, context?: Promise<FraudContext>): Promise<FraudAssessment>;
   /** After the decision, so the counters learn from it; never fails the payment. */
   recordOutcome(input: FraudInput, outcome: { approved: boolean; assessmentId?: string; transactionId?: string }): Promise<void>;
   /** A `review` decision let the payment through; queue it for a human. */

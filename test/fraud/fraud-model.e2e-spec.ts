@@ -45,16 +45,23 @@ describe('fraud model', () => {
     expect(last).toMatchObject({ riskScore: expect.any(Number), riskLevel: 'highest', modelVersion: state.body.shadow.version, modelEnforced: false, decision: 'allow' });
     expect(last.riskScore).toBeGreaterThanOrEqual(75);
     expect(last.topFeatures[0]).toEqual({ feature: expect.any(String), contribution: expect.any(Number) });
+    // Time since the last tap from the counters' one read; card age and category from the card and merchant documents.
+    const first = await assessmentOf(answers[0].body.transactionId);
+    expect(first.features.log_minutes_since_last_tap).toBeCloseTo(Math.log1p(90 * 24 * 60), 5);
+    expect(first.features.mcc_high_risk).toBe(0);
+    expect(first.mcc).toBe('5999');
+    expect(last.features.log_minutes_since_last_tap).toBeLessThan(Math.log1p(1));
+    expect(last.features.log_card_age_days).toBeLessThan(Math.log1p(1));
     const view = await statusOf(app, s.adminToken, answers[3].body.transactionId);
     expect(view.fraud).toMatchObject({ riskScore: last.riskScore, riskLevel: 'highest', modelEnforced: false });
     expect((await statusOf(app, terminals[3].token, answers[3].body.transactionId)).fraud).toBeUndefined();
   });
 
   it('enforces the model once activated: the model rule blocks a high score', async () => {
-    await http().post('/api/fraud/model/activate').set(bearer(s.user.token)).send({ version: 'lr-2026-12-v1' }).expect(403);
+    await http().post('/api/fraud/model/activate').set(bearer(s.user.token)).send({ version: 'lr-2026-12-v2' }).expect(403);
     await http().post('/api/fraud/model/activate').set(bearer(s.adminToken)).send({ version: 'no-such-model' }).expect(400);
-    const activated = await http().post('/api/fraud/model/activate').set(bearer(s.adminToken)).send({ version: 'lr-2026-12-v1' }).expect(200);
-    expect(activated.body).toMatchObject({ active: { version: 'lr-2026-12-v1' }, shadow: null });
+    const activated = await http().post('/api/fraud/model/activate').set(bearer(s.adminToken)).send({ version: 'lr-2026-12-v2' }).expect(200);
+    expect(activated.body).toMatchObject({ active: { version: 'lr-2026-12-v2' }, shadow: null });
 
     const answers = await spree(await registerCard(app, s.user));
     const blocked = answers.filter((r) => r.status === 400);
@@ -82,7 +89,7 @@ describe('fraud model', () => {
       const list = await http().get('/api/fraud/reviews').set(bearer(s.adminToken)).expect(200);
       return list.body.reviews.find((r: { transactionId: string }) => r.transactionId === res.body.transactionId);
     }, 10_000, 'the review');
-    expect(review).toMatchObject({ riskScore: expect.any(Number), riskLevel: 'elevated', modelVersion: 'lr-2026-12-v1' });
+    expect(review).toMatchObject({ riskScore: expect.any(Number), riskLevel: 'elevated', modelVersion: 'lr-2026-12-v2' });
     expect(review.reasons[0]).toMatchObject({ rule: 'model' });
   });
 });

@@ -21,7 +21,9 @@ describe('InMemoryFraudCounters (the backtest twin of the Redis counters)', () =
     counters.record(pay({ cardUuid: 'x' }), t0 + 2, false);
     counters.record(pay({ cardUuid: 'y' }), t0 + 3, false);
     const features = counters.read(pay({ terminalId: 't3' }), t0 + 4, DEFAULT_RULES);
-    expect(features).toMatchObject({ recentAmounts: [2, 1], recentTerminals: ['t', 't2'], terminalSeenBefore: false, cardDeclines: 0 });
+    expect(features).toMatchObject({ recentAmounts: [2, 1], recentTerminals: ['t', 't2'], terminalSeenBefore: false, cardDeclines: 0, lastApprovedAt: t0 + 1 });
+    expect(counters.read(pay(), t0, DEFAULT_RULES).lastApprovedAt).toBe(t0);
+    expect(counters.read(pay({ cardUuid: 'x' }), t0 + 4, DEFAULT_RULES).lastApprovedAt).toBeNull();
     expect(counters.read(pay({ cardUuid: 'x' }), t0 + 4, DEFAULT_RULES)).toMatchObject({ cardDeclines: 1, terminalDeclinedCards: 2, cardApprovedLastHour: 0 });
     expect(counters.read(pay({ cardUuid: 'bad-card' }), t0, DEFAULT_RULES).listed).toEqual({ card: true, terminal: false, merchant: false });
   });

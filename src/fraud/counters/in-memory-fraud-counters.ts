@@ -37,6 +37,7 @@ export class InMemoryFraudCounters {
       recentTerminals: within(this.terminals.get(card), hopping.windowSeconds * 1000).slice(0, L.hoppingReadLimit),
       recentMerchants: within(this.merchants.get(card), hopping.windowSeconds * 1000).slice(0, L.hoppingReadLimit),
       terminalSeenBefore: this.terminals.get(card)?.has(subject.terminalId) ?? false,
+      lastApprovedAt: latestUpTo(this.terminals.get(card), at),
       cardDeclines: count(this.declines.get(card), cardTesting.windowSeconds * 1000),
       terminalDeclinedCards: within(this.declinedCards.get(subject.terminalId), cardTesting.windowSeconds * 1000).length,
       callerDeclines: count(this.callerDeclines.get(countedAgainst(subject).caller ?? ''), cardTesting.windowSeconds * 1000),
@@ -63,6 +64,13 @@ export class InMemoryFraudCounters {
       if (against.caller) push(this.callerDeclines, against.caller, at, L.dayMs, L.declinesKept);
     }
   }
+}
+
+/** The latest time among the entries at or before `at` (a card's terminals hold its last time at each). */
+function latestUpTo(entries: Map<string, number> | undefined, at: number): number | null {
+  let latest: number | null = null;
+  for (const t of entries?.values() ?? []) if (t <= at && (latest === null || t > latest)) latest = t;
+  return latest;
 }
 
 function push(map: Map<string, number[]>, key: string, at: number, keepMs: number, keep: number): void {

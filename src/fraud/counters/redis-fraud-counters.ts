@@ -92,7 +92,7 @@ export class RedisFraudCounters implements OnModuleInit {
       ),
       timeoutMs,
     );
-    const [minute, hour, amounts, terminals, merchants, terminalScore, declines, declinedCards, listedCard, listedTerminal, listedMerchant, version, callerDeclines] =
+    const [minute, hour, amounts, terminals, merchants, terminalScore, declines, declinedCards, listedCard, listedTerminal, listedMerchant, version, callerDeclines, latest] =
       reply as ReadReply;
     return {
       features: {
@@ -102,6 +102,7 @@ export class RedisFraudCounters implements OnModuleInit {
         recentTerminals: terminals,
         recentMerchants: merchants,
         terminalSeenBefore: terminalScore !== null,
+        lastApprovedAt: latest.length ? Number(latest[1]) : null,
         cardDeclines: declines,
         terminalDeclinedCards: declinedCards,
         callerDeclines,
@@ -162,7 +163,7 @@ export class RedisFraudCounters implements OnModuleInit {
   }
 }
 
-type ReadReply = [number, number, string[], string[], string[], string | null, number, number, number, number, number, string | null, number];
+type ReadReply = [number, number, string[], string[], string[], string | null, number, number, number, number, number, string | null, number, [string, string] | []];
 
 type ScriptArg = string | number;
 interface FraudScripts {
@@ -174,6 +175,8 @@ interface FraudScripts {
 /**
  * Every read of one assessment as one script (one round trip, one reply): fewer commands to build
  * and parse on the hot path than a pipeline of twelve. ZCOUNT/ZRANGEBYSCORE windows are (min, at].
+ * The card's terminals keep the last time at each, so their highest score at or before `at` is the
+ * card's last approved tap.
  */
 const READ_SCRIPT = `
 local at = ARGV[1]
@@ -190,7 +193,8 @@ return {
   redis.call('SISMEMBER', KEYS[8], ARGV[9]),
   redis.call('SISMEMBER', KEYS[9], ARGV[10]),
   redis.call('GET', KEYS[10]),
-  redis.call('ZCOUNT', KEYS[11], ARGV[6], at)
+  redis.call('ZCOUNT', KEYS[11], ARGV[6], at),
+  redis.call('ZREVRANGEBYSCORE', KEYS[3], at, '-inf', 'WITHSCORES', 'LIMIT', 0, 1)
 }`;
 
 /** Approved: payments (1 h), amounts (latest 50), terminals (90 days, GT keeps the latest time), merchants (24 h). */

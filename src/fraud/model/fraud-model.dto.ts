@@ -2,14 +2,14 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
 
 export class ActivateModelDto {
-  @ApiProperty({ example: 'lr-2026-12-v1', description: 'A model version bundled with this build (GET /api/fraud/model lists them)' })
+  @ApiProperty({ example: 'lr-2026-12-v2', description: 'A model version bundled with this build (GET /api/fraud/model lists them)' })
   @IsString()
   @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'version must be 1-64 letters, digits, ., _ or -' })
   version: string;
 }
 
 export class ModelInfoDto {
-  @ApiProperty({ example: 'lr-2026-12-v1' }) version: string;
+  @ApiProperty({ example: 'lr-2026-12-v2' }) version: string;
   @ApiProperty({ example: 'logistic_regression' }) kind: string;
   @ApiProperty({ type: [String], description: 'Its inputs, in order' }) features: string[];
   @ApiProperty({ type: Object, description: 'Held-out AUC, precision and recall at the review and block thresholds, beside the rules alone' }) metrics: Record<string, unknown>;
@@ -50,6 +50,8 @@ export class AssessmentDto {
   @ApiPropertyOptional({ description: 'False when the model ran in shadow' }) modelEnforced?: boolean;
   @ApiPropertyOptional({ type: [TopFeatureDto] }) topFeatures?: TopFeatureDto[];
   @ApiPropertyOptional({ type: ShadowScoreDto, description: 'A shadow model’s score beside the active one' }) shadow?: ShadowScoreDto;
+  @ApiPropertyOptional({ type: Object, example: { taps_last_minute: 2, log_card_age_days: 0.04, mcc_high_risk: 1 }, description: "The model's features as computed for this payment, by name (absent when the counters could not be read)" }) features?: Record<string, number>;
+  @ApiPropertyOptional({ example: '5732', description: "The merchant's category when the payment was assessed" }) mcc?: string;
   @ApiPropertyOptional({ nullable: true, description: 'Whether the payment was approved' }) approved: boolean | null;
 }
 

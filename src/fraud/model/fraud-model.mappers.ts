@@ -31,6 +31,8 @@ export function toAssessmentDto(record: FraudAssessmentRecord | null): Assessmen
       topFeatures: (record.topFeatures ?? []).map(({ feature, contribution }) => ({ feature, contribution })),
     }),
     ...(record.shadow && { shadow: { version: record.shadow.version, riskScore: record.shadow.riskScore, riskLevel: record.shadow.riskLevel } }),
+    ...(record.features && { features: { ...record.features } }),
+    ...(record.mcc && { mcc: record.mcc }),
     approved: record.approved,
   };
 }

@@ -1,10 +1,8 @@
 import { BadRequestException, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import type { FraudFeatures } from '../fraud.types';
 import { FraudAuditService } from '../fraud-audit.service';
 import { FraudClock } from '../fraud-clock';
-import { modelFeatures, type ModelInput } from './features';
 import { BUNDLED_MODELS } from './models';
 import { FraudModelState, MODEL_STATE_ID } from './schemas';
 import { type FraudModelFile, matchesFeatures, type ModelScore, scoreWith } from './scorer';
@@ -45,12 +43,11 @@ export class FraudModelService implements OnModuleInit {
     await this.refresh().catch((error: Error) => this.logger.warn(`model state not read yet: ${error.message}`));
   }
 
-  /** Scores with the active and the shadow model; microseconds, no I/O. */
-  score(input: ModelInput, features: FraudFeatures): ModelScores {
+  /** Scores the features (modelFeatures) with the active and the shadow model; microseconds, no I/O. */
+  score(x: number[]): ModelScores {
     if (this.clock.now() > this.freshUntil) void this.refreshSoon();
     const { active, shadow } = this.state;
     if (!active && !shadow) return {};
-    const x = modelFeatures(input, features);
     return { ...(active && { active: scoreWith(active, x) }), ...(shadow && { shadow: scoreWith(shadow, x) }) };
   }
 

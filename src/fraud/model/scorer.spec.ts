@@ -6,7 +6,7 @@ import { type FraudModelFile, matchesFeatures, scoreWith } from './scorer';
 import { train } from './training/train';
 
 const file = (version: string): FraudModelFile => JSON.parse(readFileSync(join(__dirname, 'models', `${version}.json`), 'utf8'));
-const quiet = { cardApprovedLastMinute: 0, cardApprovedLastHour: 1, recentAmounts: [70_000, 80_000, 75_000], recentTerminals: ['t1'], recentMerchants: ['m1'], terminalSeenBefore: true, cardDeclines: 0, terminalDeclinedCards: 0, callerDeclines: 0, listed: { card: false, terminal: false, merchant: false } };
+const quiet = { cardApprovedLastMinute: 0, cardApprovedLastHour: 1, recentAmounts: [70_000, 80_000, 75_000], recentTerminals: ['t1'], recentMerchants: ['m1'], terminalSeenBefore: true, lastApprovedAt: Date.UTC(2026, 11, 1, 1), cardDeclines: 0, terminalDeclinedCards: 0, callerDeclines: 0, listed: { card: false, terminal: false, merchant: false } };
 const at = Date.UTC(2026, 11, 1, 5);
 
 describe('fraud model scorer', () => {
@@ -27,6 +27,17 @@ describe('fraud model scorer', () => {
     expect(fast).toMatchObject({ riskLevel: 'highest' });
     expect(fast.topFeatures.map((f) => f.feature)).toContain('taps_last_minute');
     expect(scoreWith(model, modelFeatures({ amount: 75_000, at }, quiet))).toMatchObject({ riskLevel: 'normal' });
+  });
+
+  it('reads time since the last tap, card age and merchant category: a fresh card spending big at an electronics shop scores above an old card at a grocery', () => {
+    const first = { ...quiet, recentAmounts: [], recentTerminals: [], recentMerchants: [], terminalSeenBefore: false, cardApprovedLastHour: 0, lastApprovedAt: null };
+    const fresh = modelFeatures({ amount: 5_000_000, at, cardIssuedAt: at - 3_600_000, mcc: '5732' }, first);
+    const old = modelFeatures({ amount: 5_000_000, at, cardIssuedAt: at - 400 * 86_400_000, mcc: '5411' }, first);
+    const named = (x: number[]) => Object.fromEntries(FEATURE_NAMES.map((name, i) => [name, x[i]]));
+    expect(named(fresh)).toMatchObject({ mcc_high_risk: 1, log_card_age_days: Math.log1p(1 / 24), log_minutes_since_last_tap: Math.log1p(90 * 24 * 60) });
+    expect(named(old)).toMatchObject({ mcc_high_risk: 0, log_card_age_days: Math.log1p(400) });
+    expect(named(modelFeatures({ amount: 75_000, at }, quiet))).toMatchObject({ log_minutes_since_last_tap: Math.log1p(240), log_card_age_days: Math.log1p(365), mcc_high_risk: 0 });
+    expect(scoreWith(model, fresh).riskScore).toBeGreaterThan(scoreWith(model, old).riskScore);
   });
 
   it('scores well under a millisecond', () => {

@@ -9,6 +9,7 @@ export function quietFeatures(overrides: Partial<FraudFeatures> = {}): FraudFeat
     recentTerminals: [],
     recentMerchants: [],
     terminalSeenBefore: true,
+    lastApprovedAt: null,
     cardDeclines: 0,
     terminalDeclinedCards: 0,
     callerDeclines: 0,

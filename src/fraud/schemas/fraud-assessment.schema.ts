@@ -53,6 +53,14 @@ export class FraudAssessmentRecord {
   @Prop()
   rulesVersion: number;
 
+  /** What the card and merchant documents said (AssessmentContext), so replays compute the same model features. */
+  @Prop() cardIssuedAt?: Date;
+  @Prop() mcc?: string;
+
+  /** The model's features by name as computed for this payment: what a label of this payment trains on. */
+  @Prop({ type: Object, default: undefined })
+  features?: Record<string, number>;
+
   /** null until payments reports the outcome. */
   @Prop({ type: Boolean, default: null })
   approved: boolean | null;

@@ -10,7 +10,7 @@ import { CLOCK, type Clock } from '../../common/time/clock';
 import { paymentsConfig, type PaymentsConfig } from '../../config/app.config';
 import { type MerchantSnapshot, MerchantsService, type MerchantValidation } from '../../merchants/merchants.service';
 import type { ProcessPaymentDto } from '../dto/process-payment.dto';
-import { FRAUD_PORT, type FraudAssessment, type FraudInput, type FraudPort } from '../fraud.port';
+import { FRAUD_PORT, type FraudAssessment, type FraudContext, type FraudInput, type FraudPort } from '../fraud.port';
 import { CardReferences } from '../card-references';
 import { IdempotencyService } from '../idempotency.service';
 import { PAYMENT_REQUIRES_PIN, PAYMENT_UPDATED, toPaymentEvent } from '../payment.events';
@@ -190,10 +190,12 @@ export class InitiatePaymentUseCase {
   /** The three independent checks run in parallel. */
   private async authorize(command: CardCommand, fraudInput: FraudInput): Promise<{ approval: Approval | Decline; fraud: FraudAssessment }> {
     const { cardUuid, merchantId, terminalId } = command.body;
+    const cardRead = this.cards.validateForPayment(cardUuid);
+    const locationRead = this.merchants.validateForPayment(merchantId, terminalId);
     const [found, location, fraud, share] = await Promise.all([
-      this.cards.validateForPayment(cardUuid),
-      this.merchants.validateForPayment(merchantId, terminalId),
-      this.fraud.assess(fraudInput),
+      cardRead,
+      locationRead,
+      this.fraud.assess(fraudInput, fraudContextOf(cardRead, locationRead)),
       this.fraud.limitShare(cardUuid, fraudInput.at),
     ]);
     const card = found.valid ? { ...found, card: withShareOfLimits(found.card, share) } : found;
@@ -288,6 +290,15 @@ function assertTerminalPaysAtItself({ principal, body }: InitiatePaymentCommand)
   if (principal.role === 'terminal' && (body.merchantId !== principal.merchantId || body.terminalId !== principal.id)) {
     throw new ForbiddenException('A terminal may take payments only for its own merchant and terminal id');
   }
+}
+
+/** The fraud model's card age and category, from the same reads the payment's own checks make. */
+async function fraudContextOf(card: Promise<CardValidation>, location: Promise<MerchantValidation>): Promise<FraudContext> {
+  const [found, place] = await Promise.all([card, location]);
+  return {
+    ...(found.valid && found.card.issuedAt !== undefined && { cardIssuedAt: new Date(found.card.issuedAt) }),
+    ...(place.valid && { mcc: place.merchant.mcc }),
+  };
 }
 
 const ownerOf = (card: CardValidation) => (card.valid ? card.card.ownerId : card.ownerId);

@@ -3,7 +3,7 @@ import { BLOCK_AT, type FraudModelFile, REVIEW_AT, scoreWith } from '../scorer';
 import { DEFAULT_RULES } from '../../fraud-rules.config';
 import { DEFAULT_SIZE, type Sample, seeded, simulate } from './simulator';
 
-export const MODEL_VERSION = 'lr-2026-12-v1';
+export const MODEL_VERSION = 'lr-2026-12-v2';
 export const SEED = 20261201;
 const EPOCHS = 300;
 const LEARNING_RATE = 0.5;
@@ -12,9 +12,13 @@ const HELD_OUT = 0.3;
 /** Positives weigh this much more: attacks are rare, and a missed one costs more than a review. */
 const POSITIVE_WEIGHT = 3;
 
+/** A model trained with recorded outcomes is another model than the seeded one: its version says how many. */
+export const versionWith = (recordedOutcomes: number) => (recordedOutcomes ? `${MODEL_VERSION}-o${recordedOutcomes}` : MODEL_VERSION);
+
 /**
  * Logistic regression by full-batch gradient descent on standardised features, everything seeded:
- * the same code gives the same file byte for byte. Held-out metrics put the model beside the rules.
+ * the same code and the same recorded outcomes (none by default) give the same file byte for byte.
+ * Held-out metrics put the model beside the rules.
  */
 export function train(extra: Sample[] = []): FraudModelFile {
   const samples = [...simulate(SEED, DEFAULT_SIZE), ...extra];
@@ -47,7 +51,7 @@ export function train(extra: Sample[] = []): FraudModelFile {
   }
 
   const model: FraudModelFile = {
-    version: MODEL_VERSION,
+    version: versionWith(extra.length),
     kind: 'logistic_regression',
     features: [...FEATURE_NAMES],
     mean: mean.map(round),
