@@ -13,12 +13,13 @@ const dayStart = (t: number) => Math.floor(t / DAY) * DAY;
 const iso = (t: number) => new Date(t).toISOString();
 const dateInput = (t: number) => iso(t).slice(0, 10);
 
-const FIGURES: Array<[keyof Summary | 'p50' | 'p95', string, (s: Summary) => number | null, (v: number) => string]> = [
+const FIGURES: Array<[keyof Summary | 'refundCount' | 'p50' | 'p95', string, (s: Summary) => number | null, (v: number) => string]> = [
   ['volume', 'Volume', (s) => s.volume, formatAmount],
   ['count', 'Taps', (s) => s.count, formatCount],
   ['approvalRate', 'Approval rate', (s) => s.approvalRate, formatPercent],
   ['declined', 'Declined', (s) => s.declined, formatCount],
   ['refunds', 'Refunds', (s) => s.refunds.amount, formatAmount],
+  ['refundCount', 'Refunds (count)', (s) => s.refunds.count, formatCount],
   ['net', 'Net', (s) => s.net, formatAmount],
   ['averageAmount', 'Average sale', (s) => s.averageAmount, formatAmount],
   ['fraudRate', 'Blocked by risk', (s) => s.fraudRate, formatPercent],

@@ -7,10 +7,10 @@ import { ApiErrorResponses } from '../common/docs/api-error-responses';
 import { AnalyticsService } from './analytics.service';
 import { AnalyticsRangeQueryDto, AnalyticsSummaryDto, TimeseriesDto, TimeseriesQueryDto } from './dto/analytics.dto';
 
-const NOT_THEIRS = { status: 403 as const, description: 'A terminal naming another merchant', message: "Only an admin or the merchant's own terminals may read its figures" };
+const NOT_THEIRS = { status: 403 as const, description: 'A cardholder, or a terminal or staff member naming another merchant', message: "Only an admin or the merchant's own terminals and staff may read its figures" };
 
 @ApiTags('analytics')
-@Authenticated({ roles: ['admin', 'terminal'] })
+@Authenticated({ roles: ['admin', 'terminal', 'merchant'] })
 @ApiErrorResponses(400, 429, 503)
 @Controller('api/analytics')
 export class AnalyticsController {

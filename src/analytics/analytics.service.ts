@@ -1,7 +1,7 @@
 import { BadRequestException, ForbiddenException, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import type { Principal } from '../common/auth/principal';
+import { merchantOf, type Principal } from '../common/auth/principal';
 import { ALL, cover, isAligned, type Level, LEVEL_MS, merchantScope, rollupId } from './buckets';
 import type { AnalyticsRangeQueryDto, AnalyticsSummaryDto, Metric, TimeseriesDto, TimeseriesPointDto, TimeseriesQueryDto } from './dto/analytics.dto';
 import { emptyMeasures, type Measures, merge, percentile, type TerminalMeasures, unsafeKey } from './rollup';
@@ -45,21 +45,22 @@ export class AnalyticsService {
     return { metric: query.metric, interval: query.interval, ...(query.groupBy && { groupBy: query.groupBy }), points };
   }
 
-  /** Admins see every merchant or the one they name; a terminal only its own merchant. */
+  /** Admins see every merchant or the one they name; a terminal or a staff member only their own merchant. */
   private rangeOf(query: AnalyticsRangeQueryDto, principal: Principal, level: Level): Range {
     const from = Date.parse(query.from);
     const to = Date.parse(query.to);
     if (!(from < to)) throw new BadRequestException('from must be before to');
     if (!isAligned(from, level) || !isAligned(to, level)) throw new BadRequestException(`from and to must fall on whole ${level}s (UTC)`);
     if (to - from > MAX_RANGE_MS) throw new BadRequestException('The range may span at most 400 days');
-    const merchantId = this.merchantOf(query.merchantId, principal);
+    const merchantId = this.scopedMerchant(query.merchantId, principal);
     return { from, to, merchantId, scope: merchantId ? merchantScope(merchantId) : ALL };
   }
 
-  private merchantOf(named: string | undefined, principal: Principal): string | null {
+  private scopedMerchant(named: string | undefined, principal: Principal): string | null {
     if (principal.role === 'admin') return named ?? null;
-    if (principal.role === 'terminal' && principal.merchantId && (!named || named === principal.merchantId)) return principal.merchantId;
-    throw new ForbiddenException("Only an admin or the merchant's own terminals may read its figures");
+    const own = merchantOf(principal);
+    if (own && (!named || named === own)) return own;
+    throw new ForbiddenException("Only an admin or the merchant's own terminals and staff may read its figures");
   }
 
   private async read(ids: string[], projection: Record<string, 0>): Promise<Array<Measures | undefined>> {

@@ -159,6 +159,8 @@ function toStatusDto(payment: Transaction, principal: Principal): TransactionSta
     createdAt: payment.createdAt,
     processingStartedAt: payment.processingStartedAt ?? null,
     completedAt: payment.completedAt ?? null,
+    ...(payment.failedAt && { failedAt: payment.failedAt }),
+    ...(payment.cancelledAt && { cancelledAt: payment.cancelledAt }),
     processingTime: processingMs === null ? null : `${processingMs}ms`,
     failureReason: payment.failureReason ?? null,
     declineCode: payment.declineCode ?? null,

@@ -8,7 +8,7 @@ import { AnalyticsFacts } from '../../src/analytics/analytics-facts';
 import { RollupFolder } from '../../src/analytics/rollup-folder';
 import { binUpperMs, latencyBin } from '../../src/analytics/rollup';
 import { closeTestApp, createTestApp, newIsolation } from '../support/test-app';
-import { bearer, createMerchant, createTerminal, seedSession, type Session } from '../support/session';
+import { bearer, createMerchant, createTerminal, inviteStaff, seedSession, type Session } from '../support/session';
 import { pay, relaxFraudRules, waitForFinal } from '../support/payments';
 import { waitFor } from '../support/wait';
 
@@ -115,6 +115,17 @@ describe('analytics: figures from rollups reconcile with the payments', () => {
     const theirs = await summary(other.token).expect(200);
     expect(theirs.body).toMatchObject({ merchantId: other.merchantId, count: 0, volume: 0 });
     await summary(s.user.token).expect(403);
+  });
+
+  it("gives merchant staff their own merchant's figures and refuses another merchant's", async () => {
+    const staff = await inviteStaff(app, s.adminToken, s.merchant.merchantId, 'staff');
+    const { got, want } = await settledSummary(staff.token, {}, s.merchant.merchantId);
+    expect(got).toEqual({ from, to, merchantId: s.merchant.merchantId, ...want });
+    expect((await summary(staff.token, { merchantId: s.merchant.merchantId }).expect(200)).body).toEqual(got);
+    await summary(staff.token, { merchantId: other.merchantId }).expect(403);
+    const series = await http().get('/api/analytics/timeseries').query({ metric: 'volume', interval: 'minute', from, to }).set(bearer(staff.token)).expect(200);
+    expect(series.body.points.reduce((sum: number, p: { value: number }) => sum + p.value, 0)).toBe(want.volume);
+    await http().get('/api/analytics/timeseries').query({ metric: 'count', interval: 'minute', from, to, merchantId: other.merchantId }).set(bearer(staff.token)).expect(403);
   });
 
   it('answers time series whose points add up to the summary', async () => {

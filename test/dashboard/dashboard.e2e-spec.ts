@@ -75,6 +75,7 @@ describe('dashboard in a real browser', () => {
       approvalRate: String(summary.approvalRate),
       declined: String(summary.declined),
       refunds: String(summary.refunds.amount),
+      refundCount: String(summary.refunds.count),
       net: String(summary.net),
       averageAmount: String(summary.averageAmount),
       fraudRate: String(summary.fraudRate),

@@ -55,6 +55,8 @@ export class TransactionStatusDto {
   @ApiProperty() createdAt: Date;
   @ApiPropertyOptional({ nullable: true, type: Date }) processingStartedAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) completedAt: Date | null;
+  @ApiPropertyOptional({ type: Date, description: 'When settlement failed, once failed' }) failedAt?: Date;
+  @ApiPropertyOptional({ type: Date, description: 'When it was cancelled, once cancelled' }) cancelledAt?: Date;
   @ApiPropertyOptional({ nullable: true, type: String, example: '812ms', description: 'Created to completed' }) processingTime: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'A code and plain words; admins see the full details' }) failureReason: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) declineCode: string | null;
