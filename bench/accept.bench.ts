@@ -3,9 +3,11 @@ import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { newKeyPair, signatureHeaders } from '../test/support/signed-terminal';
 import { startHttpBenchApp } from './bench-app';
+import { runFleet } from './accept-fleet';
 
 /**
- * `npm run bench:accept`: POST /api/payment/process-async at a fixed rate against the real app
+ * `npm run bench:accept`: the fleet run (see accept-fleet.ts). `npm run bench:accept -- --single`:
+ * POST /api/payment/process-async at a fixed rate against the real app
  * (API only, so settlement does not share the machine), next to GET /api/auth/me — a bare
  * authenticated route — in the same run; then the same accept by a terminal with a bearer token and
  * by a paired terminal signing each request (RFC 9421, Ed25519; the bench signs too, on the same
@@ -102,7 +104,7 @@ async function seed(url: string) {
   return { merchantId, terminalId, terminalToken, device, cards };
 }
 
-main().catch((error) => {
+(process.argv.includes('--single') ? main() : runFleet()).catch((error) => {
   console.error(error);
   process.exit(1);
 });

@@ -149,7 +149,7 @@ export class EnvironmentVariables {
   @Min(24)
   IDEMPOTENCY_TTL_HOURS: number = 24;
 
-  /** Log every MongoDB command (development profiling). */
+  /** Count every MongoDB command in /metrics (nfcpay_db_commands_total; profiling). */
   @Transform(toBoolean)
   @IsBoolean()
   MONGODB_MONITOR_COMMANDS: boolean = false;

@@ -1,8 +1,11 @@
 import { getQueueToken } from '@nestjs/bull';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { getConnectionToken } from '@nestjs/mongoose';
 import type { Queue } from 'bull';
+import type { Connection } from 'mongoose';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { commandOrigin } from '../common/database/command-origin';
 import { FraudService } from '../fraud/fraud.service';
 import { RealtimeService } from '../realtime/realtime.service';
 import { RevisionedCache } from '../redis/revisioned-cache';
@@ -56,6 +59,13 @@ export class MetricsService implements OnModuleInit {
     name: 'nfcpay_fraud_decisions_total',
     help: 'Fraud assessments by decision (allow, review, block)',
     labelNames: ['decision'] as const,
+    registers: [this.registry],
+  });
+
+  readonly dbCommands = new Counter({
+    name: 'nfcpay_db_commands_total',
+    help: 'MongoDB commands sent, by command, collection and origin (request: an HTTP request and what it started; background: jobs, sweeps, schedules). Counted only with MONGODB_MONITOR_COMMANDS=true',
+    labelNames: ['command', 'collection', 'origin'] as const,
     registers: [this.registry],
   });
 
@@ -124,6 +134,7 @@ export class MetricsService implements OnModuleInit {
    * FRAUD_PORT, which is the same instance, so every decision passes here.
    */
   onModuleInit(): void {
+    this.countDatabaseCommands();
     const fraud = this.fraudService();
     if (!fraud) return;
     const assess = fraud.assess.bind(fraud);
@@ -140,6 +151,20 @@ export class MetricsService implements OnModuleInit {
 
   render(): Promise<string> {
     return this.registry.metrics();
+  }
+
+  /** The driver emits these only when the connection was opened with monitorCommands (MONGODB_MONITOR_COMMANDS). */
+  private countDatabaseCommands(): void {
+    let client: ReturnType<Connection['getClient']> | undefined;
+    try {
+      client = this.moduleRef.get<Connection>(getConnectionToken(), { strict: false }).getClient();
+    } catch {
+      return;
+    }
+    client?.on('commandStarted', (event) => {
+      const collection = event.command[event.commandName];
+      this.dbCommands.inc({ command: event.commandName, collection: typeof collection === 'string' ? collection : '', origin: commandOrigin() });
+    });
   }
 
   /** Absent where no payment is assessed (the admin command). */
