@@ -14,7 +14,7 @@ describe('fraud: when Redis is down', () => {
   beforeAll(async () => {
     redis = await startRedis();
     const app = (mode: string) =>
-      createTestApp({ env: { REDIS_URL: redis.uri, FRAUD_REDIS_DOWN_MODE: mode, FRAUD_DEGRADED_MAX_AMOUNT: '200000' }, extra: { imports: [FraudModule] } });
+      createTestApp({ env: { REDIS_URL: redis.uri, FRAUD_REDIS_DOWN_MODE: mode, FRAUD_REDIS_TIMEOUT_MS: '50', FRAUD_DEGRADED_MAX_AMOUNT: '200000' }, extra: { imports: [FraudModule] } });
     allowSmall = await app('allow_small');
     blockAll = await app('block_all');
     allowAll = await app('allow_all');
