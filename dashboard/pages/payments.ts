@@ -5,7 +5,10 @@ export type Payment = {
   id: string; status: string; cardUuid: string; merchantId: string; terminalId: string; amount: number; currency: string; txHash: string | null;
   createdAt: string; processingStartedAt: string | null; completedAt: string | null; failedAt?: string; cancelledAt?: string; failureReason: string | null; declineCode: string | null;
   explorerUrl: string | null; metadata: Record<string, unknown>; fee?: number; net?: number; refunds?: Refund[];
-  fraud?: { score: number; decision: string; reasons: Array<{ rule: string; detail: string; weight: number }>; riskScore?: number; riskLevel?: string; modelVersion?: string };
+  fraud?: {
+    score: number; decision: string; reasons: Array<{ rule: string; detail: string; weight: number }>;
+    riskScore?: number; riskLevel?: string; modelVersion?: string; modelEnforced?: boolean; topFeatures?: Array<{ feature: string; contribution: number }>;
+  };
 };
 type Refund = { id: string; amount: number; status: 'pending' | 'succeeded' | 'failed'; reason: string | null; txHash: string | null; failureReason: string | null; createdAt: string };
 type Page = { transactions: Payment[]; nextCursor: string | null };
@@ -116,12 +119,21 @@ function risk(p: Payment): Node[] {
   if (p.fraud) {
     return [
       title,
-      h('p', { 'data-fraud-score': p.fraud.score }, `Score ${p.fraud.score}, ${p.fraud.decision}`, p.fraud.riskScore !== undefined ? ` · model ${p.fraud.riskScore} (${p.fraud.riskLevel ?? ''}, ${p.fraud.modelVersion ?? ''})` : ''),
+      h('p', { 'data-fraud-score': p.fraud.score }, `Rules: score ${p.fraud.score}, ${p.fraud.decision}`),
       p.fraud.reasons.length ? h('ul', { class: 'reasons' }, ...p.fraud.reasons.map((r) => h('li', {}, `${r.rule} (+${r.weight}): ${r.detail}`))) : h('p', { class: 'muted' }, 'No rule fired'),
+      ...(p.fraud.riskScore === undefined ? [] : model(p.fraud)),
     ];
   }
   const blocked = p.declineCode === 'fraud_high_risk' ? 'Declined by the risk checks. ' : '';
   return [title, h('p', { class: 'muted', 'data-fraud': isStaff() ? 'admins-only' : 'none' }, blocked, isStaff() ? 'The risk score and its reasons are shown to admins.' : 'No risk assessment recorded.')];
+}
+
+/** The fraud model's view; in shadow mode it was recorded but did not decide. */
+function model(fraud: NonNullable<Payment['fraud']>): Node[] {
+  const features = fraud.topFeatures ?? [];
+  const score = h('p', { 'data-risk-score': fraud.riskScore! }, `Model (${fraud.modelVersion ?? '?'}): risk ${fraud.riskScore} of 99, ${fraud.riskLevel ?? ''}${fraud.modelEnforced ? '' : ' (shadow: not enforced)'}`);
+  if (!features.length) return [score];
+  return [score, h('p', { class: 'muted' }, 'Weighed most: ', features.map((f) => `${f.feature} ${f.contribution >= 0 ? '+' : ''}${f.contribution.toFixed(2)}`).join(', '))];
 }
 
 function refunds(p: Payment, reload: () => Promise<void>): Node[] {

@@ -25,6 +25,15 @@ describe('dashboard in a real browser', () => {
   const http = () => request(app.getHttpServer());
   const tap = (amount: number) => pay(app, s.terminal.token, { cardUuid: s.cardUuid, amount, merchantId: s.merchant.merchantId, terminalId: s.terminal.terminalId });
   const shot = (name: string) => page.screenshot({ path: join(REPORTS, `${name}.png`), fullPage: true });
+  /** A screenshot at 1280 px, then at a phone's width, where nothing may be wider than the screen. */
+  const atBothWidths = async (name: string) => {
+    await shot(name);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+    await shot(`${name}-phone`);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1280, height: 900 });
+  };
   const today = () => {
     const from = Math.floor(Date.now() / DAY) * DAY;
     return { from: new Date(from).toISOString(), to: new Date(from + DAY).toISOString() };
@@ -131,23 +140,43 @@ describe('dashboard in a real browser', () => {
     const id = await page.getAttribute('.payment', 'data-transaction');
     const { transaction } = (await http().get(`/api/payment/status/${id}`).set(bearer(s.adminToken)).expect(200)).body;
     expect(await page.textContent('.payment dl')).toContain(transaction.txHash);
-    await shot('payment');
+    // Admins get the risk checks' verdict that staff do not.
+    expect(transaction.fraud).toEqual(expect.objectContaining({ score: expect.any(Number) }));
+    expect(await page.getAttribute('.payment [data-fraud-score]', 'data-fraud-score')).toBe(String(transaction.fraud.score));
+    expect(await page.$('.payment .refund-form')).toBeNull();
+    await atBothWidths('payment');
   });
 
   it('resolves a fraud review and acknowledges an alert, as the API then says', async () => {
     await page.evaluate("location.hash = '#/reviews'");
     await page.waitForSelector('li[data-transaction] button');
-    await shot('reviews');
+    await atBothWidths('reviews');
     await page.click('li[data-transaction] button:text("Approve")');
     await page.waitForSelector('li[data-resolved=legit]');
     expect((await http().get('/api/fraud/reviews').set(bearer(s.adminToken)).expect(200)).body.reviews).toEqual([]);
 
     await page.evaluate("location.hash = '#/alerts'");
     await page.waitForSelector('li[data-alert] .status.open');
-    await shot('alerts');
+    await atBothWidths('alerts');
     await page.click('li[data-alert] button:text("Acknowledge")');
     await page.waitForSelector('li[data-alert] .status.acknowledged');
     const alerts = (await http().get('/api/alerts').set(bearer(s.adminToken)).expect(200)).body.alerts;
     expect(alerts).toEqual([expect.objectContaining({ status: 'acknowledged' })]);
+  });
+
+  it("shows a merchant's terminals, online or offline, once the admin names the merchant", async () => {
+    await page.evaluate("location.hash = '#/terminals'");
+    await page.waitForSelector('main[data-page=terminals][data-ready] input[name=merchant]');
+    expect(await page.$('tr[data-terminal]')).toBeNull();
+    await page.fill('input[name=merchant]', s.merchant.merchantId);
+    await page.click('.filters button[type=submit]');
+    await page.waitForSelector(`tr[data-terminal="${s.terminal.terminalId}"]`);
+    const { terminals } = (await http().get(`/api/merchants/${s.merchant.merchantId}/terminals`).set(bearer(s.adminToken)).expect(200)).body;
+    expect(await page.$$eval('tr[data-terminal]', (rows) => rows.map((r) => [r.getAttribute('data-terminal'), r.getAttribute('data-presence')]))).toEqual(
+      terminals.map((t: { terminalId: string; presence: string }) => [t.terminalId, t.presence]),
+    );
+    // Logging in with its secret counts as being seen.
+    expect(terminals).toEqual([expect.objectContaining({ terminalId: s.terminal.terminalId, presence: 'online' })]);
+    await atBothWidths('terminals');
   });
 });
