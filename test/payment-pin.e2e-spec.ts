@@ -166,6 +166,19 @@ describe('PIN above the contactless limit', () => {
     expect(await ledgerBalance(app, merchant.settlementAddress)).toBe(before + BigInt(LARGE) * 1000n);
   });
 
+  it('counts concurrent wrong PINs exactly: no attempt is counted twice, and the card blocks at the third', async () => {
+    const cardUuid = await newCard();
+    const transactionId = await waitingTap(cardUuid);
+    const answers = await Promise.all(['1111', '2222', '3333', '4444', '5555'].map((pin) => enterPin(transactionId, pin)));
+    const left = answers.filter((a) => a.body.declineCode === 'pin_incorrect').map((a) => a.body.attemptsLeft as number);
+    expect(new Set(left).size).toBe(left.length);
+    expect(left).toEqual(expect.arrayContaining([2, 1]));
+    for (const other of answers.filter((a) => a.body.declineCode !== 'pin_incorrect')) expect([409, 400]).toContain(other.status);
+    expect(await cardStatus(cardUuid)).toBe('pin_blocked');
+    expect((await statusOf(app, s.terminal.token, transactionId)).status).toBe('declined');
+    await http().post(`/api/cards/${cardUuid}/pin/unblock`).set(bearer(s.user.token)).send({ password: PASSWORD }).expect(200);
+  });
+
   it('a card with no PIN is declined pin_required above its cvmLimit', async () => {
     const cardUuid = await newCard({ pin: null });
     const res = await tap(cardUuid, LARGE);

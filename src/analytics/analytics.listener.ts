@@ -29,7 +29,9 @@ export class AnalyticsListener {
   }
 
   @OnEvent(PAYMENT_FAILED, DURABLE)
-  onFailed(event: PaymentEvent): Promise<void> {
+  async onFailed(event: PaymentEvent): Promise<void> {
+    // A tap that waited for its PIN and expired or was declined was never accepted for settlement.
+    if (event.status !== 'failed') return;
     return this.onFinal(event);
   }
 

@@ -25,9 +25,10 @@ export class MetricsListener {
     if (Number.isFinite(seconds) && seconds >= 0) this.metrics.acceptToCompleted.observe(seconds);
   }
 
+  /** Settlement failures only: a tap that waited for its PIN ends with this event too (expired, declined). */
   @OnEvent(PAYMENT_FAILED)
-  onFailed(): void {
-    this.metrics.paymentsFailed.inc();
+  onFailed(event: PaymentEvent): void {
+    if (event.status === 'failed') this.metrics.paymentsFailed.inc();
   }
 
   @OnEvent(PAYMENT_CANCELLED)

@@ -36,7 +36,7 @@ export class Transaction {
   @Prop({ type: String, required: true, enum: PAYMENT_STATUSES })
   status: PaymentStatus;
 
-  /** While requires_pin: when the PIN must have been entered by (then the payment expires). */
+  /** A tap that asked for the PIN: when it had to be entered by (then the payment expires); kept afterwards. */
   @Prop() pinExpiresAt?: Date;
   @Prop() expiredAt?: Date;
 

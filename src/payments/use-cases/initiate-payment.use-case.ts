@@ -350,7 +350,8 @@ function fraudDecline(fraud: FraudAssessment): Decline {
 
 /** A retried request whose first attempt got as far as recording the payment gets its answer. */
 function answerFor(payment: Transaction, requestId: string, processingTime: number): PaymentAnswer {
-  if (payment.status === 'requires_pin') return requiresPinAnswer(payment.transactionId, payment.pinExpiresAt!, requestId, processingTime);
+  // What the first attempt answered, whatever the PIN did since (pinExpiresAt stays on the payment).
+  if (payment.pinExpiresAt) return requiresPinAnswer(payment.transactionId, payment.pinExpiresAt, requestId, processingTime);
   if (payment.status === 'declined') {
     return declinedAnswer({ declineCode: payment.declineCode as Decline['declineCode'], reason: payment.failureReason ?? 'Declined' }, payment.transactionId, requestId, processingTime);
   }
