@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import { getQueueToken } from '@nestjs/bull';
 import { getModelToken } from '@nestjs/mongoose';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -16,6 +15,7 @@ import type { RefundEvent } from '../src/refunds/refund.events';
 import { closeTestApp, createTestApp } from './support/test-app';
 import { bearer, inviteStaff, seedSession, Session, TestStaff } from './support/session';
 import { pay, relaxFraudRules, waitForFinal } from './support/payments';
+import { startWebhookReceiver } from './support/webhook-receiver';
 import { waitFor } from './support/wait';
 
 /** A process that dies: the call never returns to its caller's clean-up. */
@@ -27,32 +27,23 @@ describe('refunds and payouts that crash midway', () => {
   let app: NestExpressApplication;
   let s: Session;
   let owner: TestStaff;
-  let receiver: Server;
-  const received: Array<{ type: string; data: { refund?: { id: string }; payout?: { id: string } } }> = [];
+  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  const received = () => receiver.received;
   const http = () => request(app.getHttpServer());
   const sweep = () => app.get(MoneyOutboxSweeper).sweep(later());
 
   beforeAll(async () => {
-    receiver = createServer((req, res) => {
-      let raw = '';
-      req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-      req.on('end', () => {
-        received.push(JSON.parse(raw));
-        res.end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    receiver = await startWebhookReceiver();
     app = await createTestApp();
     s = await seedSession(app);
     await relaxFraudRules(app, s.adminToken);
     owner = await inviteStaff(app, s.adminToken, s.merchant.merchantId, 'owner');
-    const { port } = receiver.address() as { port: number };
-    await http().patch(`/api/merchants/${s.merchant.merchantId}/webhook`).set(bearer(s.adminToken)).send({ webhookUrl: `http://127.0.0.1:${port}/hooks` }).expect(200);
+    await http().patch(`/api/merchants/${s.merchant.merchantId}/webhook`).set(bearer(s.adminToken)).send({ webhookUrl: receiver.url }).expect(200);
   });
   afterEach(() => jest.restoreAllMocks());
   afterAll(async () => {
     await closeTestApp(app);
-    await new Promise((resolve) => receiver.close(resolve));
+    await receiver.close();
   });
 
   async function paid(amount: number): Promise<string> {
@@ -111,7 +102,7 @@ describe('refunds and payouts that crash midway', () => {
     await waitFor(async () => (await refundsOf(transactionId)).find((r) => r.status === 'succeeded'), 20_000, 'the refund to succeed');
     await waitFor(async () => failed, 5_000, 'the webhook record to fail once');
     await sweep();
-    const hook = await waitFor(async () => received.find((e) => e.type === 'refund.succeeded' && e.data.refund?.id === res.body.refund.id), 20_000, 'the refund.succeeded webhook');
+    const hook = await waitFor(async () => received().find((e) => e.type === 'refund.succeeded' && e.data.refund?.id === res.body.refund.id), 20_000, 'the refund.succeeded webhook');
     expect(hook).toBeTruthy();
   });
 
@@ -130,7 +121,7 @@ describe('refunds and payouts that crash midway', () => {
     expect(res.body.payout.status).toBe('pending');
     await sweep();
     await waitFor(async () => (await payoutStatus(res.body.payout.id)) === 'paid', 20_000, 'the re-queued payout');
-    const hook = await waitFor(async () => received.find((e) => e.type === 'payout.paid' && e.data.payout?.id === res.body.payout.id), 20_000, 'the payout.paid webhook');
+    const hook = await waitFor(async () => received().find((e) => e.type === 'payout.paid' && e.data.payout?.id === res.body.payout.id), 20_000, 'the payout.paid webhook');
     expect(hook).toBeTruthy();
   });
 });

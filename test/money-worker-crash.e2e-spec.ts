@@ -5,7 +5,7 @@ import type { Connection } from 'mongoose';
 import request from 'supertest';
 import { closeTestApp, createTestApp, newIsolation } from './support/test-app';
 import { bearer, createMerchant, createTerminal, seedSession } from './support/session';
-import { ledgerBalance, pay, relaxFraudRules, waitForFinal } from './support/payments';
+import { ledgerBalance, relaxFraudRules, settledPayment } from './support/payments';
 import { killHard, killSpawned, startWorker, stopGently } from './support/spawned-app';
 import { waitFor } from './support/wait';
 
@@ -30,7 +30,7 @@ describe('a worker killed in the middle of a refund and of a payout', () => {
     const s = await seedSession(api);
     await relaxFraudRules(api, s.adminToken);
     // Two merchants, two settlement wallets: the hung refund holds its wallet's lease, which the payout must not need.
-    const refunding = { merchant: s.merchant, terminal: s.terminal };
+    const refunding = { merchant: s.merchant };
     const payingOut = { merchant: await createMerchant(api, s.adminToken) };
     const payingOutTerminal = await createTerminal(api, s.adminToken, payingOut.merchant.merchantId);
     const db = api.get<Connection>(getConnectionToken());
@@ -38,13 +38,8 @@ describe('a worker killed in the middle of a refund and of a payout', () => {
     const transfersFrom = (address: string) => db.collection('ledger_transactions').countDocuments({ sender: normalizeSuiAddress(address) });
 
     const first = startWorker(isolation, redisUrl, { LOCAL_LEDGER_FAULTS: `${BigInt(REFUND) * MIST_PER_UNIT}:hang-before,${BigInt(PAYOUT) * MIST_PER_UNIT}:hang-after` });
-    const paid = async (merchantId: string, terminal: { token: string; terminalId: string }) => {
-      const { body } = await pay(api, terminal.token, { cardUuid: s.cardUuid, amount: 5_000, merchantId, terminalId: terminal.terminalId }).expect(202);
-      expect((await waitForFinal(api, s.adminToken, body.transactionId, 45_000)).status).toBe('completed');
-      return body.transactionId as string;
-    };
-    const transactionId = await paid(refunding.merchant.merchantId, refunding.terminal);
-    await paid(payingOut.merchant.merchantId, payingOutTerminal);
+    const transactionId = await settledPayment(api, s, 5_000);
+    await settledPayment(api, { ...s, terminal: payingOutTerminal }, 5_000);
     const before = {
       cardholder: await ledgerBalance(api, s.user.walletAddress!),
       refundingSettlement: await ledgerBalance(api, refunding.merchant.settlementAddress),

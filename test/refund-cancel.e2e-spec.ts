@@ -1,4 +1,3 @@
-import { createServer, type Server } from 'node:http';
 import { getQueueToken } from '@nestjs/bull';
 import { getModelToken } from '@nestjs/mongoose';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -12,7 +11,8 @@ import { RefundCommitment } from '../src/refunds/schemas/refund.schema';
 import { closeTestApp, createTestApp, TEST_METRICS_TOKEN } from './support/test-app';
 import { closeClients, connect, listen, nextEvent } from './realtime/realtime-support';
 import { bearer, createMerchant, inviteStaff, seedSession, Session, TestStaff } from './support/session';
-import { ledgerBalance, pay, relaxFraudRules, waitForFinal } from './support/payments';
+import { ledgerBalance, relaxFraudRules, settledPayment } from './support/payments';
+import { startWebhookReceiver } from './support/webhook-receiver';
 import { waitFor } from './support/wait';
 
 const MIST = 1000n;
@@ -21,27 +21,18 @@ describe('canceling a refund', () => {
   let app: NestExpressApplication;
   let s: Session;
   let staff: TestStaff;
-  let receiver: Server;
+  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
   let queue: Queue;
-  const received: Array<{ type: string; data: { refund?: { id: string; status: string } } }> = [];
+  const received = () => receiver.received;
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
-    receiver = createServer((req, res) => {
-      let raw = '';
-      req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-      req.on('end', () => {
-        received.push(JSON.parse(raw));
-        res.end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    receiver = await startWebhookReceiver();
     app = await createTestApp();
     s = await seedSession(app);
     await relaxFraudRules(app, s.adminToken);
     staff = await inviteStaff(app, s.adminToken, s.merchant.merchantId, 'staff');
-    const { port } = receiver.address() as { port: number };
-    await http().patch(`/api/merchants/${s.merchant.merchantId}/webhook`).set(bearer(s.adminToken)).send({ webhookUrl: `http://127.0.0.1:${port}/hooks` }).expect(200);
+    await http().patch(`/api/merchants/${s.merchant.merchantId}/webhook`).set(bearer(s.adminToken)).send({ webhookUrl: receiver.url }).expect(200);
     queue = app.get<Queue>(getQueueToken(REFUNDS_QUEUE));
   });
   // Each test holds the refunds' jobs back (this process is their only worker) so a refund stays unsent until it lets go.
@@ -53,14 +44,10 @@ describe('canceling a refund', () => {
   afterAll(async () => {
     closeClients();
     await closeTestApp(app);
-    await new Promise((resolve) => receiver.close(resolve));
+    await receiver.close();
   });
 
-  async function paid(amount: number): Promise<string> {
-    const res = await pay(app, s.terminal.token, { cardUuid: s.cardUuid, amount, merchantId: s.merchant.merchantId, terminalId: s.terminal.terminalId }).expect(202);
-    expect((await waitForFinal(app, s.adminToken, res.body.transactionId)).status).toBe('completed');
-    return res.body.transactionId;
-  }
+  const paid = (amount: number) => settledPayment(app, s, amount);
   const refund = (transactionId: string, body: Record<string, unknown> = {}) => http().post(`/api/payment/${transactionId}/refunds`).set(bearer(staff.token)).send(body);
   const cancel = (transactionId: string, refundId: string, token = staff.token) => http().post(`/api/payment/${transactionId}/refunds/${refundId}/cancel`).set(bearer(token)).send();
   const refundOf = async (transactionId: string, refundId: string) =>
@@ -84,7 +71,7 @@ describe('canceling a refund', () => {
     expect((await cancel(transactionId, made.body.refund.id).expect(200)).body.refund.status).toBe('canceled');
     expect(await available()).toBe(before);
     expect((await merchantSees).refund.id).toBe(made.body.refund.id);
-    const hook = await waitFor(async () => received.find((e) => e.type === 'refund.canceled' && e.data.refund?.id === made.body.refund.id), 15_000, 'the refund.canceled webhook');
+    const hook = await waitFor(async () => received().find((e) => e.type === 'refund.canceled' && e.data.refund?.id === made.body.refund.id), 15_000, 'the refund.canceled webhook');
     expect(hook.data.refund!.status).toBe('canceled');
 
     // Its job, when it runs, finds the refund canceled and sends nothing.

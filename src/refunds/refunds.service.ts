@@ -6,7 +6,6 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Queue } from 'bull';
 import type { Model } from 'mongoose';
 import { OUTFLOW_SETTLEMENT } from '../blockchain/blockchain.tokens';
-import { SettlementError } from '../blockchain/settlement/settlement.error';
 import type { SettlementService } from '../blockchain/settlement/settlement.service';
 import { WalletService } from '../blockchain/wallets/wallet.service';
 import { isAdmin, merchantOf, type Principal } from '../common/auth/principal';
@@ -16,7 +15,8 @@ import { MerchantsService } from '../merchants/merchants.service';
 import { MerchantBalanceService } from '../merchants/money/merchant-balance.service';
 import { merchantOutflowChain, MoneyChain, paymentRefundsChain } from '../merchants/money/money-chain';
 import { MoneyOutbox, type MoneyOutboxEntry } from '../merchants/money/money-outbox';
-import { hasLiveJob, type MoneyRepair, ORPHAN_ENTRY_MS } from '../merchants/money/money-repair';
+import { MoneyOutflow, type OutflowResult } from '../merchants/money/money-outflow';
+import type { MoneyRepair } from '../merchants/money/money-repair';
 import { Transaction } from '../payments/schemas/transaction.schema';
 import type { CreateRefundDto, RefundDto } from './dto/refund.dto';
 import { REFUND_UPDATED, type RefundEvent } from './refund.events';
@@ -26,7 +26,7 @@ export const REFUNDS_QUEUE = 'refunds';
 export const REFUND_JOB = 'refund';
 export const REFUND_ATTEMPTS = 5;
 
-export type RefundOutcome = 'succeeded' | 'failed' | 'retry' | 'skipped';
+export type RefundOutcome = OutflowResult<RefundClaim>;
 
 /**
  * Refunds: several partial refunds of a completed payment, up to its amount, each from the
@@ -36,7 +36,7 @@ export type RefundOutcome = 'succeeded' | 'failed' | 'retry' | 'skipped';
  */
 @Injectable()
 export class RefundsService {
-  private readonly logger = new Logger(RefundsService.name);
+  private readonly outflow: MoneyOutflow<Refund, RefundClaim>;
 
   constructor(
     @InjectModel(Refund.name) private readonly refunds: Model<Refund>,
@@ -52,7 +52,28 @@ export class RefundsService {
     private readonly merchants: MerchantsService,
     private readonly wallets: WalletService,
     private readonly events: EventEmitter2,
-  ) {}
+  ) {
+    this.outflow = new MoneyOutflow(
+      {
+        label: 'refund',
+        records: refunds,
+        claims,
+        queue,
+        jobName: REFUND_JOB,
+        jobData: (refundId) => ({ refundId }),
+        attempts: REFUND_ATTEMPTS,
+        landed: 'succeeded',
+        giveBack: (refund) => this.giveBack(refund.transactionId, refund.merchantId, refund.reservationId, refund.amount),
+        finalFields,
+        accepted: (refund) => this.events.emit(REFUND_UPDATED, this.eventOf(refund)),
+        finished: (refund) => this.events.emitAsync(REFUND_UPDATED, this.eventOf(refund)),
+      },
+      settlement,
+      outbox,
+      chains,
+      new Logger(RefundsService.name),
+    );
+  }
 
   async create(transactionId: string, dto: CreateRefundDto, principal: Principal, idempotencyKey?: string): Promise<RefundDto> {
     const payment = await this.findVisible(transactionId, principal);
@@ -64,69 +85,29 @@ export class RefundsService {
     if (!payer) throw new ConflictException({ code: 'payment_not_refundable', message: 'The cardholder has no wallet to refund to' });
     const amount = dto.amount ?? payment.amount - (await this.chains.total(paymentRefundsChain(transactionId)));
     if (amount < 1) throw exceedsRemaining();
-    const reservationId = randomBytes(12).toString('hex');
-    const chains = [paymentRefundsChain(transactionId), merchantOutflowChain(payment.merchantId)];
-    await this.outbox.open({ _id: reservationId, kind: 'refund', opId: refundId, merchantId: payment.merchantId, chains, amount });
-    await this.reserve(payment, reservationId, amount).catch(async (error: unknown) => {
-      // Refused: nothing is held. Any other failure may have held one chain: the sweep gives it back.
-      if (error instanceof ConflictException) await this.outbox.close(reservationId);
-      throw error;
+    const reservationId = await this.hold(payment, refundId, amount);
+    const refund = await this.outflow.record({
+      _id: refundId,
+      transactionId,
+      merchantId: payment.merchantId,
+      userId: payment.userId,
+      cardUuid: payment.cardUuid,
+      amount,
+      amountMist: (BigInt(amount) * this.config.mistPerUnit).toString(),
+      currency: payment.currency,
+      reason: dto.reason,
+      status: 'pending',
+      reservationId,
+      fromAddress: settlementAddress,
+      toAddress: payer.address,
+      requestedBy: `${principal.role}:${principal.id}`,
     });
-    let refund: Refund;
-    try {
-      refund = (
-        await this.refunds.create({
-        _id: refundId,
-        transactionId,
-        merchantId: payment.merchantId,
-        userId: payment.userId,
-        cardUuid: payment.cardUuid,
-        amount,
-        amountMist: (BigInt(amount) * this.config.mistPerUnit).toString(),
-        currency: payment.currency,
-        reason: dto.reason,
-        status: 'pending',
-        reservationId,
-        fromAddress: settlementAddress,
-        toAddress: payer.address,
-        requestedBy: `${principal.role}:${principal.id}`,
-        })
-      ).toObject();
-    } catch (error) {
-      await this.giveBack(payment.transactionId, payment.merchantId, reservationId, amount);
-      await this.outbox.close(reservationId);
-      if (!isDuplicateKeyError(error)) throw error;
-      // The same Idempotency-Key at the same moment: the first one's refund is the answer.
-      return toRefundDto((await this.refunds.findById(refundId).lean().exec())!);
-    }
-    // Written and reserved: the refund is accepted even if Redis is away now (the money outbox sweep queues it).
-    await this.enqueue(refundId).catch((error: Error) => this.logger.warn(`refund ${refundId} not queued yet: ${error.message}`));
-    this.emit(refund);
     return toRefundDto(refund);
   }
 
-  /**
-   * The money outbox sweep's part for a refund: a reservation whose refund was never written is
-   * given back, a pending refund with no live job is queued again, and a decided one gets what its
-   * outcome implies and is not done yet.
-   */
-  async repair(entry: MoneyOutboxEntry, ageMs: number): Promise<MoneyRepair> {
-    const refund = await this.refunds.findById(entry.opId).lean().exec();
-    if (!refund || refund.reservationId !== entry._id) {
-      if (ageMs < ORPHAN_ENTRY_MS) return 'waiting';
-      for (const chain of await this.outbox.reservedChains(entry)) await this.chains.release(chain, entry._id, entry.amount);
-      await this.outbox.close(entry._id);
-      return 'released';
-    }
-    const decided = await this.claims.findById(refund._id).lean().exec();
-    if (decided) {
-      await this.apply(refund, decided);
-      return 'finished';
-    }
-    if (await hasLiveJob(this.queue, refund._id)) return 'waiting';
-    await (await this.queue.getJob(refund._id))?.remove();
-    await this.enqueue(refund._id);
-    return 'requeued';
+  /** The money outbox sweep's part for a refund (see MoneyOutflow.repair). */
+  repair(entry: MoneyOutboxEntry, ageMs: number): Promise<MoneyRepair> {
+    return this.outflow.repair(entry, ageMs);
   }
 
   async list(transactionId: string, principal: Principal): Promise<RefundDto[]> {
@@ -146,41 +127,30 @@ export class RefundsService {
     if (!refund || refund.transactionId !== transactionId) throw new NotFoundException('Refund not found');
     if (refund.status === 'canceled') return toRefundDto(refund);
     if (refund.status !== 'pending' || (await this.commit(refundId, 'cancel')) !== 'cancel') throw notCancelable(refund.status);
-    await this.decide(refund, { _id: refundId, outcome: 'canceled', at: new Date() });
+    await this.outflow.decide(refund, canceled(refundId));
     const final = (await this.refunds.findById(refundId).lean().exec())!;
     // Only a refund decided before commitments existed can get here with another outcome.
     if (final.status !== 'canceled') throw notCancelable(final.status);
     return toRefundDto(final);
   }
 
-  /** The job: the transfer exactly once (stored bytes + digest under the wallet's lease), then the outcome once. */
-  async execute(refundId: string, lastAttempt: boolean): Promise<RefundOutcome> {
-    const refund = await this.refunds.findById(refundId).lean().exec();
-    if (!refund) return 'skipped';
-    const decided = await this.claims.findById(refundId).lean().exec();
-    if (decided) {
-      await this.apply(refund, decided);
-      return 'skipped';
-    }
-    if ((await this.commit(refundId, 'transfer')) === 'cancel') {
-      // Canceled first; the cancel may have died before recording its outcome, so it is recorded here too.
-      await this.decide(refund, { _id: refundId, outcome: 'canceled', at: new Date() });
-      return 'skipped';
-    }
-    try {
-      const result = await this.settlement.settle({ transactionId: refundId, fromAddress: refund.fromAddress, toAddress: refund.toAddress, amountMist: BigInt(refund.amountMist) });
-      await this.decide(refund, { _id: refundId, outcome: 'succeeded', txHash: result.txHash, at: new Date() });
-      return 'succeeded';
-    } catch (error) {
-      const retryable = !(error instanceof SettlementError) || error.retryable;
-      if (retryable && !lastAttempt) {
-        this.logger.warn(`refund ${refundId}: attempt failed, will retry: ${(error as Error).message}`);
-        return 'retry';
-      }
-      const failureReason = error instanceof SettlementError ? `${error.code}: ${error.message}` : `Refund failed: ${(error as Error).message}`;
-      await this.decide(refund, { _id: refundId, outcome: 'failed', failureReason, at: new Date() });
-      return 'failed';
-    }
+  /** The job: the transfer exactly once, unless a cancel committed first. */
+  execute(refundId: string, lastAttempt: boolean): Promise<RefundOutcome> {
+    // Canceled first: the cancel may have died before recording its outcome, so it is recorded here too.
+    return this.outflow.transfer(refundId, lastAttempt, async () => ((await this.commit(refundId, 'transfer')) === 'cancel' ? canceled(refundId) : null));
+  }
+
+  /** The money outbox entry first, then the reservation on both chains; a refusal leaves nothing held. */
+  private async hold(payment: Transaction, refundId: string, amount: number): Promise<string> {
+    const reservationId = randomBytes(12).toString('hex');
+    const chains = [paymentRefundsChain(payment.transactionId), merchantOutflowChain(payment.merchantId)];
+    await this.outbox.open({ _id: reservationId, kind: 'refund', opId: refundId, merchantId: payment.merchantId, chains, amount });
+    await this.reserve(payment, reservationId, amount).catch(async (error: unknown) => {
+      // Refused: nothing is held. Any other failure may have held one chain: the sweep gives it back.
+      if (error instanceof ConflictException) await this.outbox.close(reservationId);
+      throw error;
+    });
+    return reservationId;
   }
 
   private async reserve(payment: Transaction, reservationId: string, amount: number): Promise<void> {
@@ -209,34 +179,6 @@ export class RefundsService {
     }
   }
 
-  /** The first outcome inserted is the outcome; anyone finishes applying it. */
-  private async decide(refund: Refund, claim: RefundClaim): Promise<void> {
-    let decided = claim;
-    try {
-      await this.claims.create(claim);
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      decided = (await this.claims.findById(refund._id).lean().exec())!;
-    }
-    await this.apply(refund, decided);
-  }
-
-  /** Applies a decided outcome, then its effects (the webhook record among them) before the outbox entry closes, so a crash in between is repaired. */
-  private async apply(refund: Refund, claim: RefundClaim): Promise<void> {
-    if (claim.outcome !== 'succeeded') await this.giveBack(refund.transactionId, refund.merchantId, refund.reservationId, refund.amount);
-    let final: Refund | null = refund;
-    if (refund.status === 'pending') {
-      final = await this.refunds.findOneAndUpdate({ _id: refund._id }, { $set: finalFields(claim) }, { returnDocument: 'after' }).lean().exec();
-    } else if (!(await this.outbox.isOpen(refund.reservationId))) return;
-    if (!final) return;
-    await this.events.emitAsync(REFUND_UPDATED, this.eventOf(final));
-    await this.outbox.close(refund.reservationId);
-  }
-
-  private async enqueue(refundId: string): Promise<void> {
-    await this.queue.add(REFUND_JOB, { refundId }, { jobId: refundId, attempts: REFUND_ATTEMPTS, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: 1_000, removeOnFail: 5_000 });
-  }
-
   /**
    * Refunds are the merchant's to make: its staff and terminals, and admins. A cardholder may list
    * the refunds of their own payment but never make one; another merchant's payment does not exist.
@@ -259,10 +201,6 @@ export class RefundsService {
       throw new ConflictException({ code: 'payment_not_refundable', message: "This payment settled to the merchant's own wallet, before settlement wallets; the platform cannot refund it" });
     }
     return settlementAddress;
-  }
-
-  private emit(refund: Refund): void {
-    this.events.emit(REFUND_UPDATED, this.eventOf(refund));
   }
 
   private eventOf(refund: Refund): RefundEvent {
@@ -288,6 +226,8 @@ function finalFields(claim: RefundClaim): Partial<Refund> {
   if (claim.outcome === 'failed') return { status: 'failed', failureReason: claim.failureReason, failedAt: claim.at };
   return { status: 'canceled', canceledAt: claim.at };
 }
+
+const canceled = (refundId: string): RefundClaim => ({ _id: refundId, outcome: 'canceled', at: new Date() });
 
 const notCancelable = (status: string) =>
   new ConflictException({

@@ -51,3 +51,13 @@ export async function relaxFraudRules(app: INestApplication, adminToken: string)
     .send({ rules: { velocity: off, amountAnomaly: off, hopping: off, cardTesting: off, firstUseLargeAmount: off } })
     .expect(200);
 }
+
+/** A payment of `amount` at the session's terminal, settled: its id. */
+export async function settledPayment(app: INestApplication, s: { adminToken: string; cardUuid: string; terminal: { token: string; terminalId: string; merchantId: string } }, amount: number): Promise<string> {
+  const { terminal } = s;
+  const res = await pay(app, terminal.token, { cardUuid: s.cardUuid, amount, merchantId: terminal.merchantId, terminalId: terminal.terminalId });
+  if (res.status !== 202) throw new Error(`payment answered ${res.status}: ${JSON.stringify(res.body)}`);
+  const final = await waitForFinal(app, s.adminToken, res.body.transactionId, 45_000);
+  if (final.status !== 'completed') throw new Error(`payment ${res.body.transactionId} ended ${final.status}: ${final.failureReason}`);
+  return res.body.transactionId;
+}

@@ -6,24 +6,23 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Queue } from 'bull';
 import type { Model } from 'mongoose';
 import { OUTFLOW_SETTLEMENT } from '../../blockchain/blockchain.tokens';
-import { SettlementError } from '../../blockchain/settlement/settlement.error';
 import type { SettlementService } from '../../blockchain/settlement/settlement.service';
 import { isAdmin, isMerchantOwner, type Principal } from '../../common/auth/principal';
-import { isDuplicateKeyError } from '../../common/database/duplicate-key';
 import { paymentsConfig, type PaymentsConfig } from '../../config/app.config';
 import { MerchantsService } from '../merchants.service';
 import { MerchantBalanceService } from './merchant-balance.service';
 import type { CreatePayoutDto, PayoutDto } from './merchant-money.dto';
 import { merchantOutflowChain, MoneyChain } from './money-chain';
 import { MoneyOutbox, type MoneyOutboxEntry } from './money-outbox';
-import { hasLiveJob, type MoneyRepair, ORPHAN_ENTRY_MS } from './money-repair';
+import { MoneyOutflow, type OutflowResult } from './money-outflow';
+import type { MoneyRepair } from './money-repair';
 import { Payout, PayoutClaim, PAYOUT_UPDATED, type PayoutEvent } from './payout.schema';
 
 export const PAYOUTS_QUEUE = 'payouts';
 export const PAYOUT_JOB = 'payout';
 const PAYOUT_ATTEMPTS = 5;
 
-export type PayoutOutcome = 'paid' | 'failed' | 'retry' | 'skipped';
+export type PayoutOutcome = OutflowResult<PayoutClaim>;
 
 /**
  * Payouts on demand: from the merchant's settlement wallet to its own walletAddress, exactly once,
@@ -32,7 +31,7 @@ export type PayoutOutcome = 'paid' | 'failed' | 'retry' | 'skipped';
  */
 @Injectable()
 export class PayoutsService {
-  private readonly logger = new Logger(PayoutsService.name);
+  private readonly outflow: MoneyOutflow<Payout, PayoutClaim>;
 
   constructor(
     @InjectModel(Payout.name) private readonly payouts: Model<Payout>,
@@ -45,7 +44,28 @@ export class PayoutsService {
     private readonly balances: MerchantBalanceService,
     private readonly merchants: MerchantsService,
     private readonly events: EventEmitter2,
-  ) {}
+  ) {
+    this.outflow = new MoneyOutflow(
+      {
+        label: 'payout',
+        records: payouts,
+        claims,
+        queue,
+        jobName: PAYOUT_JOB,
+        jobData: (payoutId) => ({ payoutId }),
+        attempts: PAYOUT_ATTEMPTS,
+        landed: 'paid',
+        giveBack: (payout) => this.chains.release(merchantOutflowChain(payout.merchantId), payout.reservationId, payout.amount),
+        finalFields,
+        accepted: (payout) => this.events.emit(PAYOUT_UPDATED, eventOf(payout)),
+        finished: (payout) => this.events.emitAsync(PAYOUT_UPDATED, eventOf(payout)),
+      },
+      settlement,
+      outbox,
+      chains,
+      new Logger(PayoutsService.name),
+    );
+  }
 
   async create(merchantId: string, dto: CreatePayoutDto, principal: Principal, idempotencyKey?: string): Promise<PayoutDto> {
     const merchant = await this.merchants.get(merchantId, principal);
@@ -73,6 +93,25 @@ export class PayoutsService {
     if (replay) return replay;
     const settled = await this.balances.settledNet(merchantId);
     const amount = requested ?? settled - (await this.chains.total(merchantOutflowChain(merchantId)));
+    const currency = (await this.balances.summary(merchantId)).currency;
+    const fromAddress = await this.merchants.settlementAddressOf(merchantId);
+    const reservationId = await this.hold(merchantId, payoutId, amount, settled);
+    return this.outflow.record({
+      _id: payoutId,
+      merchantId,
+      amount,
+      amountMist: (BigInt(amount) * this.config.mistPerUnit).toString(),
+      currency,
+      status: 'pending',
+      reservationId,
+      fromAddress,
+      toAddress: walletAddress,
+      requestedBy,
+    });
+  }
+
+  /** The money outbox entry first, then the reservation on the merchant's outflow chain; a refusal leaves nothing held. */
+  private async hold(merchantId: string, payoutId: string, amount: number, settled: number): Promise<string> {
     const reservationId = randomBytes(12).toString('hex');
     if (amount >= 1) await this.outbox.open({ _id: reservationId, kind: 'payout', opId: payoutId, merchantId, chains: [merchantOutflowChain(merchantId)], amount });
     const covered = amount >= 1 && (await this.chains.reserve(merchantOutflowChain(merchantId), reservationId, amount, (total) => total <= settled));
@@ -80,56 +119,12 @@ export class PayoutsService {
       await this.outbox.close(reservationId);
       throw new ConflictException({ code: 'insufficient_merchant_balance', message: "The merchant's available balance does not cover this payout" });
     }
-    let payout: Payout;
-    try {
-      payout = (
-        await this.payouts.create({
-        _id: payoutId,
-        merchantId,
-        amount,
-        amountMist: (BigInt(amount) * this.config.mistPerUnit).toString(),
-        currency: (await this.balances.summary(merchantId)).currency,
-        status: 'pending',
-        reservationId,
-        fromAddress: await this.merchants.settlementAddressOf(merchantId),
-        toAddress: walletAddress,
-        requestedBy,
-        })
-      ).toObject();
-    } catch (error) {
-      await this.chains.release(merchantOutflowChain(merchantId), reservationId, amount);
-      await this.outbox.close(reservationId);
-      if (!isDuplicateKeyError(error)) throw error;
-      return (await this.payouts.findById(payoutId).lean().exec())!;
-    }
-    // Written and reserved: accepted even if Redis is away now (the money outbox sweep queues it).
-    await this.enqueue(payoutId).catch((error: Error) => this.logger.warn(`payout ${payoutId} not queued yet: ${error.message}`));
-    this.emit(payout);
-    return payout;
+    return reservationId;
   }
 
-  /** The money outbox sweep's part for a payout (see RefundsService.repair). */
-  async repair(entry: MoneyOutboxEntry, ageMs: number): Promise<MoneyRepair> {
-    const payout = await this.payouts.findById(entry.opId).lean().exec();
-    if (!payout || payout.reservationId !== entry._id) {
-      if (ageMs < ORPHAN_ENTRY_MS) return 'waiting';
-      for (const chain of await this.outbox.reservedChains(entry)) await this.chains.release(chain, entry._id, entry.amount);
-      await this.outbox.close(entry._id);
-      return 'released';
-    }
-    const decided = await this.claims.findById(payout._id).lean().exec();
-    if (decided) {
-      await this.apply(payout, decided);
-      return 'finished';
-    }
-    if (await hasLiveJob(this.queue, payout._id)) return 'waiting';
-    await (await this.queue.getJob(payout._id))?.remove();
-    await this.enqueue(payout._id);
-    return 'requeued';
-  }
-
-  private async enqueue(payoutId: string): Promise<void> {
-    await this.queue.add(PAYOUT_JOB, { payoutId }, { jobId: payoutId, attempts: PAYOUT_ATTEMPTS, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: 1_000, removeOnFail: 5_000 });
+  /** The money outbox sweep's part for a payout (see MoneyOutflow.repair). */
+  repair(entry: MoneyOutboxEntry, ageMs: number): Promise<MoneyRepair> {
+    return this.outflow.repair(entry, ageMs);
   }
 
   async list(merchantId: string, principal: Principal): Promise<PayoutDto[]> {
@@ -144,58 +139,14 @@ export class PayoutsService {
     return pending.reduce((sum, payout) => sum + payout.amount, 0);
   }
 
-  /** The job: the transfer exactly once (stored bytes + digest under the wallet's lease), then the outcome once. */
-  async execute(payoutId: string, lastAttempt: boolean): Promise<PayoutOutcome> {
-    const payout = await this.payouts.findById(payoutId).lean().exec();
-    if (!payout) return 'skipped';
-    const decided = await this.claims.findById(payoutId).lean().exec();
-    if (decided) {
-      await this.apply(payout, decided);
-      return 'skipped';
-    }
-    try {
-      const result = await this.settlement.settle({ transactionId: payoutId, fromAddress: payout.fromAddress, toAddress: payout.toAddress, amountMist: BigInt(payout.amountMist) });
-      await this.decide(payout, { _id: payoutId, outcome: 'paid', txHash: result.txHash, at: new Date() });
-      return 'paid';
-    } catch (error) {
-      const retryable = !(error instanceof SettlementError) || error.retryable;
-      if (retryable && !lastAttempt) {
-        this.logger.warn(`payout ${payoutId}: attempt failed, will retry: ${(error as Error).message}`);
-        return 'retry';
-      }
-      const failureReason = error instanceof SettlementError ? `${error.code}: ${error.message}` : `Payout failed: ${(error as Error).message}`;
-      await this.decide(payout, { _id: payoutId, outcome: 'failed', failureReason, at: new Date() });
-      return 'failed';
-    }
+  /** The job: the transfer exactly once, then the outcome once. */
+  execute(payoutId: string, lastAttempt: boolean): Promise<PayoutOutcome> {
+    return this.outflow.transfer(payoutId, lastAttempt);
   }
+}
 
-  private async decide(payout: Payout, claim: PayoutClaim): Promise<void> {
-    let decided = claim;
-    try {
-      await this.claims.create(claim);
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      decided = (await this.claims.findById(payout._id).lean().exec())!;
-    }
-    await this.apply(payout, decided);
-  }
-
-  /** Applies a decided outcome, then its effects (the webhook record among them) before the outbox entry closes. */
-  private async apply(payout: Payout, claim: PayoutClaim): Promise<void> {
-    if (claim.outcome === 'failed') await this.chains.release(merchantOutflowChain(payout.merchantId), payout.reservationId, payout.amount);
-    let final: Payout | null = payout;
-    if (payout.status === 'pending') {
-      const fields = claim.outcome === 'paid' ? { status: 'paid' as const, txHash: claim.txHash, paidAt: claim.at } : { status: 'failed' as const, failureReason: claim.failureReason, failedAt: claim.at };
-      final = await this.payouts.findOneAndUpdate({ _id: payout._id }, { $set: fields }, { returnDocument: 'after' }).lean().exec();
-    } else if (!(await this.outbox.isOpen(payout.reservationId))) return;
-    if (!final) return;
-    await this.events.emitAsync(PAYOUT_UPDATED, eventOf(final));
-    await this.outbox.close(payout.reservationId);
-  }
-
-  private emit(payout: Payout): void {
-    this.events.emit(PAYOUT_UPDATED, eventOf(payout));
-  }
+function finalFields(claim: PayoutClaim): Partial<Payout> {
+  return claim.outcome === 'paid' ? { status: 'paid', txHash: claim.txHash, paidAt: claim.at } : { status: 'failed', failureReason: claim.failureReason, failedAt: claim.at };
 }
 
 function eventOf(payout: Payout): PayoutEvent {
