@@ -13,6 +13,9 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
   return el;
 }
 
+/** An id, card reference or hash: monospace, wrapping only where it must (see .mono in styles.css). */
+export const mono = (text: string) => h('span', { class: 'mono' }, text);
+
 const money = new Intl.NumberFormat('en-US');
 export const formatAmount = (n: number) => `${money.format(Math.round(n))} ₫`;
 export const formatCount = (n: number) => money.format(n);

@@ -73,7 +73,7 @@ async function page(hash: string): Promise<HTMLElement> {
     case 'alerts':
       return alertsPage();
     default:
-      return overviewPage();
+      return overviewPage(id ? decodeURIComponent(id) : undefined);
   }
 }
 

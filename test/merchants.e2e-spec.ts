@@ -2,7 +2,10 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { MerchantsService } from '../src/merchants/merchants.service';
 import { closeTestApp, createTestApp } from './support/test-app';
-import { bearer, createMerchant, createTerminal, loginAdmin, registerUser, suiAddress, TestUser, uniqueId } from './support/session';
+import { getModelToken } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { Merchant } from '../src/merchants/schemas/merchant.schema';
+import { bearer, createMerchant, createTerminal, inviteStaff, loginAdmin, registerUser, suiAddress, TestUser, uniqueId } from './support/session';
 
 describe('merchants and terminals', () => {
   let app: NestExpressApplication;
@@ -90,5 +93,50 @@ describe('merchants and terminals', () => {
 
     await http().post(`/api/merchants/${a.merchantId}/terminals/${terminal.terminalId}/disable`).set(bearer(admin)).expect(200);
     expect(await merchants.validateForPayment(a.merchantId, terminal.terminalId)).toEqual({ valid: false, reason: 'terminal_invalid' });
+  });
+
+  it('lists merchants to admins page by page without their secrets; staff see only their own; cardholders and terminals 403', async () => {
+    const created = await http()
+      .post('/api/merchants')
+      .set(bearer(admin))
+      .send({ merchantId: uniqueId('LISTED'), name: 'Banh Mi', walletAddress: suiAddress(), webhookUrl: 'https://banhmi.example.com/hooks' })
+      .expect(201);
+    const hooked = created.body.merchant;
+    expect(hooked.webhookSecret).toEqual(expect.any(String));
+    await createMerchant(app, admin);
+    await createMerchant(app, admin);
+
+    const pages: Array<{ merchants: Array<Record<string, unknown>>; nextCursor: string | null }> = [];
+    let cursor: string | null = null;
+    do {
+      const res: request.Response = await http().get('/api/merchants').query(cursor ? { limit: 2, cursor } : { limit: 2 }).set(bearer(admin)).expect(200);
+      pages.push(res.body);
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    const listed = pages.flatMap((page) => page.merchants);
+    const ids = listed.map((m) => m.merchantId as string);
+    expect(pages.every((page) => page.merchants.length <= 2)).toBe(true);
+    expect(pages.at(-1)!.nextCursor).toBeNull();
+    expect(ids).toEqual([...new Set(ids)].sort());
+    expect(ids.length).toBe(await app.get<Model<Merchant>>(getModelToken(Merchant.name)).countDocuments().exec());
+
+    // Each merchant as its own route shows it: a flag for the webhook secret, never the secret or a key.
+    const { merchant: single } = (await http().get(`/api/merchants/${hooked.merchantId}`).set(bearer(admin)).expect(200)).body;
+    expect(listed.find((m) => m.merchantId === hooked.merchantId)).toEqual({ ...single, webhookSecretSet: true });
+    const everyField = new Set(listed.flatMap((m) => Object.keys(m)));
+    expect([...everyField].filter((field) => !['merchantId', 'name', 'walletAddress', 'settlementAddress', 'status', 'webhookUrl', 'mcc', 'webhookSecretSet', 'acceptUnauthenticatedCards', 'createdAt', 'updatedAt'].includes(field))).toEqual([]);
+    expect(JSON.stringify(pages)).not.toContain(hooked.webhookSecret);
+
+    const staff = await inviteStaff(app, admin, hooked.merchantId);
+    const theirs = (await http().get('/api/merchants').set(bearer(staff.token)).expect(200)).body;
+    expect(theirs).toEqual({ success: true, merchants: [single], nextCursor: null });
+    expect((await http().get('/api/merchants').query({ cursor: Buffer.from(hooked.merchantId).toString('base64url') }).set(bearer(staff.token)).expect(200)).body.merchants).toEqual([]);
+
+    const terminal = await createTerminal(app, admin, hooked.merchantId);
+    for (const token of [user.token, terminal.token]) await http().get('/api/merchants').set(bearer(token)).expect(403);
+    await http().get('/api/merchants').expect(401);
+    const bad = await http().get('/api/merchants').query({ cursor: Buffer.from('not an id!').toString('base64url') }).set(bearer(admin)).expect(400);
+    expect(bad.body.details).toEqual([{ field: 'cursor', errors: ['cursor is not one this API gave out'] }]);
+    await http().get('/api/merchants').query({ limit: 101 }).set(bearer(admin)).expect(400);
   });
 });

@@ -59,6 +59,13 @@ describe('refunds', () => {
       [4_000, 'succeeded'],
       [6_000, 'succeeded'],
     ]);
+    expect(first.body.refund).not.toHaveProperty('succeededAt');
+    // The time each succeeded is recorded with the outcome: after it was asked for, never a failure or cancel time.
+    for (const r of done as Array<{ createdAt?: string; succeededAt?: string }>) {
+      expect(Date.parse(r.succeededAt!)).toBeGreaterThanOrEqual(Date.parse(r.createdAt!));
+      expect(r).not.toHaveProperty('failedAt');
+      expect(r).not.toHaveProperty('canceledAt');
+    }
     const view = (await http().get(`/api/payment/status/${transactionId}`).set(bearer(staff.token)).expect(200)).body.transaction;
     expect(view).toEqual(expect.objectContaining({ fee: 250, net: 9_750 }));
     expect(view.refunds.map((r: { amount: number; status: string }) => [r.amount, r.status])).toEqual([

@@ -36,7 +36,7 @@ export function livePage(): { element: HTMLElement; stop: () => void } {
       'tr',
       { 'data-transaction': m.transactionId, 'data-status': m.status },
       h('td', {}, formatTime(m.timestamp ?? new Date().toISOString())),
-      h('td', {}, h('a', { href: `#/payments/${m.transactionId}` }, m.transactionId)),
+      h('td', {}, h('a', { href: `#/payments/${m.transactionId}`, class: 'mono clip', title: m.transactionId }, m.transactionId)),
       h('td', {}, h('span', { class: `status ${m.status}` }, m.status)),
       h('td', {}, m.amount === undefined ? '–' : formatAmount(m.amount)),
       h('td', { class: 'wide' }, [m.merchantId, m.terminalId].filter(Boolean).join(' / ') || (m.reason ?? '')),

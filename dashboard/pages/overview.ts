@@ -1,6 +1,7 @@
-import { get } from '../api';
+import { get, isStaff } from '../api';
 import { barList, lineChart } from '../charts';
 import { formatAmount, formatCount, formatMs, formatPercent, h } from '../dom';
+import { merchantPicker } from '../merchant-picker';
 
 type Summary = {
   count: number; volume: number; approved: number; declined: number; approvalRate: number; declineReasons: Record<string, number>;
@@ -27,11 +28,12 @@ const FIGURES: Array<[keyof Summary | 'refundCount' | 'p50' | 'p95', string, (s:
   ['p95', 'Settles in (p95)', (s) => s.settlementLatencyMs.p95, (v) => formatMs(v)],
 ];
 
-const summaryOf = (from: number, to: number) => get<Summary>('/api/analytics/summary', { from: iso(from), to: iso(to) });
+/** Figures of one merchant (undefined: every merchant for admins, their own for staff) over [from, to). */
+const summaryOf = (merchantId: string | undefined, from: number, to: number) => get<Summary>('/api/analytics/summary', { from: iso(from), to: iso(to), merchantId });
 
 /** Figures of one range beside the period before it; each figure's raw value is kept in data-value. */
-async function figures(title: string, key: string, from: number, to: number): Promise<HTMLElement> {
-  const [now, before] = await Promise.all([summaryOf(from, to), summaryOf(from - (to - from), from)]);
+async function figures(title: string, key: string, merchantId: string | undefined, from: number, to: number): Promise<HTMLElement> {
+  const [now, before] = await Promise.all([summaryOf(merchantId, from, to), summaryOf(merchantId, from - (to - from), from)]);
   return h(
     'section',
     { class: 'figures', 'data-range': key },
@@ -47,10 +49,10 @@ async function figures(title: string, key: string, from: number, to: number): Pr
   );
 }
 
-async function charts(from: number, to: number): Promise<HTMLElement> {
+async function charts(merchantId: string | undefined, from: number, to: number): Promise<HTMLElement> {
   const interval = to - from <= 2 * DAY ? 'hour' : 'day';
-  const series = (metric: string) => get<Points>('/api/analytics/timeseries', { metric, interval, from: iso(from), to: iso(to) });
-  const [volume, count, rate, p50, p95, range] = await Promise.all([series('volume'), series('count'), series('approval_rate'), series('settlement_latency_p50'), series('settlement_latency_p95'), summaryOf(from, to)]);
+  const series = (metric: string) => get<Points>('/api/analytics/timeseries', { metric, interval, from: iso(from), to: iso(to), merchantId });
+  const [volume, count, rate, p50, p95, range] = await Promise.all([series('volume'), series('count'), series('approval_rate'), series('settlement_latency_p50'), series('settlement_latency_p95'), summaryOf(merchantId, from, to)]);
   return h(
     'section',
     { class: 'charts' },
@@ -62,15 +64,18 @@ async function charts(from: number, to: number): Promise<HTMLElement> {
   );
 }
 
-export async function overviewPage(): Promise<HTMLElement> {
+/** Admins see every merchant's figures or those of the merchant they pick; staff their own merchant's. */
+export async function overviewPage(picked?: string): Promise<HTMLElement> {
+  const merchantId = isStaff() ? undefined : picked;
   const today = dayStart(Date.now());
   const fromInput = h('input', { type: 'date', name: 'from', value: dateInput(today - 6 * DAY) });
   const toInput = h('input', { type: 'date', name: 'to', value: dateInput(today) });
   const rangeBox = h('div', {});
   const page = h(
     'div',
-    { class: 'overview' },
-    await figures('Today', 'today', today, today + DAY),
+    { class: 'overview', 'data-merchant': merchantId ?? '' },
+    isStaff() ? null : h('div', { class: 'filters card' }, await merchantPicker('overview', merchantId, 'All merchants')),
+    await figures('Today', 'today', merchantId, today, today + DAY),
     h('form', { class: 'range card' }, h('label', {}, 'From', fromInput), h('label', {}, 'To (inclusive)', toInput), h('button', { type: 'submit' }, 'Show')),
     rangeBox,
   );
@@ -78,7 +83,7 @@ export async function overviewPage(): Promise<HTMLElement> {
     const from = Date.parse(fromInput.value);
     const to = Date.parse(toInput.value) + DAY;
     rangeBox.replaceChildren(h('p', { class: 'muted' }, 'Loading…'));
-    rangeBox.replaceChildren(await figures('Chosen range', 'range', from, to), await charts(from, to));
+    rangeBox.replaceChildren(await figures('Chosen range', 'range', merchantId, from, to), await charts(merchantId, from, to));
   };
   page.querySelector('form')!.addEventListener('submit', (e) => {
     e.preventDefault();

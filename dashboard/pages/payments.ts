@@ -1,5 +1,5 @@
 import { ApiError, call, get, isStaff, newIdempotencyKey } from '../api';
-import { formatAmount, formatMs, formatTime, h } from '../dom';
+import { formatAmount, formatMs, formatTime, h, mono } from '../dom';
 
 export type Payment = {
   id: string; status: string; cardUuid: string; merchantId: string; terminalId: string; amount: number; currency: string; txHash: string | null;
@@ -10,7 +10,10 @@ export type Payment = {
     riskScore?: number; riskLevel?: string; modelVersion?: string; modelEnforced?: boolean; topFeatures?: Array<{ feature: string; contribution: number }>;
   };
 };
-type Refund = { id: string; amount: number; status: 'pending' | 'succeeded' | 'failed'; reason: string | null; txHash: string | null; failureReason: string | null; createdAt: string };
+type Refund = {
+  id: string; amount: number; status: 'pending' | 'succeeded' | 'failed' | 'canceled'; reason: string | null; txHash: string | null; failureReason: string | null;
+  createdAt: string; succeededAt?: string; failedAt?: string; canceledAt?: string;
+};
 type Page = { transactions: Payment[]; nextCursor: string | null };
 
 const STATUSES = ['', 'pending', 'processing', 'completed', 'failed', 'cancelled', 'declined'];
@@ -56,7 +59,7 @@ function row(p: Payment): HTMLElement {
     'tr',
     { 'data-transaction': p.id },
     h('td', {}, formatTime(p.createdAt)),
-    h('td', {}, h('a', { href: `#/payments/${p.id}` }, p.id)),
+    h('td', {}, h('a', { href: `#/payments/${p.id}`, class: 'mono clip', title: p.id }, p.id)),
     h('td', {}, h('span', { class: `status ${p.status}` }, p.status)),
     h('td', {}, formatAmount(p.amount)),
     h('td', { class: 'wide' }, p.terminalId),
@@ -86,23 +89,23 @@ export async function paymentPage(id: string): Promise<HTMLElement> {
 
 function details(p: Payment): Node[] {
   return [
-    h('h2', {}, `Payment ${p.id}`),
+    h('h2', {}, 'Payment ', mono(p.id)),
     h('dl', {},
       h('dt', {}, 'Status'), h('dd', {}, h('span', { class: `status ${p.status}`, 'data-status': p.status }, p.status)),
       h('dt', {}, 'Amount'), h('dd', {}, formatAmount(p.amount)),
       p.fee !== undefined && h('dt', {}, 'Fee / net'), p.fee !== undefined && h('dd', {}, `${formatAmount(p.fee)} / ${formatAmount(p.net ?? p.amount - p.fee)}`),
-      h('dt', {}, 'Card'), h('dd', {}, p.cardUuid),
-      h('dt', {}, 'Merchant / terminal'), h('dd', {}, `${p.merchantId} / ${p.terminalId}`),
+      h('dt', {}, 'Card'), h('dd', {}, mono(p.cardUuid)),
+      h('dt', {}, 'Merchant / terminal'), h('dd', {}, mono(p.merchantId), ' / ', mono(p.terminalId)),
       h('dt', {}, 'Settled in'), h('dd', {}, p.completedAt ? formatMs(Date.parse(p.completedAt) - Date.parse(p.createdAt)) : '–'),
       p.failureReason && h('dt', {}, 'Reason'), p.failureReason && h('dd', {}, `${p.declineCode ?? ''} ${p.failureReason}`),
-      h('dt', {}, 'On chain'), h('dd', { 'data-chain': '' }, p.explorerUrl ? h('a', { href: p.explorerUrl, target: '_blank', rel: 'noopener' }, p.txHash ?? 'explorer') : p.txHash ?? '–'),
+      h('dt', {}, 'On chain'), h('dd', { 'data-chain': '' }, p.explorerUrl ? h('a', { href: p.explorerUrl, target: '_blank', rel: 'noopener', class: 'mono' }, p.txHash ?? 'explorer') : p.txHash ? mono(p.txHash) : '–'),
     ),
     h('h3', {}, 'Timeline'),
-    h('ol', { class: 'timeline' }, ...timeline(p).map(([state, at]) => h('li', { 'data-state': state }, h('strong', {}, state), ' ', at ? formatTime(at) : ''))),
+    h('ol', { class: 'timeline' }, ...timeline(p).map(([state, at]) => h('li', { 'data-state': state, 'data-at': at ?? undefined }, h('strong', {}, state), ' ', at ? formatTime(at) : ''))),
   ];
 }
 
-/** The states the payment went through, in order, with when each began (refunds after the settlement). */
+/** The states the payment went through, in order, with when each began; then its refunds: when each was asked for and when it ended. */
 function timeline(p: Payment): Array<[string, string | null]> {
   if (p.status === 'declined') return [['declined', p.createdAt]];
   const steps: Array<[string, string | null]> = [['accepted', p.createdAt]];
@@ -110,8 +113,12 @@ function timeline(p: Payment): Array<[string, string | null]> {
   if (p.status === 'completed') steps.push(['completed', p.completedAt]);
   if (p.status === 'failed') steps.push(['failed', p.failedAt ?? null]);
   if (p.status === 'cancelled') steps.push(['cancelled', p.cancelledAt ?? null]);
-  for (const r of p.refunds ?? []) steps.push([`refund ${formatAmount(r.amount)} ${r.status}`, r.createdAt]);
-  return steps;
+  const refundSteps = (p.refunds ?? []).flatMap((r): Array<[string, string]> => {
+    const ended = r.succeededAt ?? r.failedAt ?? r.canceledAt;
+    const asked: [string, string] = [`refund ${formatAmount(r.amount)} asked`, r.createdAt];
+    return r.status === 'pending' || !ended ? [asked] : [asked, [`refund ${formatAmount(r.amount)} ${r.status}`, ended]];
+  });
+  return [...steps, ...refundSteps.sort(([, a], [, b]) => Date.parse(a) - Date.parse(b))];
 }
 
 function risk(p: Payment): Node[] {
@@ -138,7 +145,8 @@ function model(fraud: NonNullable<Payment['fraud']>): Node[] {
 
 function refunds(p: Payment, reload: () => Promise<void>): Node[] {
   const list = p.refunds ?? [];
-  const taken = list.filter((r) => r.status !== 'failed').reduce((sum, r) => sum + r.amount, 0);
+  // A failed or canceled refund gives its amount back to what may be refunded.
+  const taken = list.filter((r) => r.status === 'pending' || r.status === 'succeeded').reduce((sum, r) => sum + r.amount, 0);
   const remaining = p.amount - taken;
   const table = list.length
     ? h('div', { class: 'scroll' }, h('table', { class: 'refunds' },
@@ -148,7 +156,7 @@ function refunds(p: Payment, reload: () => Promise<void>): Node[] {
           h('td', {}, formatAmount(r.amount)),
           h('td', {}, h('span', { class: `status ${r.status}` }, r.status)),
           h('td', { class: 'wide' }, r.failureReason ?? r.reason ?? ''),
-          h('td', { class: 'wide' }, r.txHash ?? '–'))))))
+          h('td', { class: 'wide' }, r.txHash ? h('span', { class: 'mono clip', title: r.txHash }, r.txHash) : '–'))))))
     : h('p', { class: 'muted' }, p.status === 'completed' ? 'No refunds' : 'Only a completed payment can be refunded');
   // Refunds are the merchant's to give; admins see them.
   const refundable = isStaff() && p.status === 'completed' && remaining > 0;

@@ -18,7 +18,7 @@ export async function reviewsPage(): Promise<HTMLElement> {
       li.dataset.resolved = verdict;
     };
     li.append(
-      h('div', {}, h('a', { href: `#/payments/${r.transactionId}` }, r.transactionId), ` ${formatAmount(r.amount)} · score ${r.score} · ${r.terminalId}`),
+      h('div', {}, h('a', { href: `#/payments/${r.transactionId}`, class: 'mono' }, r.transactionId), ` ${formatAmount(r.amount)} · score ${r.score} · ${r.terminalId}`),
       h('div', { class: 'muted' }, r.reasons.map((x) => x.rule).join(', ')),
       h('div', { class: 'actions' }, h('button', { type: 'button', onclick: resolve('legit') }, 'Approve'), h('button', { type: 'button', class: 'danger', onclick: resolve('fraud') }, 'Decline')),
     );
@@ -41,6 +41,6 @@ export async function alertsPage(): Promise<HTMLElement> {
       state.className = `status ${alert.status}`;
       ack.hidden = true;
     });
-    return h('li', { 'data-alert': a.id }, h('div', {}, h('a', { href: `#/payments/${a.transactionId}` }, a.transactionId), ' ', state, ' ', formatTime(a.failedAt)), h('div', { class: 'muted' }, a.reason), h('div', { class: 'actions' }, ack));
+    return h('li', { 'data-alert': a.id }, h('div', {}, h('a', { href: `#/payments/${a.transactionId}`, class: 'mono' }, a.transactionId), ' ', state, ' ', formatTime(a.failedAt)), h('div', { class: 'muted' }, a.reason), h('div', { class: 'actions' }, ack));
   }
 }

@@ -1,5 +1,6 @@
 import { get, session } from '../api';
 import { formatCount, formatTime, h } from '../dom';
+import { merchantPicker } from '../merchant-picker';
 
 type Terminal = {
   terminalId: string; merchantId: string; status: string; label?: string; keyBound: boolean;
@@ -9,21 +10,13 @@ type Terminal = {
 /**
  * A merchant's terminals: online (a heartbeat within TERMINAL_OFFLINE_AFTER_SECONDS) or offline,
  * when last seen, and the taps each holds offline as its last heartbeat said. Staff see their own
- * merchant's; admins name the merchant (the API lists terminals per merchant).
+ * merchant's; admins pick the merchant (the API lists terminals per merchant).
  */
 export async function terminalsPage(named?: string): Promise<HTMLElement> {
   const own = session()?.merchantId;
   const merchantId = own ?? named;
   const page = h('div', { class: 'terminals' }, h('h2', {}, 'Terminals'));
-  if (!own) {
-    const input = h('input', { name: 'merchant', placeholder: 'merchant id', value: named ?? '', required: true });
-    const form = h('form', { class: 'filters card' }, h('label', {}, 'Merchant', input), h('button', { type: 'submit' }, 'Show'));
-    form.addEventListener('submit', (e) => {
-      e.preventDefault();
-      location.hash = `#/terminals/${encodeURIComponent(input.value.trim())}`;
-    });
-    page.append(form);
-  }
+  if (!own) page.append(h('div', { class: 'filters card' }, await merchantPicker('terminals', named, 'Choose a merchant')));
   if (!merchantId) return page;
   const { terminals } = await get<{ terminals: Terminal[] }>(`/api/merchants/${encodeURIComponent(merchantId)}/terminals`);
   const online = terminals.filter((t) => t.presence === 'online').length;
@@ -41,7 +34,7 @@ function row(t: Terminal): HTMLElement {
   return h(
     'tr',
     { 'data-terminal': t.terminalId, 'data-presence': presence },
-    h('td', {}, t.terminalId, t.label ? h('div', { class: 'muted' }, t.label) : null),
+    h('td', {}, h('span', { class: 'mono clip', title: t.terminalId }, t.terminalId), t.label ? h('div', { class: 'muted' }, t.label) : null),
     h('td', {}, h('span', { class: `status ${presence}` }, presence)),
     h('td', {}, formatTime(t.lastSeenAt)),
     h('td', { 'data-queued': t.offlineQueued ?? '' }, t.offlineQueued === undefined ? '–' : formatCount(t.offlineQueued)),

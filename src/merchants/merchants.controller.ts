@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../common/auth/authenticated.decorator';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
@@ -9,6 +9,8 @@ import { IdParamPipe } from '../common/validation/id-param.pipe';
 import {
   CreateMerchantDto,
   CreateTerminalDto,
+  MerchantListQueryDto,
+  MerchantListResponseDto,
   MerchantResponseDto,
   MerchantWithSecretResponseDto,
   TerminalListResponseDto,
@@ -43,6 +45,18 @@ export class MerchantsController {
   @ApiErrorResponses({ status: 409, description: 'merchantId taken', message: 'A merchant with this merchantId already exists' }, 413, 415)
   async create(@Body() dto: CreateMerchantDto): Promise<MerchantWithSecretResponseDto> {
     return { success: true, merchant: await this.merchants.create(dto) };
+  }
+
+  @Get()
+  @Authenticated({ roles: ['admin', 'merchant'] })
+  @ApiOperation({
+    summary: 'Merchants by merchantId, cursor-paginated (admins: every merchant; staff: their own)',
+    description: 'Each merchant as GET /api/merchants/{merchantId} shows it: whether a webhook secret is set, never the secret itself.',
+  })
+  @ApiOkResponse({ type: MerchantListResponseDto, description: 'One page of merchants; nextCursor fetches the next' })
+  @ApiErrorResponses({ status: 400, description: 'Invalid query; `details` names the parameters' }, { status: 403, description: 'Only for: admin, merchant staff' })
+  async list(@Query() query: MerchantListQueryDto, @CurrentPrincipal() principal: Principal): Promise<MerchantListResponseDto> {
+    return { success: true, ...(await this.merchants.list(query, principal)) };
   }
 
   @Get(':merchantId')

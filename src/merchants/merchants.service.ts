@@ -1,4 +1,4 @@
-import { ConflictException, Inject, Injectable, Logger, NotFoundException, ServiceUnavailableException, ForbiddenException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException, ServiceUnavailableException, ForbiddenException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
@@ -6,7 +6,7 @@ import { isAdmin, isMerchantOwner, merchantOf, Principal } from '../common/auth/
 import { nextRevision } from '../common/database/revision';
 import { RevisionedCache } from '../redis/revisioned-cache';
 import { webhooksConfig, type WebhooksConfig } from '../config/app.config';
-import { CreateMerchantDto, MerchantDto, MerchantWithSecretDto, TerminalDto } from './dto/merchant.dto';
+import { CreateMerchantDto, ID_PATTERN, MerchantDto, MerchantListQueryDto, MerchantWithSecretDto, TerminalDto } from './dto/merchant.dto';
 import { DEFAULT_MCC, Merchant, MerchantStatus } from './schemas/merchant.schema';
 import { Terminal } from './schemas/terminal.schema';
 import {
@@ -25,6 +25,7 @@ import { merchantWalletOwner } from '../blockchain/wallets/custody-owners';
 import { WalletService } from '../blockchain/wallets/wallet.service';
 
 const CACHE_TTL_SECONDS = 60;
+const DEFAULT_PAGE = 20;
 const merchantKey = (merchantId: string) => `cache:merchant:${merchantId}`;
 const terminalKey = (terminalId: string) => `cache:terminal:${terminalId}`;
 
@@ -179,6 +180,21 @@ export class MerchantsService {
   async get(merchantId: string, principal: Principal): Promise<MerchantDto> {
     this.assertMayView(merchantId, principal);
     return toMerchantDto(await this.findMerchant(merchantId));
+  }
+
+  /** Staff get a list of one, their own merchant: to them no other exists. */
+  async list(query: MerchantListQueryDto, principal: Principal): Promise<{ merchants: MerchantDto[]; nextCursor: string | null }> {
+    const after = query.cursor === undefined ? undefined : merchantAfter(query.cursor);
+    if (!isAdmin(principal)) {
+      const own = merchantOf(principal);
+      const merchant = own && (after === undefined || own > after) ? await this.merchants.findOne({ merchantId: own }).lean().exec() : null;
+      return { merchants: merchant ? [toMerchantDto(merchant)] : [], nextCursor: null };
+    }
+    const limit = query.limit ?? DEFAULT_PAGE;
+    const page = await this.merchants.find(after === undefined ? {} : { merchantId: { $gt: after } }).sort({ merchantId: 1 }).limit(limit + 1).lean().exec();
+    const items = page.slice(0, limit);
+    const last = items.at(-1);
+    return { merchants: items.map(toMerchantDto), nextCursor: page.length > limit && last ? Buffer.from(last.merchantId).toString('base64url') : null };
   }
 
   /** A new category applies to the next payment (the cached snapshot is replaced). */
@@ -406,6 +422,14 @@ export class MerchantsService {
   private cacheTerminal(terminal: Terminal): Promise<void> {
     return this.cache.put(terminalKey(terminal.terminalId), { revision: terminal.revision, value: toTerminalSnapshot(terminal) }, CACHE_TTL_SECONDS);
   }
+}
+
+function merchantAfter(cursor: string): string {
+  const merchantId = Buffer.from(cursor, 'base64url').toString();
+  if (!ID_PATTERN.test(merchantId)) {
+    throw new BadRequestException({ message: 'Validation failed', details: [{ field: 'cursor', errors: ['cursor is not one this API gave out'] }] });
+  }
+  return merchantId;
 }
 
 function duplicateAs(error: unknown, message: string): unknown {

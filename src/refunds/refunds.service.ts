@@ -254,5 +254,8 @@ export function toRefundDto(refund: Refund): RefundDto {
     txHash: refund.txHash ?? null,
     failureReason: refund.failureReason ?? null,
     createdAt: refund.createdAt,
+    ...(refund.succeededAt && { succeededAt: refund.succeededAt }),
+    ...(refund.failedAt && { failedAt: refund.failedAt }),
+    ...(refund.canceledAt && { canceledAt: refund.canceledAt }),
   };
 }

@@ -174,7 +174,11 @@ describe("dashboard for merchant staff: their merchant's pages only, refunds, te
     const { refunds } = (await http().get(`/api/payment/${id}/refunds`).set(bearer(staff.token)).expect(200)).body;
     expect(refunds).toEqual([expect.objectContaining({ amount: 20_000, status: 'succeeded', reason: 'requested_by_customer' })]);
     expect(await page.getAttribute('.payment tr[data-refund]', 'data-refund')).toBe(refunds[0].id);
-    expect(await page.$$eval('.payment .timeline li', (items) => items.map((li) => li.getAttribute('data-state')))).toEqual(['accepted', 'processing', 'completed', 'refund 20,000 ₫ succeeded']);
+    expect(await page.$$eval('.payment .timeline li', (items) => items.map((li) => li.getAttribute('data-state')))).toEqual(['accepted', 'processing', 'completed', 'refund 20,000 ₫ asked', 'refund 20,000 ₫ succeeded']);
+    // When it was asked for and when it succeeded, as the refund records them.
+    expect(refunds[0].succeededAt).toEqual(expect.any(String));
+    expect(await page.getAttribute('.payment .timeline li[data-state="refund 20,000 ₫ asked"]', 'data-at')).toBe(refunds[0].createdAt);
+    expect(await page.getAttribute('.payment .timeline li[data-state="refund 20,000 ₫ succeeded"]', 'data-at')).toBe(refunds[0].succeededAt);
     expect(await page.getAttribute('.refund-form input[name=amount]', 'max')).toBe('100000');
     await atBothWidths('payment');
 
@@ -206,7 +210,7 @@ describe("dashboard for merchant staff: their merchant's pages only, refunds, te
     expect(await page.textContent(`tr[data-terminal="${idle}"]`)).toContain('–');
     expect(await page.textContent('main')).not.toContain(b.terminal.terminalId);
     // Another merchant's terminals are not for staff: the page offers no merchant to pick, and a link to B shows A's.
-    expect(await page.$('input[name=merchant]')).toBeNull();
+    expect(await page.$('[name=merchant]')).toBeNull();
     await go(`#/terminals/${b.merchantId}`);
     expect(await page.textContent('main')).not.toContain(b.terminal.terminalId);
     await atBothWidths('terminals');

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { projectRoot } from '../../src/config/project-root';
 import { FraudReviewsService } from '../../src/fraud/fraud-reviews.service';
 import { pay, relaxFraudRules, waitForFinal } from '../support/payments';
-import { bearer, seedSession, type Session, TEST_ADMIN } from '../support/session';
+import { bearer, createMerchant, createTerminal, seedSession, type Session, TEST_ADMIN } from '../support/session';
 import { closeTestApp, createTestApp } from '../support/test-app';
 import { waitFor } from '../support/wait';
 
@@ -34,6 +34,23 @@ describe('dashboard in a real browser', () => {
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await page.setViewportSize({ width: 1280, height: 900 });
   };
+  const merchantIds = async () => (await http().get('/api/merchants').query({ limit: 100 }).set(bearer(s.adminToken)).expect(200)).body.merchants.map((m: { merchantId: string }) => m.merchantId);
+  const merchantOptions = () => page.$$eval('select[name=merchant] option', (options) => options.map((o) => o.getAttribute('value')));
+  const figuresShown = () =>
+    page.$$eval('[data-range=today] [data-figure]', (els) => Object.fromEntries(els.map((el) => [el.getAttribute('data-figure'), el.getAttribute('data-value')])));
+  const figuresOf = (summary: Record<string, any>) => ({
+    volume: String(summary.volume),
+    count: String(summary.count),
+    approvalRate: String(summary.approvalRate),
+    declined: String(summary.declined),
+    refunds: String(summary.refunds.amount),
+    refundCount: String(summary.refunds.count),
+    net: String(summary.net),
+    averageAmount: String(summary.averageAmount),
+    fraudRate: String(summary.fraudRate),
+    p50: String(summary.settlementLatencyMs.p50),
+    p95: String(summary.settlementLatencyMs.p95),
+  });
   const today = () => {
     const from = Math.floor(Date.now() / DAY) * DAY;
     return { from: new Date(from).toISOString(), to: new Date(from + DAY).toISOString() };
@@ -145,6 +162,12 @@ describe('dashboard in a real browser', () => {
     expect(await page.getAttribute('.payment [data-fraud-score]', 'data-fraud-score')).toBe(String(transaction.fraud.score));
     expect(await page.$('.payment .refund-form')).toBeNull();
     await atBothWidths('payment');
+    // Ids and the hash wrap inside their own cells at a phone's width, whole and unclipped.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflowing = await page.$$eval('.payment dd', (dds) => dds.filter((dd) => dd.scrollWidth > dd.clientWidth).map((dd) => dd.textContent));
+    expect(overflowing).toEqual([]);
+    expect(await page.textContent('.payment [data-chain] .mono')).toBe(transaction.txHash);
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   it('resolves a fraud review and acknowledges an alert, as the API then says', async () => {
@@ -164,13 +187,14 @@ describe('dashboard in a real browser', () => {
     expect(alerts).toEqual([expect.objectContaining({ status: 'acknowledged' })]);
   });
 
-  it("shows a merchant's terminals, online or offline, once the admin names the merchant", async () => {
+  it("shows a merchant's terminals, online or offline, once the admin picks the merchant from the list", async () => {
     await page.evaluate("location.hash = '#/terminals'");
-    await page.waitForSelector('main[data-page=terminals][data-ready] input[name=merchant]');
+    await page.waitForSelector('main[data-page=terminals][data-ready] select[name=merchant]');
     expect(await page.$('tr[data-terminal]')).toBeNull();
-    await page.fill('input[name=merchant]', s.merchant.merchantId);
-    await page.click('.filters button[type=submit]');
-    await page.waitForSelector(`tr[data-terminal="${s.terminal.terminalId}"]`);
+    expect(await merchantOptions()).toEqual(['', ...(await merchantIds())]);
+    await page.selectOption('select[name=merchant]', s.merchant.merchantId);
+    await page.waitForSelector(`main[data-page=terminals][data-ready] tr[data-terminal="${s.terminal.terminalId}"]`);
+    expect(await page.inputValue('select[name=merchant]')).toBe(s.merchant.merchantId);
     const { terminals } = (await http().get(`/api/merchants/${s.merchant.merchantId}/terminals`).set(bearer(s.adminToken)).expect(200)).body;
     expect(await page.$$eval('tr[data-terminal]', (rows) => rows.map((r) => [r.getAttribute('data-terminal'), r.getAttribute('data-presence')]))).toEqual(
       terminals.map((t: { terminalId: string; presence: string }) => [t.terminalId, t.presence]),
@@ -178,5 +202,29 @@ describe('dashboard in a real browser', () => {
     // Logging in with its secret counts as being seen.
     expect(terminals).toEqual([expect.objectContaining({ terminalId: s.terminal.terminalId, presence: 'online' })]);
     await atBothWidths('terminals');
+  });
+
+  it('shows the figures of the merchant the admin picks from the list, or of every merchant, as /api/analytics/summary gives them', async () => {
+    const other = await createMerchant(app, s.adminToken);
+    const otherTerminal = await createTerminal(app, s.adminToken, other.merchantId);
+    const { body } = await pay(app, otherTerminal.token, { cardUuid: s.cardUuid, amount: 55_555, merchantId: other.merchantId, terminalId: otherTerminal.terminalId }).expect(202);
+    await waitForFinal(app, s.adminToken, body.transactionId);
+    const summaryOf = async (merchantId?: string) => (await http().get('/api/analytics/summary').query({ ...today(), ...(merchantId && { merchantId }) }).set(bearer(s.adminToken)).expect(200)).body;
+    await waitFor(async () => (await summaryOf(other.merchantId)).settled.count === 1 || null, 15_000, "the other merchant's tap to be folded");
+
+    await page.evaluate("location.hash = '#/overview'");
+    await page.waitForSelector('main[data-page=overview][data-ready] .overview[data-merchant=""] select[name=merchant]');
+    expect(await merchantOptions()).toEqual(['', ...(await merchantIds())]);
+    for (const merchantId of [s.merchant.merchantId, other.merchantId, '']) {
+      await page.selectOption('select[name=merchant]', merchantId);
+      await page.waitForSelector(`main[data-page=overview][data-ready] .overview[data-merchant="${merchantId}"]`);
+      expect(await page.inputValue('select[name=merchant]')).toBe(merchantId);
+      expect(await figuresShown()).toEqual(figuresOf(await summaryOf(merchantId || undefined)));
+      if (merchantId) await shot(`overview-${merchantId === other.merchantId ? 'other-merchant' : 'merchant'}`);
+    }
+    const [mine, theirs, all] = await Promise.all([summaryOf(s.merchant.merchantId), summaryOf(other.merchantId), summaryOf()]);
+    expect(theirs).toMatchObject({ count: 1, volume: 55_555 });
+    expect(all.volume).toBe(mine.volume + theirs.volume);
+    await atBothWidths('overview-picked');
   });
 });

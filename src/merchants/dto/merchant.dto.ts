@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { IsSuiAddress } from '../../common/validation/is-sui-address.decorator';
 import { MERCHANT_STATUSES, type MerchantStatus } from '../schemas/merchant.schema';
 import { TERMINAL_STATUSES, type TerminalStatus } from '../schemas/terminal.schema';
@@ -80,6 +81,28 @@ export class MerchantDto {
   @ApiProperty({ description: 'Whether taps naming only a cardUuid (no SUN proof) are taken (default true)' }) acceptUnauthenticatedCards: boolean;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
+}
+
+export class MerchantListQueryDto {
+  @ApiPropertyOptional({ type: 'integer', default: 20, minimum: 1, maximum: 100, description: 'Merchants per page' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+}
+
+export class MerchantListResponseDto {
+  @ApiProperty({ example: true }) success: true;
+  @ApiProperty({ type: [MerchantDto], description: 'Ordered by merchantId' }) merchants: MerchantDto[];
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page' }) nextCursor: string | null;
 }
 
 export class MerchantWithSecretDto extends MerchantDto {

@@ -43,6 +43,15 @@ export class RefundDto {
 
   @ApiProperty({ description: 'When it was asked for' })
   createdAt: Date;
+
+  @ApiPropertyOptional({ type: Date, description: 'When it succeeded, once succeeded' })
+  succeededAt?: Date;
+
+  @ApiPropertyOptional({ type: Date, description: 'When it failed, once failed' })
+  failedAt?: Date;
+
+  @ApiPropertyOptional({ type: Date, description: 'When it was canceled, once canceled' })
+  canceledAt?: Date;
 }
 
 export class RefundAcceptedResponseDto {
