@@ -44,6 +44,12 @@ export class MetricsService implements OnModuleInit {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+  readonly pinVerifications = new Counter({
+    name: 'nfcpay_pin_verifications_total',
+    help: 'Taps that waited for the cardholder PIN, by how they were decided: verified, declined (wrong PINs, a blocked card) or expired',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
   readonly paymentsCompleted = new Counter({ name: 'nfcpay_payments_completed_total', help: 'Payments settled on chain', registers: [this.registry] });
   readonly paymentsFailed = new Counter({ name: 'nfcpay_payments_failed_total', help: 'Payments whose settlement failed for good', registers: [this.registry] });
   readonly paymentsCancelled = new Counter({ name: 'nfcpay_payments_cancelled_total', help: 'Pending payments cancelled', registers: [this.registry] });
