@@ -1,5 +1,5 @@
 import { getQueueToken } from '@nestjs/bull';
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Queue } from 'bull';
@@ -20,7 +20,6 @@ const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'paus
  */
 @Injectable()
 export class MetricsService implements OnModuleInit {
-  private readonly logger = new Logger('Metrics');
   readonly registry = new Registry();
 
   readonly httpDuration = new Histogram({

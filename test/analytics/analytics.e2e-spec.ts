@@ -11,7 +11,7 @@ import { systemClock } from '../../src/common/time/clock';
 import { MetricsService } from '../../src/metrics/metrics.service';
 import { closeTestApp, createTestApp, newIsolation } from '../support/test-app';
 import { bearer, createMerchant, createTerminal, inviteStaff, registerCard, seedSession, type Session } from '../support/session';
-import { pay, relaxFraudRules, waitForFinal } from '../support/payments';
+import { pay, relaxFraudRules } from '../support/payments';
 import { waitFor } from '../support/wait';
 
 const DOOMED = 4_321;
