@@ -133,7 +133,7 @@ describe('PIN above the contactless limit', () => {
     await sweepLater(30_000);
     expect((await statusOf(app, s.terminal.token, transactionId)).status).toBe('requires_pin');
     await sweepLater(61_000);
-    expect(await statusOf(app, s.terminal.token, transactionId)).toMatchObject({ status: 'expired', failureReason: 'No PIN entered in time' });
+    expect(await statusOf(app, s.terminal.token, transactionId)).toMatchObject({ status: 'expired', declineCode: 'pin_expired', failureReason: 'No PIN entered in time' });
     await enterPin(transactionId, PIN).expect(410);
 
     // The 150 000 is back: another one fits the 200 000 again. Its PIN comes late too, checked at submission.

@@ -42,15 +42,30 @@ export function acceptedFact(event: PaymentEvent): Fact {
   return { _id: `${event.transactionId}:accepted`, kind: 'accepted', merchantId: event.merchantId, terminalId: event.terminalId, amount: event.amount, at: new Date(event.createdAt) };
 }
 
-/** A final payment's fact counts at its tap, like its acceptance, so a bucket's figures describe the taps in it. */
-export function finalFact(event: PaymentEvent): Fact | undefined {
+/**
+ * What a final payment adds to the figures, each fact counted at its tap like its acceptance, so a
+ * bucket's figures describe the taps in it. A settled, failed or cancelled payment was accepted:
+ * its acceptance comes again (a no-op once recorded). A tap that waited for its PIN and ended
+ * declined or expired was never accepted (that happens at the right PIN): it is a decline, under
+ * the key a decline at the tap has, so a payment is counted once either way.
+ */
+export function finalFacts(event: PaymentEvent): Fact[] {
   const base = { merchantId: event.merchantId, terminalId: event.terminalId, amount: event.amount, at: new Date(event.createdAt) };
-  if (event.status === 'completed') {
-    const latencyMs = event.completedAt ? Math.max(0, new Date(event.completedAt).getTime() - new Date(event.createdAt).getTime()) : undefined;
-    return { _id: `${event.transactionId}:completed`, kind: 'completed', ...base, latencyMs };
+  const id = event.transactionId;
+  switch (event.status) {
+    case 'completed': {
+      const latencyMs = event.completedAt ? Math.max(0, new Date(event.completedAt).getTime() - new Date(event.createdAt).getTime()) : undefined;
+      return [acceptedFact(event), { _id: `${id}:completed`, kind: 'completed', ...base, latencyMs }];
+    }
+    case 'failed':
+    case 'cancelled':
+      return [acceptedFact(event), { _id: `${id}:${event.status}`, kind: event.status, ...base }];
+    case 'declined':
+    case 'expired':
+      return [{ _id: `${id}:declined`, kind: 'declined', ...base, declineCode: event.declineCode }];
+    default:
+      return [];
   }
-  if (event.status === 'failed' || event.status === 'cancelled') return { _id: `${event.transactionId}:${event.status}`, kind: event.status, ...base };
-  return undefined;
 }
 
 export function declinedFact(event: PaymentDeclinedEvent): Fact {

@@ -3,7 +3,7 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_UPDATED, type PaymentEvent } from '../payments/payment.events';
 import { REFUND_UPDATED, type RefundEvent } from '../refunds/refund.events';
 import { PAYMENT_DECLINED, type PaymentDeclinedEvent } from './analytics.events';
-import { acceptedFact, AnalyticsFacts, declinedFact, finalFact, refundFact } from './analytics-facts';
+import { acceptedFact, AnalyticsFacts, declinedFact, finalFacts, refundFact } from './analytics-facts';
 
 /** A failure reaches the emitter's caller, which retries until the fact is recorded (the finalizer does). */
 const DURABLE = { suppressErrors: false } as const;
@@ -12,7 +12,8 @@ const DURABLE = { suppressErrors: false } as const;
  * Payment events → facts. A payment's acceptance is recorded when it is accepted (at once, for
  * live figures) and again with its final event: the finalizer awaits that and repeats it until it
  * succeeds, so no final payment is missing from the figures, and the fact's key makes the repeat a
- * no-op.
+ * no-op. A tap waiting for its PIN is in no figure yet: the right PIN accepts it (`pending`), the
+ * last wrong one or no PIN in time ends it as a decline (finalFacts).
  */
 @Injectable()
 export class AnalyticsListener {
@@ -28,10 +29,9 @@ export class AnalyticsListener {
     return this.onFinal(event);
   }
 
+  /** Settlement failures, and taps that waited for their PIN and ended declined or expired. */
   @OnEvent(PAYMENT_FAILED, DURABLE)
-  async onFailed(event: PaymentEvent): Promise<void> {
-    // A tap that waited for its PIN and expired or was declined was never accepted for settlement.
-    if (event.status !== 'failed') return;
+  onFailed(event: PaymentEvent): Promise<void> {
     return this.onFinal(event);
   }
 
@@ -52,7 +52,6 @@ export class AnalyticsListener {
   }
 
   private onFinal(event: PaymentEvent): Promise<void> {
-    const final = finalFact(event);
-    return this.facts.record(acceptedFact(event), ...(final ? [final] : []));
+    return this.facts.record(...finalFacts(event));
   }
 }

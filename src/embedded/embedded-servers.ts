@@ -29,6 +29,8 @@ export { projectRoot };
 /** How long a mongod download may take to start before FerretDB is built instead (no internet: it fails at once). */
 const DOWNLOAD_GIVE_UP_MS = 4_000;
 const cacheBin = join(process.env.NFCPAY_CACHE_DIR ?? join(projectRoot, '.cache'), 'bin');
+// Named after the version and the patch, so a binary built without the patch is never reused.
+const ferretDbTarget = join(cacheBin, `ferretdb-${FERRETDB_VERSION}-indexed-id`);
 
 export function findOnPath(binary: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -47,6 +49,8 @@ export async function startMongo(log: (line: string) => void = console.log): Pro
   if (mongod) return { ...(await startMongod(mongod)), why: 'mongod found on PATH' };
   const ferretdb = findOnPath('ferretdb');
   if (ferretdb) return { ...(await startFerretDb(ferretdb)), why: 'ferretdb found on PATH (no mongod)' };
+  // A FerretDB built on an earlier run is used at once: trying a download first costs every run seconds.
+  if (existsSync(ferretDbTarget)) return { ...(await startFerretDb(ferretDbTarget)), why: 'FerretDB built earlier, from the project cache' };
   const downloaded = await startMongoMemoryServer(log);
   if (downloaded.server) return { ...downloaded.server, why: 'no mongod or ferretdb on PATH: a mongod was downloaded' };
   const built = ensureFerretDb(log);
@@ -131,8 +135,7 @@ const FERRETDB_ID_LOOKUP = {
 
 /** Builds FerretDB from the Go module proxy into the project cache; undefined when Go is missing. */
 function ensureFerretDb(log: (line: string) => void): string | undefined {
-  // Named after the version and the patch, so a binary built without the patch is never reused.
-  const target = join(cacheBin, `ferretdb-${FERRETDB_VERSION}-indexed-id`);
+  const target = ferretDbTarget;
   if (existsSync(target)) return target;
   const go = findOnPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
   if (!go) return undefined;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_UPDATED, type PaymentEvent } from '../payments/payment.events';
+import { PAYMENT_CANCELLED, PAYMENT_COMPLETED, PAYMENT_FAILED, PAYMENT_PIN_DECIDED, PAYMENT_UPDATED, type PaymentEvent, type PinDecidedEvent } from '../payments/payment.events';
 import { REFUND_UPDATED, type RefundEvent } from '../refunds/refund.events';
 import { PAYOUT_UPDATED, type PayoutEvent } from '../merchants/money/payout.schema';
 import { OFFLINE_TAP_DECIDED, type OfflineTapDecided } from '../payments/offline/forward-offline-taps.use-case';
@@ -11,7 +11,7 @@ import { MetricsService } from './metrics.service';
 export class MetricsListener {
   constructor(private readonly metrics: MetricsService) {}
 
-  /** `payment.updated` with status pending is emitted once, when process-async accepts a payment. */
+  /** `payment.updated` with status pending is emitted once, when process-async accepts a payment (or its PIN is verified). */
   @OnEvent(PAYMENT_UPDATED)
   onUpdated(event: PaymentEvent): void {
     if (event.status === 'pending') this.metrics.paymentsAccepted.inc();
@@ -29,6 +29,12 @@ export class MetricsListener {
   @OnEvent(PAYMENT_FAILED)
   onFailed(event: PaymentEvent): void {
     if (event.status === 'failed') this.metrics.paymentsFailed.inc();
+  }
+
+  /** Once per payment: the PIN claim is decided once, in the process that won it. */
+  @OnEvent(PAYMENT_PIN_DECIDED)
+  onPinDecided(event: PinDecidedEvent): void {
+    this.metrics.pinVerifications.inc({ outcome: event.outcome });
   }
 
   @OnEvent(PAYMENT_CANCELLED)

@@ -1,5 +1,5 @@
 import { getQueueToken } from '@nestjs/bull';
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Queue } from 'bull';
@@ -20,7 +20,6 @@ const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'paus
  */
 @Injectable()
 export class MetricsService implements OnModuleInit {
-  private readonly logger = new Logger('Metrics');
   readonly registry = new Registry();
 
   readonly httpDuration = new Histogram({
@@ -41,6 +40,12 @@ export class MetricsService implements OnModuleInit {
   readonly offlineExposure = new Counter({
     name: 'nfcpay_offline_exposure_amount_total',
     help: 'Amount of the taps terminals took offline, by outcome on arrival (declined: carried by the merchant)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly pinVerifications = new Counter({
+    name: 'nfcpay_pin_verifications_total',
+    help: 'Taps that waited for the cardholder PIN, by how they were decided: verified, declined (wrong PINs, a blocked card) or expired',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });

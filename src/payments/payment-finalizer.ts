@@ -39,9 +39,9 @@ export class PaymentFinalizer {
     return this.afterwards(await this.transactions.finish(transactionId, 'cancelled', { cancelledAt: this.clock.now() }));
   }
 
-  /** No PIN in time: the reservation goes back. */
+  /** No PIN in time: the reservation goes back. The code says why, like a decline's, for the status view and analytics. */
   async expire(transactionId: string): Promise<Transaction | null> {
-    return this.afterwards(await this.transactions.finish(transactionId, 'expired', { expiredAt: this.clock.now(), failureReason: 'No PIN entered in time' }));
+    return this.afterwards(await this.transactions.finish(transactionId, 'expired', { expiredAt: this.clock.now(), declineCode: 'pin_expired', failureReason: 'No PIN entered in time' }));
   }
 
   /** A payment that waited for its PIN is declined after all (the last wrong PIN, a PIN-blocked card). */

@@ -183,5 +183,4 @@ export class PaymentTransactionsRepository {
   }
 }
 
-const isDuplicate = (error: unknown) => isDuplicateKeyError(error);
 const effectId = (transactionId: string, effect: FinalEffect) => `${transactionId}:done:${effect}`;

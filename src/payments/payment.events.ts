@@ -1,6 +1,7 @@
 import { maskedCard } from './card-references';
 import { publicFailureReason } from './failure-reasons';
 import type { PaymentStatus } from './payment-state';
+import type { PinOutcome } from './payment-transactions.repository';
 import type { Transaction } from './schemas/transaction.schema';
 
 export const PAYMENT_UPDATED = 'payment.updated';
@@ -9,6 +10,8 @@ export const PAYMENT_FAILED = 'payment.failed';
 export const PAYMENT_CANCELLED = 'payment.cancelled';
 /** A tap needs the cardholder's PIN at the terminal (status requires_pin, until `pinExpiresAt`). */
 export const PAYMENT_REQUIRES_PIN = 'payment.requires_pin';
+/** A payment waiting for its PIN was decided: verified, declined (wrong PINs, a blocked card) or expired. */
+export const PAYMENT_PIN_DECIDED = 'payment.pin_decided';
 /** A tap the terminal took offline was declined when it arrived: the merchant carries it. */
 export const PAYMENT_OFFLINE_DECLINED = 'payment.offline_declined';
 
@@ -35,6 +38,8 @@ export interface PaymentEvent {
   payerBalanceMist?: string;
   /** A code and plain words (the stored details stay with admins and logs). */
   reason?: string;
+  /** A payment that waited for its PIN and ended declined or expired: why (pin_tries_exceeded, pin_expired, ...). */
+  declineCode?: string;
   createdAt: Date;
   completedAt?: Date;
   failedAt?: Date;
@@ -61,6 +66,7 @@ export function toPaymentEvent(tx: Transaction, at: Date): PaymentEvent {
     ...(typeof tx.chain?.payerWallet === 'string' && { payerWallet: tx.chain.payerWallet }),
     ...(typeof tx.chain?.payerBalanceMist === 'string' && { payerBalanceMist: tx.chain.payerBalanceMist }),
     ...(tx.failureReason && { reason: publicFailureReason(tx) }),
+    ...(tx.declineCode && { declineCode: tx.declineCode }),
     createdAt: tx.createdAt,
     ...(tx.completedAt && { completedAt: tx.completedAt }),
     ...(tx.failedAt && { failedAt: tx.failedAt }),
@@ -69,4 +75,10 @@ export function toPaymentEvent(tx: Transaction, at: Date): PaymentEvent {
     ...(tx.status === 'requires_pin' && tx.pinExpiresAt && { pinExpiresAt: tx.pinExpiresAt }),
     at,
   };
+}
+
+export interface PinDecidedEvent {
+  transactionId: string;
+  outcome: PinOutcome;
+  at: Date;
 }

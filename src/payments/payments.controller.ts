@@ -1,6 +1,6 @@
 import { RateLimit } from '../common/throttling/rate-limit.decorator';
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Authenticated } from '../common/auth/authenticated.decorator';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
@@ -10,7 +10,7 @@ import { ApiIdParams } from '../common/docs/api-id-params';
 import { requestIdOf } from '../common/request-id/request-id.middleware';
 import { IdParamPipe } from '../common/validation/id-param.pipe';
 import { QueueStatusResponseDto, TransactionHistoryQueryDto, TransactionHistoryResponseDto, TransactionStatusResponseDto } from './dto/payment-query.dto';
-import { PaymentAcceptedDto, PaymentDeclinedDto, ProcessPaymentDto } from './dto/process-payment.dto';
+import { ProcessPaymentDto } from './dto/process-payment.dto';
 import { ApiPaymentAccepted, ApiPaymentBadRequest } from './payments.docs';
 import { PaymentsService } from './payments.service';
 import { InitiatePaymentUseCase } from './use-cases/initiate-payment.use-case';

@@ -7,20 +7,29 @@ import { REFUND_UPDATED, type RefundEvent } from '../../src/refunds/refund.event
 import { AnalyticsFacts } from '../../src/analytics/analytics-facts';
 import { RollupFolder } from '../../src/analytics/rollup-folder';
 import { binUpperMs, latencyBin } from '../../src/analytics/rollup';
+import { systemClock } from '../../src/common/time/clock';
+import { MetricsService } from '../../src/metrics/metrics.service';
 import { closeTestApp, createTestApp, newIsolation } from '../support/test-app';
-import { bearer, createMerchant, createTerminal, inviteStaff, seedSession, type Session } from '../support/session';
-import { pay, relaxFraudRules, waitForFinal } from '../support/payments';
+import { bearer, createMerchant, createTerminal, inviteStaff, registerCard, seedSession, type Session } from '../support/session';
+import { pay, relaxFraudRules } from '../support/payments';
 import { waitFor } from '../support/wait';
 
 const DOOMED = 4_321;
 const MINUTE = 60_000;
+const PIN = '4821';
+/** Long enough that the tap left waiting for its PIN still waits when the last figures are read. */
+const PIN_ENTRY_TIMEOUT_SECONDS = 600;
+/** Declined, or waited for its PIN and ended declined or expired: counted as declines, with their code. */
+const DECLINED = ['declined', 'expired'];
 
 type Payment = { transactionId: string; status: string; amount: number; merchantId: string; declineCode?: string; createdAt: Date; completedAt?: Date };
 
 /** What the summary must say, summed straight from the payments recorded. */
-function expected(payments: Payment[], refunds: { count: number; amount: number }) {
-  const approved = payments.filter((p) => p.status !== 'declined');
-  const declined = payments.filter((p) => p.status === 'declined');
+function expected(recorded: Payment[], refunds: { count: number; amount: number }) {
+  // A tap waiting for its PIN is not answered yet.
+  const payments = recorded.filter((p) => p.status !== 'requires_pin');
+  const approved = payments.filter((p) => !DECLINED.includes(p.status));
+  const declined = payments.filter((p) => DECLINED.includes(p.status));
   const settled = approved.filter((p) => p.status === 'completed');
   const sum = (ps: Payment[]) => ps.reduce((s, p) => s + p.amount, 0);
   const declineReasons: Record<string, number> = {};
@@ -65,7 +74,7 @@ describe('analytics: figures from rollups reconcile with the payments', () => {
   beforeAll(async () => {
     from = new Date(Math.floor(Date.now() / MINUTE) * MINUTE).toISOString();
     // Payments taken by an API-only process stay pending until the worker starts: one is cancelled meanwhile.
-    api = await createTestApp({ isolation, env: { APP_ROLE: 'api' } });
+    api = await createTestApp({ isolation, env: { APP_ROLE: 'api', PIN_ENTRY_TIMEOUT_SECONDS: String(PIN_ENTRY_TIMEOUT_SECONDS) } });
     s = await seedSession(api, { singleTransactionLimit: 500_000 });
     await relaxFraudRules(api, s.adminToken);
     const tap = (amount: number, extra: Record<string, unknown> = {}) =>
@@ -77,11 +86,33 @@ describe('analytics: figures from rollups reconcile with the payments', () => {
     await tap(800_000).expect(400);
     await tap(1_000, { cardUuid: 'card-nobody-has' }).expect(400); // card_invalid
 
+    // Above the card's cvmLimit each tap waits for the PIN: the right one accepts it, no PIN in time or three wrong ones decline it.
+    const pinCard = await registerCard(api, s.user, { dailyLimit: 10_000_000, singleTransactionLimit: 500_000 });
+    await request(api.getHttpServer()).put(`/api/cards/${pinCard}/pin`).set(bearer(s.user.token)).send({ pin: PIN, password: 'correct horse battery' }).expect(200);
+    await request(api.getHttpServer()).patch(`/api/cards/${pinCard}/limits`).set(bearer(s.adminToken)).send({ cvmLimit: 20_000 }).expect(200);
+    const enterPin = (transactionId: string, pin: string) => request(api.getHttpServer()).post(`/api/payment/${transactionId}/pin`).set(bearer(s.terminal.token)).send({ pin });
+    const waitingTap = async (amount: number) => {
+      const res = await tap(amount, { cardUuid: pinCard }).expect(202);
+      expect(res.body.status).toBe('requires_pin');
+      return res.body.transactionId as string;
+    };
+    await enterPin(await waitingTap(25_000), PIN).expect(200);
+    const late = await waitingTap(26_000);
+    const clock = jest.spyOn(systemClock, 'now').mockReturnValue(new Date(Date.now() + PIN_ENTRY_TIMEOUT_SECONDS * 1000 + 1_000));
+    try {
+      await enterPin(late, PIN).expect(410);
+    } finally {
+      clock.mockRestore();
+    }
+    await waitingTap(28_000); // still waiting when the figures are read: counted neither way
+    const wrong = await waitingTap(27_000);
+    for (const pin of ['0000', '0001', '0002']) await enterPin(wrong, pin).expect(400);
+
     const merchant = await createMerchant(api, s.adminToken);
     const terminal = await createTerminal(api, s.adminToken, merchant.merchantId);
     other = { merchantId: merchant.merchantId, token: terminal.token };
 
-    app = await createTestApp({ isolation, env: { LOCAL_LEDGER_FAULTS: `${DOOMED * 1000}:permanent` } });
+    app = await createTestApp({ isolation, env: { LOCAL_LEDGER_FAULTS: `${DOOMED * 1000}:permanent`, PIN_ENTRY_TIMEOUT_SECONDS: String(PIN_ENTRY_TIMEOUT_SECONDS) } });
     await waitFor(async () => (await payments()).every((p) => !['pending', 'processing'].includes(p.status)), 30_000, 'every payment to end');
     to = new Date(Math.ceil((Date.now() + 1) / MINUTE) * MINUTE + MINUTE).toISOString();
   }, 90_000);
@@ -98,12 +129,17 @@ describe('analytics: figures from rollups reconcile with the payments', () => {
     }, 15_000, 'the figures to catch up');
   };
 
-  it('sums every field exactly: approved, declined, cancelled and failed payments', async () => {
+  it('sums every field exactly: approved, declined, cancelled and failed payments, and taps that waited for their PIN', async () => {
     const all = await payments();
-    expect(new Set(all.map((p) => p.status))).toEqual(new Set(['completed', 'failed', 'cancelled', 'declined']));
+    expect(new Set(all.map((p) => p.status))).toEqual(new Set(['completed', 'failed', 'cancelled', 'declined', 'expired', 'requires_pin']));
     const { got, want } = await settledSummary(s.adminToken);
     expect(got).toEqual({ from, to, merchantId: null, ...want });
-    expect(want).toMatchObject({ count: 9, approved: 6, declined: 3, declineReasons: { single_limit_exceeded: 2, card_invalid: 1 } });
+    expect(want).toMatchObject({ count: 12, approved: 7, declined: 5, declineReasons: { single_limit_exceeded: 2, card_invalid: 1, pin_expired: 1, pin_tries_exceeded: 1 } });
+  });
+
+  it('counts each PIN outcome once in the metrics of the process that decided it', async () => {
+    const series = await api.get(MetricsService).registry.getSingleMetricAsString('nfcpay_pin_verifications_total');
+    for (const outcome of ['verified', 'expired', 'declined']) expect(series).toContain(`nfcpay_pin_verifications_total{outcome="${outcome}"} 1`);
   });
 
   it("scopes a terminal to its own merchant's figures; cardholders and other merchants' terminals are refused", async () => {

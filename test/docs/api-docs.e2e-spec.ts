@@ -33,7 +33,6 @@ describe('the API document', () => {
   beforeAll(async () => {
     app = await createTestApp();
     document = (await request(app.getHttpServer()).get('/api/docs-json').expect(200)).body;
-    require('fs').writeFileSync('/tmp/dx-doc.json', JSON.stringify(document, null, 1));
     operations = Object.entries(document.paths as Record<string, Json>).flatMap(([path, item]) =>
       METHODS.filter((method) => item[method]).map((method) => ({ name: `${method.toUpperCase()} ${path}`, operation: item[method] as Json })),
     );
@@ -96,6 +95,19 @@ describe('the API document', () => {
     for (const status of ['401', '403', '409', '413', '415', '429', '503']) expect(responses[status]).toBeDefined();
     const amount = ((document.components as Json).schemas as Record<string, Json>).ProcessPaymentDto.properties as Record<string, Json>;
     expect(amount.amount).toMatchObject({ type: 'integer', minimum: 1, maximum: LIMIT_CEILING });
+  });
+
+  it("documents the PIN step: process-async's requires_pin, the PIN route's answers, setting and unblocking a PIN, and the admin's CVM settings", () => {
+    const paths = document.paths as Record<string, Record<string, Json>>;
+    const accepted = paths['/api/payment/process-async'].post.responses as Record<string, Json>;
+    expect(JSON.stringify(accepted['202'])).toContain('PaymentRequiresPinDto');
+    const pin = paths['/api/payment/{transactionId}/pin']?.post;
+    expect(Object.keys((pin?.responses ?? {}) as Json)).toEqual(expect.arrayContaining(['200', '400', '404', '409', '410']));
+    expect(paths['/api/cards/{cardUuid}/pin']?.put).toBeDefined();
+    expect(paths['/api/cards/{cardUuid}/pin/unblock']?.post).toBeDefined();
+    const body = (paths['/api/cards/{cardUuid}/limits'].patch.requestBody as Json).content as Record<string, { schema: { $ref: string } }>;
+    const limits = ((document.components as Json).schemas as Record<string, Json>)[body['application/json'].schema.$ref.split('/').pop()!].properties as Json;
+    expect(Object.keys(limits)).toEqual(expect.arrayContaining(['cvmLimit', 'cvmConsecutiveTaps']));
   });
 
   it('documents /metrics and /health', () => {

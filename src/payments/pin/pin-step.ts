@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { CardPinsService } from '../../cards/pin/card-pins';
 import { CLOCK, type Clock } from '../../common/time/clock';
-import { PAYMENT_UPDATED, toPaymentEvent } from '../payment.events';
+import { PAYMENT_PIN_DECIDED, PAYMENT_UPDATED, type PinDecidedEvent, toPaymentEvent } from '../payment.events';
 import { PaymentFinalizer } from '../payment-finalizer';
 import { PaymentQueue } from '../payment-queue';
 import { type PinOutcome, PaymentTransactionsRepository } from '../payment-transactions.repository';
@@ -41,7 +41,10 @@ export class PinStep {
    */
   async decide(payment: Transaction, outcome: PinOutcome, decline?: { declineCode: string; reason: string }): Promise<{ outcome: PinOutcome; won: boolean }> {
     const decided = await this.transactions.claimPin(payment.transactionId, outcome);
-    if (decided.won) await this.apply(payment, outcome, decline);
+    if (decided.won) {
+      this.events.emit(PAYMENT_PIN_DECIDED, { transactionId: payment.transactionId, outcome, at: this.clock.now() } satisfies PinDecidedEvent);
+      await this.apply(payment, outcome, decline);
+    }
     return decided;
   }
 
