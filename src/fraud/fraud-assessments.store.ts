@@ -60,6 +60,13 @@ export class FraudAssessmentsStore implements OnApplicationShutdown {
     while (this.flushing || this.buffered.size || this.updates.size) await this.flush();
   }
 
+  /** One assessment by its id, buffered or stored. */
+  async find(assessmentId: string): Promise<FraudAssessmentRecord | null> {
+    const waiting = this.buffered.get(assessmentId);
+    if (waiting) return { _id: assessmentId, ...waiting };
+    return this.model.findById(assessmentId).lean<FraudAssessmentRecord>().exec();
+  }
+
   /** The assessment of a payment (a scan on FerretDB: admins only), waiting for buffered writes first. */
   async findByTransaction(transactionId: string): Promise<FraudAssessmentRecord | null> {
     await this.whenIdle();

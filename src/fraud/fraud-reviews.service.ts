@@ -7,6 +7,7 @@ import type { AssessmentInput, ReviewableAssessment } from './fraud.types';
 import { FraudAuditService } from './fraud-audit.service';
 import { FraudClock } from './fraud-clock';
 import { FraudListsService } from './fraud-lists.service';
+import { FraudLabelsService } from './labels/fraud-labels.service';
 import { FraudReview, ReviewVerdict } from './schemas/fraud-review.schema';
 
 @Injectable()
@@ -19,6 +20,7 @@ export class FraudReviewsService {
     private readonly audit: FraudAuditService,
     private readonly events: EventEmitter2,
     private readonly clock: FraudClock,
+    private readonly labels: FraudLabelsService,
   ) {}
 
   /** Idempotent per transactionId: a second call leaves the first review as it is. */
@@ -50,7 +52,7 @@ export class FraudReviewsService {
   }
 
   /**
-   * Closes an open review. A `fraud` verdict puts the card on the block list (effective on its next
+   * Closes an open review and records its verdict as a training label. A `fraud` verdict puts the card on the block list (effective on its next
    * payment) and emits `fraud.card_flagged` so the cards module blocks the card itself.
    */
   async resolve(transactionId: string, verdict: ReviewVerdict, note: string | undefined, actor: string): Promise<FraudReview> {
@@ -68,6 +70,10 @@ export class FraudReviewsService {
       throw new NotFoundException(`No review for transaction ${transactionId}`);
     }
     await this.audit.write('review.resolve', actor, { transactionId, verdict, cardUuid: resolved.cardUuid });
+    // A training label for the fraud model; the verdict stands even if it cannot be written now.
+    await this.labels
+      .record({ transactionId, label: verdict === 'fraud' ? 1 : 0, source: 'review', detail: verdict, assessmentId: resolved.assessmentId, actor })
+      .catch((error: Error) => this.logger.warn(`label of ${transactionId} (review) not recorded: ${error.message}`));
     if (verdict === 'fraud') {
       const event: FraudCardFlaggedEvent = { cardUuid: resolved.cardUuid, transactionId };
       this.events.emit(FRAUD_CARD_FLAGGED, event);

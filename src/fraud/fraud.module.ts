@@ -19,6 +19,8 @@ import { LimitPolicyRecord, LimitPolicySchema } from './limit-policy/limit-polic
 import { LimitPolicyService } from './limit-policy/limit-policy.service';
 import { FraudModelService } from './model/fraud-model.service';
 import { FraudModelState, FraudModelStateSchema } from './model/schemas';
+import { FraudLabel, FraudLabelSchema } from './labels/fraud-label.schema';
+import { FraudLabelsService } from './labels/fraud-labels.service';
 
 /**
  * Risk assessment of payments. Needs the global RedisModule (REDIS_CLIENT), MongooseModule.forRoot
@@ -34,6 +36,7 @@ import { FraudModelState, FraudModelStateSchema } from './model/schemas';
       { name: FraudReview.name, schema: FraudReviewSchema },
       { name: LimitPolicyRecord.name, schema: LimitPolicySchema },
       { name: FraudModelState.name, schema: FraudModelStateSchema },
+      { name: FraudLabel.name, schema: FraudLabelSchema },
     ]),
     CardsModule,
   ],
@@ -44,6 +47,7 @@ import { FraudModelState, FraudModelStateSchema } from './model/schemas';
     FraudRulesService,
     FraudListsService,
     FraudAssessmentsStore,
+    FraudLabelsService,
     FraudReviewsService,
     FraudBacktestService,
     LimitPolicyService,

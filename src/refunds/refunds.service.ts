@@ -214,6 +214,8 @@ export class RefundsService {
       amountMist: refund.amountMist,
       currency: refund.currency,
       status: refund.status,
+      ...(refund.reason && { reason: refund.reason }),
+      ...(refund.requestedBy && { requestedBy: refund.requestedBy }),
       ...(refund.txHash && { txHash: refund.txHash }),
       ...(refund.failureReason && { failureReason: refund.failureReason }),
       at: new Date(),

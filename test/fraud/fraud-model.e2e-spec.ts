@@ -1,5 +1,8 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { getModelToken } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
 import request from 'supertest';
+import { FraudModelState, MODEL_STATE_ID } from '../../src/fraud/model/schemas';
 import { closeTestApp, createTestApp } from '../support/test-app';
 import { bearer, createMerchant, createTerminal, registerCard, seedSession, Session, TestTerminal } from '../support/session';
 import { pay, relaxFraudRules, statusOf } from '../support/payments';
@@ -91,5 +94,12 @@ describe('fraud model', () => {
     }, 10_000, 'the review');
     expect(review).toMatchObject({ riskScore: expect.any(Number), riskLevel: 'elevated', modelVersion: 'lr-2026-12-v2' });
     expect(review.reasons[0]).toMatchObject({ rule: 'model' });
+  });
+
+  it('runs the newest bundled model in shadow when the active version is no longer bundled (another feature list)', async () => {
+    const states = app.get<Model<FraudModelState>>(getModelToken(FraudModelState.name));
+    await states.replaceOne({ _id: MODEL_STATE_ID }, { active: 'lr-2026-12-v1', shadow: null }, { upsert: true }).exec();
+    const state = await http().get('/api/fraud/model').set(bearer(s.adminToken)).expect(200);
+    expect(state.body).toMatchObject({ active: null, shadow: { version: 'lr-2026-12-v2' }, available: ['lr-2026-12-v2'] });
   });
 });

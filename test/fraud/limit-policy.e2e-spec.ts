@@ -54,4 +54,22 @@ describe('dynamic limits', () => {
     expect(unchanged.body.policy).toMatchObject({ startPercent: 30, fullAfterSettledPayments: 2 });
     await http().post('/api/fraud/limit-policy/backtest').set(bearer(s.adminToken)).send({ policy: {}, from: new Date().toISOString(), to: started.toISOString() }).expect(400);
   });
+
+  it('drops a card whose score was elevated recently back to the start share', async () => {
+    await http().put('/api/fraud/limit-policy').set(bearer(s.adminToken)).send({ enabled: true, startPercent: 30, fullAfterSettledPayments: 0, elevatedScore: 65, elevatedForHours: 24 }).expect(200);
+    const cardUuid = await registerCard(app, s.user, { dailyLimit: 1_000_000, singleTransactionLimit: 500_000 });
+    expect(await effective(cardUuid)).toEqual({ dailyLimit: 1_000_000, singleTransactionLimit: 500_000, percent: 100 });
+    await waitForFinal(app, s.adminToken, (await tap(cardUuid, 200_000).expect(202)).body.transactionId);
+
+    // Velocity back on (weight 80): a second tap within the minute scores 80, above elevatedScore.
+    await http().put('/api/fraud/rules').set(bearer(s.adminToken)).send({ rules: { velocity: { enabled: true, maxPerMinute: 1 } } }).expect(200);
+    expect((await tap(cardUuid, 10_000).expect(400)).body.declineCode).toBe('fraud_high_risk');
+    await relaxFraudRules(app, s.adminToken);
+    const dropped = await waitFor(async () => {
+      const limits = await effective(cardUuid);
+      return limits.percent === 30 && limits;
+    }, 10_000, 'the card to drop back to 30 %');
+    expect(dropped).toEqual({ dailyLimit: 300_000, singleTransactionLimit: 150_000, percent: 30 });
+    expect((await tap(cardUuid, 200_000).expect(400)).body.declineCode).toBe('single_limit_exceeded');
+  });
 });

@@ -92,7 +92,8 @@ export class FraudModelService implements OnModuleInit {
       return;
     }
     const active = doc.active ? this.models.get(doc.active) : undefined;
-    const shadow = doc.shadow ? this.models.get(doc.shadow) : undefined;
+    // An active version this build no longer bundles (another feature list) leaves the newest in shadow, not nothing.
+    const shadow = (doc.shadow ? this.models.get(doc.shadow) : undefined) ?? (active ? undefined : newest);
     this.state = { ...(active && { active }), ...(shadow && { shadow }) };
   }
 }
