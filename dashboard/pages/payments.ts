@@ -3,7 +3,7 @@ import { formatAmount, formatMs, formatTime, h, mono } from '../dom';
 
 export type Payment = {
   id: string; status: string; cardUuid: string; merchantId: string; terminalId: string; amount: number; currency: string; txHash: string | null;
-  createdAt: string; processingStartedAt: string | null; completedAt: string | null; failedAt?: string; cancelledAt?: string; failureReason: string | null; declineCode: string | null;
+  createdAt: string; processingStartedAt: string | null; completedAt: string | null; failedAt?: string; cancelledAt?: string; expiredAt?: string; failureReason: string | null; declineCode: string | null;
   explorerUrl: string | null; metadata: Record<string, unknown>; fee?: number; net?: number; refunds?: Refund[];
   fraud?: {
     score: number; decision: string; reasons: Array<{ rule: string; detail: string; weight: number }>;
@@ -16,7 +16,7 @@ type Refund = {
 };
 type Page = { transactions: Payment[]; nextCursor: string | null };
 
-const STATUSES = ['', 'pending', 'processing', 'completed', 'failed', 'cancelled', 'declined'];
+const STATUSES = ['', 'requires_pin', 'pending', 'processing', 'completed', 'failed', 'cancelled', 'declined', 'expired'];
 
 /** Payments newest first, filtered by status, card and dates on the server and by terminal on the page shown. */
 export function paymentsPage(): HTMLElement {
@@ -105,9 +105,15 @@ function details(p: Payment): Node[] {
   ];
 }
 
-/** The states the payment went through, in order, with when each began; then its refunds: when each was asked for and when it ended. */
+/**
+ * The states the payment went through, in order, with when each began; then its refunds: when each was asked for and when it ended.
+ * A tap that waited for its PIN and never got a right one ends declined (at failedAt) or expired; a decline at acceptance has no failedAt.
+ */
 function timeline(p: Payment): Array<[string, string | null]> {
-  if (p.status === 'declined') return [['declined', p.createdAt]];
+  if (p.status === 'declined' && !p.failedAt) return [['declined', p.createdAt]];
+  if (p.status === 'requires_pin') return [['requires_pin', p.createdAt]];
+  if (p.status === 'declined') return [['requires_pin', p.createdAt], ['declined', p.failedAt ?? null]];
+  if (p.status === 'expired') return [['requires_pin', p.createdAt], ['expired', p.expiredAt ?? null]];
   const steps: Array<[string, string | null]> = [['accepted', p.createdAt]];
   if (p.processingStartedAt) steps.push(['processing', p.processingStartedAt]);
   if (p.status === 'completed') steps.push(['completed', p.completedAt]);

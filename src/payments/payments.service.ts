@@ -161,6 +161,7 @@ function toStatusDto(payment: Transaction, principal: Principal): TransactionSta
     completedAt: payment.completedAt ?? null,
     ...(payment.failedAt && { failedAt: payment.failedAt }),
     ...(payment.cancelledAt && { cancelledAt: payment.cancelledAt }),
+    ...(payment.expiredAt && { expiredAt: payment.expiredAt }),
     processingTime: processingMs === null ? null : `${processingMs}ms`,
     failureReason: payment.failureReason ?? null,
     declineCode: payment.declineCode ?? null,

@@ -4,9 +4,11 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import request from 'supertest';
 import { projectRoot } from '../../src/config/project-root';
+import { systemClock } from '../../src/common/time/clock';
 import { FraudReviewsService } from '../../src/fraud/fraud-reviews.service';
+import { OutboxSweeper } from '../../src/payments/outbox-sweeper';
 import { pay, relaxFraudRules, waitForFinal } from '../support/payments';
-import { bearer, createMerchant, createTerminal, seedSession, type Session, TEST_ADMIN } from '../support/session';
+import { bearer, createMerchant, createTerminal, registerCard, seedSession, type Session, TEST_ADMIN } from '../support/session';
 import { closeTestApp, createTestApp } from '../support/test-app';
 import { waitFor } from '../support/wait';
 
@@ -168,6 +170,59 @@ describe('dashboard in a real browser', () => {
     expect(overflowing).toEqual([]);
     expect(await page.textContent('.payment [data-chain] .mono')).toBe(transaction.txHash);
     await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('shows how a tap that waited for its PIN ended: declined after three wrong PINs, or expired with no PIN in time', async () => {
+    const cvmLimit = 100_000;
+    const pinCard = async () => {
+      const cardUuid = await registerCard(app, s.user, { dailyLimit: 1_000_000, singleTransactionLimit: 500_000 });
+      await http().put(`/api/cards/${cardUuid}/pin`).set(bearer(s.user.token)).send({ pin: '4821', password: 'correct horse battery' }).expect(200);
+      await http().patch(`/api/cards/${cardUuid}/limits`).set(bearer(s.adminToken)).send({ cvmLimit }).expect(200);
+      return cardUuid;
+    };
+    const waitingTap = async (cardUuid: string) => {
+      const { body } = await pay(app, s.terminal.token, { cardUuid, amount: 2 * cvmLimit, merchantId: s.merchant.merchantId, terminalId: s.terminal.terminalId }).expect(202);
+      expect(body.status).toBe('requires_pin');
+      return body.transactionId as string;
+    };
+    const declined = await waitingTap(await pinCard());
+    for (const pin of ['0000', '0001', '0002']) await http().post(`/api/payment/${declined}/pin`).set(bearer(s.terminal.token)).send({ pin }).expect(400);
+    const expired = await waitingTap(await pinCard());
+    // The worker's sweep, as if the PIN's time (PIN_ENTRY_TIMEOUT_SECONDS, 60) had run out.
+    const clock = jest.spyOn(systemClock, 'now').mockReturnValue(new Date(Date.now() + 61_000));
+    try {
+      await app.get(OutboxSweeper).sweep();
+    } finally {
+      clock.mockRestore();
+    }
+
+    const shown = async (id: string) => {
+      await page.evaluate(`location.hash = '#/payments/${id}'`);
+      await page.waitForSelector(`.payment[data-transaction="${id}"] .timeline li`);
+      const { transaction } = (await http().get(`/api/payment/status/${id}`).set(bearer(s.adminToken)).expect(200)).body;
+      const steps = await page.$$eval('.payment .timeline li', (lis) => lis.map((li) => [li.getAttribute('data-state'), li.getAttribute('data-at')]));
+      return { transaction, steps, status: await page.getAttribute('.payment [data-status]', 'data-status'), reason: await page.textContent('.payment dl') };
+    };
+    const pinDeclined = await shown(declined);
+    expect(pinDeclined.transaction).toMatchObject({ status: 'declined', declineCode: 'pin_tries_exceeded', failedAt: expect.any(String) });
+    expect(pinDeclined.status).toBe('declined');
+    expect(pinDeclined.steps).toEqual([['requires_pin', pinDeclined.transaction.createdAt], ['declined', pinDeclined.transaction.failedAt]]);
+    expect(pinDeclined.reason).toContain('pin_tries_exceeded');
+    await shot('payment-pin-declined');
+    const noPin = await shown(expired);
+    expect(noPin.transaction).toMatchObject({ status: 'expired', declineCode: 'pin_expired', expiredAt: expect.any(String) });
+    expect(noPin.status).toBe('expired');
+    expect(noPin.steps).toEqual([['requires_pin', noPin.transaction.createdAt], ['expired', noPin.transaction.expiredAt]]);
+    expect(noPin.reason).toContain('pin_expired');
+    await atBothWidths('payment-expired');
+
+    await page.evaluate("location.hash = '#/payments'");
+    for (const [status, id] of [['expired', expired], ['declined', declined]]) {
+      await page.selectOption('select[name=status]', status);
+      await page.click('.filters button[type=submit]');
+      await page.waitForSelector(`tbody tr[data-transaction="${id}"] .status.${status}`);
+    }
+    expect(await page.$$eval('select[name=status] option', (options) => options.map((o) => o.getAttribute('value')))).toEqual(['', 'requires_pin', 'pending', 'processing', 'completed', 'failed', 'cancelled', 'declined', 'expired']);
   });
 
   it('resolves a fraud review and acknowledges an alert, as the API then says', async () => {

@@ -55,8 +55,10 @@ export class TransactionStatusDto {
   @ApiProperty() createdAt: Date;
   @ApiPropertyOptional({ nullable: true, type: Date }) processingStartedAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) completedAt: Date | null;
-  @ApiPropertyOptional({ type: Date, description: 'When settlement failed, once failed' }) failedAt?: Date;
+  @ApiPropertyOptional({ type: Date, description: 'When settlement failed, once failed; for a payment that waited for its PIN and was declined (pin_tries_exceeded, pin_blocked, pin_required), when it was declined. A decline at acceptance has none: it ended at createdAt' })
+  failedAt?: Date;
   @ApiPropertyOptional({ type: Date, description: 'When it was cancelled, once cancelled' }) cancelledAt?: Date;
+  @ApiPropertyOptional({ type: Date, description: 'When it expired (no PIN entered in time, declineCode pin_expired), once expired' }) expiredAt?: Date;
   @ApiPropertyOptional({ nullable: true, type: String, example: '812ms', description: 'Created to completed' }) processingTime: string | null;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'A code and plain words; admins see the full details' }) failureReason: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) declineCode: string | null;

@@ -1,25 +1,28 @@
 import type { SpendingInterval } from '../../cards/card-controls';
 
-export type DeclineCode =
-  | 'card_invalid'
-  | 'card_blocked'
-  | 'card_auth_failed'
-  | 'card_replayed'
-  | 'card_auth_required'
-  | 'merchant_invalid'
-  | 'terminal_invalid'
-  | 'fraud_high_risk'
-  | 'fraud_unavailable'
-  | 'daily_limit_exceeded'
-  | 'single_limit_exceeded'
-  | 'spending_limit_exceeded'
-  | 'category_blocked'
-  | 'offline_over_policy'
-  | 'offline_expired'
-  | 'offline_pin_required'
-  | 'pin_required'
-  | 'pin_tries_exceeded'
-  | 'pin_blocked';
+/** What process-async (and the offline forwarding, the PIN route) decline with; the README lists them all (a spec checks). */
+export const DECLINE_CODES = [
+  'card_invalid',
+  'card_blocked',
+  'card_auth_failed',
+  'card_replayed',
+  'card_auth_required',
+  'merchant_invalid',
+  'terminal_invalid',
+  'fraud_high_risk',
+  'fraud_unavailable',
+  'daily_limit_exceeded',
+  'single_limit_exceeded',
+  'spending_limit_exceeded',
+  'category_blocked',
+  'offline_over_policy',
+  'offline_expired',
+  'offline_pin_required',
+  'pin_required',
+  'pin_tries_exceeded',
+  'pin_blocked',
+] as const;
+export type DeclineCode = (typeof DECLINE_CODES)[number];
 
 export interface Decline {
   declineCode: DeclineCode;
