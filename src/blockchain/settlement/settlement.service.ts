@@ -87,6 +87,14 @@ export class SettlementService {
     }
   }
 
+  /**
+   * Whether a transfer may have been sent for `transactionId`: its bytes are stored before their
+   * first submission, so without stored bytes nothing can ever have reached the ledger.
+   */
+  async mayHaveSent(transactionId: string, attempts: SettlementAttemptStore = this.attempts): Promise<boolean> {
+    return (await attempts.loadPrepared(transactionId)) !== null;
+  }
+
   private async settleUnderLease(request: SettlementRequest, attempts: SettlementAttemptStore, lease: WalletLease): Promise<SettlementResult> {
     const sender = normalizeSuiAddress(request.fromAddress);
     try {

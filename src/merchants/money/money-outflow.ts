@@ -105,20 +105,32 @@ export class MoneyOutflow<R extends OutflowRecord, C extends OutflowClaim> {
       await this.decide(record, other);
       return 'skipped';
     }
+    let txHash: string;
     try {
-      const result = await this.settlement.settle({ transactionId: id, fromAddress: record.fromAddress, toAddress: record.toAddress, amountMist: BigInt(record.amountMist) });
-      await this.decide(record, { _id: id, outcome: this.kind.landed, txHash: result.txHash, at: new Date() } as C);
-      return this.kind.landed;
+      ({ txHash } = await this.settlement.settle({ transactionId: id, fromAddress: record.fromAddress, toAddress: record.toAddress, amountMist: BigInt(record.amountMist) }));
     } catch (error) {
-      const retryable = !(error instanceof SettlementError) || error.retryable;
-      if (retryable && !lastAttempt) {
-        this.logger.warn(`${this.kind.label} ${id}: attempt failed, will retry: ${(error as Error).message}`);
-        return 'retry';
-      }
-      const failureReason = error instanceof SettlementError ? `${error.code}: ${error.message}` : `${capitalized(this.kind.label)} failed: ${(error as Error).message}`;
-      await this.decide(record, { _id: id, outcome: 'failed', failureReason, at: new Date() } as C);
-      return 'failed';
+      return this.notTransferred(record, error, lastAttempt);
     }
+    // The ledger confirmed the transfer: a failure to record it from here leaves the outflow in flight
+    // (the job retries, then the money outbox sweep runs it again and the stored digest answers), never failed.
+    await this.decide(record, { _id: id, outcome: this.kind.landed, txHash, at: new Date() } as C);
+    return this.kind.landed;
+  }
+
+  /**
+   * A transfer that threw. It fails (and its reservation goes back) only when the ledger said it did
+   * not execute (a permanent failure) or when no bytes were ever stored, hence sent, for it; the
+   * decide-once claim then stops any later run.
+   */
+  private async notTransferred(record: R, error: unknown, lastAttempt: boolean): Promise<OutflowResult<C>> {
+    const retryable = !(error instanceof SettlementError) || error.retryable;
+    if (retryable && (!lastAttempt || (await this.settlement.mayHaveSent(record._id)))) {
+      this.logger.warn(`${this.kind.label} ${record._id}: attempt failed, will retry${lastAttempt ? ' after the money outbox sweep' : ''}: ${(error as Error).message}`);
+      return 'retry';
+    }
+    const failureReason = error instanceof SettlementError ? `${error.code}: ${error.message}` : `${capitalized(this.kind.label)} failed: ${(error as Error).message}`;
+    await this.decide(record, { _id: record._id, outcome: 'failed', failureReason, at: new Date() } as C);
+    return 'failed';
   }
 
   /**

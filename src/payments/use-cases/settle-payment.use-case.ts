@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { SettlementError } from '../../blockchain/settlement/settlement.error';
 import { SettlementService } from '../../blockchain/settlement/settlement.service';
+import type { SettlementResult } from '../../blockchain/settlement/settlement.types';
 import { PLATFORM_FEE_WALLET_OWNER } from '../../blockchain/wallets/custody-owners';
 import { WalletService } from '../../blockchain/wallets/wallet.service';
 import { CLOCK, type Clock } from '../../common/time/clock';
@@ -35,33 +36,9 @@ export class SettlePaymentUseCase {
     const payment = await this.start(transactionId);
     if (!payment) return 'skipped';
     const started = this.clock.now().getTime();
+    let settled: { payer: string; result: SettlementResult };
     try {
-      const payer = await this.wallets.walletOf(payment.userId ?? '');
-      if (!payer) throw new SettlementError('WALLET_KEY', 'the cardholder has no custodial wallet');
-      const result = await this.settlement.settle({
-        transactionId,
-        fromAddress: payer.address,
-        toAddress: payment.merchantWalletAddress!,
-        // Payments from before fees move their whole amount.
-        amountMist: BigInt(payment.netMist ?? payment.amountMist!),
-        ...(BigInt(payment.feeMist ?? 0) > 0n && { fee: { toAddress: (await this.wallets.createWallet(PLATFORM_FEE_WALLET_OWNER, { fund: false })).address, amountMist: BigInt(payment.feeMist!) } }),
-      });
-      await this.finalizer.complete(transactionId, {
-        txHash: result.txHash,
-        gasFeeMist: result.gasFeeMist,
-        explorerUrl: result.explorerUrl,
-        chain: {
-          network: result.network,
-          checkpoint: result.checkpoint,
-          epoch: result.epoch,
-          gasUsed: result.gasUsed,
-          balanceChanges: result.balanceChanges,
-          payerWallet: payer.address,
-          payerBalanceMist: result.senderBalanceMist,
-        },
-        blockchainProcessingTime: this.clock.now().getTime() - started,
-      });
-      return 'completed';
+      settled = await this.transfer(payment);
     } catch (error) {
       const retryable = !(error instanceof SettlementError) || error.retryable;
       if (retryable && !lastAttempt) {
@@ -71,6 +48,40 @@ export class SettlePaymentUseCase {
       await this.finalizer.fail(transactionId, reasonOf(error));
       return 'failed';
     }
+    // The ledger confirmed the transfer: a failure to record it from here leaves the payment processing
+    // (the job's retries, then the outbox sweep run it again and the stored digest answers), never failed.
+    const { payer, result } = settled;
+    await this.finalizer.complete(transactionId, {
+      txHash: result.txHash,
+      gasFeeMist: result.gasFeeMist,
+      explorerUrl: result.explorerUrl,
+      chain: {
+        network: result.network,
+        checkpoint: result.checkpoint,
+        epoch: result.epoch,
+        gasUsed: result.gasUsed,
+        balanceChanges: result.balanceChanges,
+        payerWallet: payer,
+        payerBalanceMist: result.senderBalanceMist,
+      },
+      blockchainProcessingTime: this.clock.now().getTime() - started,
+    });
+    return 'completed';
+  }
+
+  /** Moves the payment's money on Sui exactly once (the settlement engine's stored bytes and digest). */
+  private async transfer(payment: Transaction): Promise<{ payer: string; result: SettlementResult }> {
+    const payer = await this.wallets.walletOf(payment.userId ?? '');
+    if (!payer) throw new SettlementError('WALLET_KEY', 'the cardholder has no custodial wallet');
+    const result = await this.settlement.settle({
+      transactionId: payment.transactionId,
+      fromAddress: payer.address,
+      toAddress: payment.merchantWalletAddress!,
+      // Payments from before fees move their whole amount.
+      amountMist: BigInt(payment.netMist ?? payment.amountMist!),
+      ...(BigInt(payment.feeMist ?? 0) > 0n && { fee: { toAddress: (await this.wallets.createWallet(PLATFORM_FEE_WALLET_OWNER, { fund: false })).address, amountMist: BigInt(payment.feeMist!) } }),
+    });
+    return { payer: payer.address, result };
   }
 
   /** The payment to settle, or null when it is cancelled or already decided (finishing what a crash left). */
