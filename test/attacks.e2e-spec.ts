@@ -315,6 +315,16 @@ describe('attacks on ownership, counters and input', () => {
     });
   });
 
+  describe('dashboard', () => {
+    it('serves its own two files and nothing else (no prototype keys, no paths)', async () => {
+      for (const asset of ['constructor', '__proto__', 'toString', '..%2F..%2Fpackage.json', '%2e%2e%2f.env', 'index.html']) {
+        const res = await http().get(`/dashboard/${asset}`);
+        expect(res.status).toBe(404);
+        expect(res.text).not.toMatch(/"name":\s*"nfc-pay"|JWT_SECRET/);
+      }
+    });
+  });
+
   describe('socket rooms', () => {
     it("nobody joins another merchant's payment room or another holder's card room", async () => {
       for (const token of [other.terminal.token, other.owner.token, stranger.token]) {
