@@ -189,6 +189,20 @@ describe('attacks on ownership, counters and input', () => {
       expect((await http().get(`/api/merchants/${other.merchantId}/users`).set(bearer(owner.token))).status).toBe(404);
     });
 
+    it("another merchant's terminals cannot be listed, disabled or re-keyed, not even under one's own merchant's path", async () => {
+      const victim = s.terminal.terminalId;
+      const mine = `/api/merchants/${other.merchantId}/terminals`;
+      expect((await http().post(`${mine}/${victim}/disable`).set(bearer(other.owner.token))).status).toBe(404);
+      expect((await http().post(`${mine}/${victim}/rotate-secret`).set(bearer(other.owner.token))).status).toBe(404);
+      expect((await http().post(`/api/merchants/${s.merchant.merchantId}/terminals/${victim}/disable`).set(bearer(other.owner.token))).status).toBe(404);
+      expect((await http().get(`/api/merchants/${s.merchant.merchantId}/terminals`).set(bearer(other.terminal.token))).status).toBe(404);
+      expect((await http().patch(`/api/merchants/${s.merchant.merchantId}/webhook`).set(bearer(other.owner.token)).send({ webhookUrl: 'https://attacker.example.com/hook' })).status).toBe(404);
+      expect((await http().post(`/api/merchants/${s.merchant.merchantId}/webhook-secret/rotate`).set(bearer(other.owner.token))).status).toBe(404);
+      expect((await http().get(`/api/merchants/${s.merchant.merchantId}/webhooks/deliveries`).set(bearer(other.terminal.token))).status).toBe(404);
+      // The victim's terminal still works.
+      expect((await http().get(`/api/merchants/${s.merchant.merchantId}`).set(bearer(s.terminal.token))).status).toBe(200);
+    });
+
     it('an invite token is accepted once, even by two at once', async () => {
       const invited = await http().post(`/api/merchants/${s.merchant.merchantId}/users`).set(bearer(owner.token)).send({ email: `${uniqueId('race')}@example.com`, role: 'staff' }).expect(201);
       const accept = () => http().post('/api/auth/invites/accept').send({ inviteToken: invited.body.inviteToken, password: PASSWORD, fullName: 'Racer' });
