@@ -329,6 +329,16 @@ describe('attacks on ownership, counters and input', () => {
     });
   });
 
+  describe('query strings', () => {
+    it('malformed pages, cursors and filters are 400s, never 500s', async () => {
+      for (const path of ['/api/merchants?limit=abc', '/api/merchants?limit=0', '/api/merchants?cursor=%24%24%24', '/api/merchants?cursor[$gt]=a', '/api/payment/transactions?limit=-1', '/api/payment/transactions?cardUuid[$ne]=x', '/api/payment/transactions?status=owned']) {
+        const res = await http().get(path).set(bearer(s.adminToken));
+        expect(res.status).toBe(400);
+        expect(res.body).toMatchObject({ success: false });
+      }
+    });
+  });
+
   describe('dashboard', () => {
     it('serves its own two files and nothing else (no prototype keys, no paths)', async () => {
       for (const asset of ['constructor', '__proto__', 'toString', '..%2F..%2Fpackage.json', '%2e%2e%2f.env', 'index.html']) {
