@@ -144,7 +144,7 @@ export class CardsController {
   @Post(':cardUuid/block')
   @HttpCode(200)
   @Authenticated({ roles: ['user', 'admin'] })
-  @ApiOperation({ summary: 'Block the card; the very next payment with it is declined' })
+  @ApiOperation({ summary: 'Block the card; the very next payment with it is declined', description: "A pin_blocked card stays pin_blocked under its holder's block: only the PIN unblock (with the password) lifts that." })
   @ApiIdParams('cardUuid')
   @ApiOkResponse({ type: CardResponseDto, description: 'The card, blocked' })
   @ApiErrorResponses(INVALID, NOT_FOUND, 413, 415)

@@ -212,11 +212,13 @@ export class CardsService {
     const card = await this.findVisible(cardUuid, principal);
     const blockedBy: 'admin' | 'holder' = isAdmin(principal) ? 'admin' : 'holder';
     const weaker = weakerThan(blockedBy);
-    const replaceable = (c: Pick<Card, 'status' | 'blockedBy'>) => c.status === 'active' || c.status === 'pin_blocked' || (c.status === 'blocked' && !!c.blockedBy && weaker.includes(c.blockedBy));
+    // A holder's block over a PIN block would let their session lift it through unblock, without the password.
+    const open: Card['status'][] = blockedBy === 'admin' ? ['active', 'pin_blocked'] : ['active'];
+    const replaceable = (c: Pick<Card, 'status' | 'blockedBy'>) => open.includes(c.status) || (c.status === 'blocked' && !!c.blockedBy && weaker.includes(c.blockedBy));
     if (!replaceable(card)) return this.toDto(card);
     const set = { status: 'blocked' as const, blockedBy, blockedReason: reason ?? `Blocked by ${blockedBy === 'admin' ? 'an administrator' : 'the cardholder'}` };
     // Checked again in the write (where updates are atomic, without the lock too).
-    const stillReplaceable: QueryFilter<Card> = weaker.length ? { $or: [{ status: { $in: ['active', 'pin_blocked'] } }, { status: 'blocked' as const, blockedBy: { $in: weaker } }] } : { status: { $in: ['active', 'pin_blocked'] } };
+    const stillReplaceable: QueryFilter<Card> = weaker.length ? { $or: [{ status: { $in: open } }, { status: 'blocked' as const, blockedBy: { $in: weaker } }] } : { status: { $in: open } };
     return (await this.change(cardUuid, set, {}, stillReplaceable)) ?? this.get(cardUuid, principal);
   }
 

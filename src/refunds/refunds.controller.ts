@@ -26,13 +26,13 @@ export class RefundsController {
       "Several partial refunds may add up to the payment's amount. The money goes from the merchant's settlement wallet back to the cardholder's wallet, exactly once, the platform paying gas; watch `refund:update` or GET the list for the outcome.",
   })
   @ApiIdParams('transactionId')
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Up to 255 printable characters; a retry with the same key is the same refund' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Up to 255 printable characters; a retry with the same key is the same refund; another amount or reason under it is a 409' })
   @ApiAcceptedResponse({ type: RefundAcceptedResponseDto, description: 'Reserved and queued; the transfer follows' })
   @ApiErrorResponses(
     { status: 404, description: "No such payment, or not your merchant's", message: 'Transaction not found' },
     {
       status: 409,
-      description: '`code`: payment_not_refundable (not completed; a pending one can be cancelled instead), refund_exceeds_remaining, insufficient_merchant_balance',
+      description: '`code`: payment_not_refundable (not completed; a pending one can be cancelled instead), refund_exceeds_remaining, insufficient_merchant_balance, idempotency_key_reused (the key was used with another amount or reason)',
       message: 'The refund is more than what remains refundable of this payment',
     },
     413,

@@ -79,6 +79,8 @@ export class RefundsService {
     const payment = await this.findVisible(transactionId, principal);
     const refundId = refundIdFor(principal, transactionId, idempotencyKey);
     const replay = idempotencyKey && (await this.refunds.findById(refundId).lean().exec());
+    // The key names one refund: another amount or reason under it is a mistake to refuse, not the first refund to answer.
+    if (replay && ((dto.amount !== undefined && dto.amount !== replay.amount) || (dto.reason ?? null) !== (replay.reason ?? null))) throw keyReusedWithAnotherBody();
     if (replay) return toRefundDto(replay);
     const settlementAddress = await this.assertRefundable(payment);
     const payer = await this.wallets.walletOf(payment.userId ?? '');
@@ -236,6 +238,8 @@ const notCancelable = (status: string) =>
     code: 'refund_not_cancelable',
     message: status === 'pending' ? 'This refund is already being sent on chain; it can no longer be canceled' : `Only a pending refund can be canceled; this one is ${status}`,
   });
+
+const keyReusedWithAnotherBody = () => new ConflictException({ code: 'idempotency_key_reused', message: 'This Idempotency-Key was already used with a different request body' });
 
 const exceedsRemaining = () => new ConflictException({ code: 'refund_exceeds_remaining', message: 'The refund is more than what remains refundable of this payment' });
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { Omittable } from '../../common/validation/omittable.decorator';
 import { SPENDING_INTERVALS, type SpendingInterval } from '../card-controls';
 import { CARD_STATUSES, type CardStatus } from '../schemas/card.schema';
 
@@ -45,28 +46,28 @@ export class CreateCardDto {
 
 export class UpdateCardLimitsDto {
   @ApiPropertyOptional({ example: 3_000_000 })
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   @Max(LIMIT_CEILING)
   dailyLimit?: number;
 
   @ApiPropertyOptional({ example: 1_000_000 })
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   @Max(LIMIT_CEILING)
   singleTransactionLimit?: number;
 
   @ApiPropertyOptional({ example: 1_000_000, description: "Admins only: above this a tap needs the cardholder's PIN (202 requires_pin; offline: declined offline_pin_required)" })
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   @Max(LIMIT_CEILING)
   cvmLimit?: number;
 
   @ApiPropertyOptional({ example: 5, description: 'Admins only (PSD2): the N-th tap in a row without a PIN needs one; a PIN-verified payment starts the count again. 0 turns it off (the default)' })
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(0)
   @Max(100)

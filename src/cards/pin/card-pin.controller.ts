@@ -35,14 +35,14 @@ export class CardPinController {
   @Post(':cardUuid/pin/unblock')
   @HttpCode(200)
   @Authenticated({ roles: ['user'] })
-  @ApiOperation({ summary: 'Lift the block three wrong PINs put on the card (its holder, with their password)', description: 'Only a pin_blocked card; a block by the holder, an admin or a fraud verdict is lifted elsewhere. The PIN stays as it was.' })
+  @ApiOperation({ summary: 'Lift the block three wrong PINs put on the card (its holder, with their password)', description: 'Only a pin_blocked card (or an active one whose wrong PINs are still counted, after an admin blocked and unblocked it over the PIN block); a block by the holder, an admin or a fraud verdict is lifted elsewhere. The PIN stays as it was.' })
   @ApiIdParams('cardUuid')
   @ApiOkResponse({ type: CardPinUnblockedResponseDto, description: 'The card is active again' })
   @ApiErrorResponses(
     { status: 400, description: 'The password is missing' },
     { status: 401, description: 'The password is wrong', message: 'Password is incorrect' },
     { status: 404, description: 'No such card, or not yours', message: 'Card not found' },
-    { status: 409, description: 'The card is not pin_blocked', message: 'This card is not blocked by wrong PINs' },
+    { status: 409, description: 'The card is not pin_blocked (nor active with three wrong PINs counted)', message: 'This card is not blocked by wrong PINs' },
     413,
     415,
   )

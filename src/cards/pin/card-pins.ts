@@ -89,7 +89,12 @@ export class CardPinsService {
   async unblock(cardUuid: string, password: string, principal: Principal): Promise<void> {
     const card = await this.holdersCard(cardUuid, principal);
     await this.cards.confirmPassword(principal.id, password);
-    if (card.status !== 'pin_blocked') throw new ConflictException('This card is not blocked by wrong PINs');
+    if (card.status !== 'pin_blocked') {
+      // An admin's block over a PIN block, once lifted, leaves the card active with its wrong PINs still counted.
+      if (card.status !== 'active' || Number(await this.redis.get(attemptsKey(cardUuid))) < PIN_ATTEMPTS) throw new ConflictException('This card is not blocked by wrong PINs');
+      await this.redis.del(attemptsKey(cardUuid));
+      return;
+    }
     await this.redis.del(attemptsKey(cardUuid));
     if (!(await this.cards.liftPinBlock(cardUuid))) throw new ConflictException('This card is not blocked by wrong PINs');
   }

@@ -39,12 +39,12 @@ export class MerchantMoneyController {
     description: 'From the settlement wallet, exactly once, the platform paying gas; all that is available when `amount` is omitted. Pending until paid or failed.',
   })
   @ApiIdParams('merchantId')
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Up to 255 printable characters; a retry with the same key is the same payout' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Up to 255 printable characters; a retry with the same key is the same payout; another amount under it is a 409' })
   @ApiAcceptedResponse({ type: PayoutAcceptedResponseDto, description: 'Reserved and queued; the transfer follows' })
   @ApiErrorResponses(
     { status: 403, description: "Staff who are not the merchant's owner", message: "Only an admin or the merchant's owner can take a payout" },
     { status: 404, description: 'No such merchant, or not yours', message: 'Merchant not found' },
-    { status: 409, description: '`code` insufficient_merchant_balance: more than is available (or nothing is)', message: "The merchant's available balance does not cover this payout" },
+    { status: 409, description: '`code` insufficient_merchant_balance: more than is available (or nothing is); idempotency_key_reused: the key was used with another amount', message: "The merchant's available balance does not cover this payout" },
     413,
     415,
   )

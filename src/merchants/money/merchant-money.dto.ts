@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
+import { Omittable } from '../../common/validation/omittable.decorator';
 import { PAYOUT_STATUSES, type PayoutStatus } from './payout.schema';
 
 export class MerchantBalanceDto {
@@ -32,7 +33,7 @@ export class MerchantBalanceResponseDto extends MerchantBalanceDto {
 
 export class CreatePayoutDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1_000_000_000_000, example: 150_000, description: "In the card currency's minor unit; all that is available when omitted" })
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   @Max(1_000_000_000_000)

@@ -90,6 +90,8 @@ export class PayoutsService {
 
   private async start(merchantId: string, walletAddress: string, payoutId: string, requested: number | undefined, requestedBy: string): Promise<Payout> {
     const replay = await this.payouts.findById(payoutId).lean().exec();
+    // The key names one payout: another amount under it is a mistake to refuse, not the first payout to answer.
+    if (replay && requested !== undefined && requested !== replay.amount) throw keyReusedWithAnotherBody();
     if (replay) return replay;
     const settled = await this.balances.settledNet(merchantId);
     const amount = requested ?? settled - (await this.chains.total(merchantOutflowChain(merchantId)));
@@ -163,6 +165,8 @@ function eventOf(payout: Payout): PayoutEvent {
     at: new Date(),
   };
 }
+
+const keyReusedWithAnotherBody = () => new ConflictException({ code: 'idempotency_key_reused', message: 'This Idempotency-Key was already used with a different request body' });
 
 const derivedId = (seed: string) => `po_${createHash('sha256').update(seed).digest('hex').slice(0, 24)}`;
 

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { Omittable } from '../../common/validation/omittable.decorator';
 import { REFUND_REASONS, REFUND_STATUSES, type RefundReason, type RefundStatus } from '../schemas/refund.schema';
 
 export class CreateRefundDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1_000_000_000, example: 25_000, description: "In the card currency's minor unit; all that remains refundable when omitted" })
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   @Max(1_000_000_000)
