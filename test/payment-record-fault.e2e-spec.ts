@@ -3,6 +3,8 @@ import { getModelToken } from '@nestjs/mongoose';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { Queue } from 'bull';
 import type { Model } from 'mongoose';
+import type { ClientWithCoreApi } from '@mysten/sui/client';
+import { SUI_CLIENT } from '../src/blockchain/blockchain.tokens';
 import { systemClock } from '../src/common/time/clock';
 import { OutboxSweeper } from '../src/payments/outbox-sweeper';
 import { PAYMENTS_QUEUE } from '../src/payments/payment-queue';
@@ -66,5 +68,41 @@ describe('a payment whose completion cannot be recorded', () => {
     expect((await waitForFinal(app, s.adminToken, transactionId, 20_000)).status).toBe('completed');
     expect(await ledgerBalance(app, s.merchant.settlementAddress)).toBe(merchantBefore + 2_500n * MIST);
     expect(await limits.reservedToday(s.cardUuid)).toBe(reservedBefore + 2_500);
+  });
+
+  it('keeps a payment whose submission landed but timed out on every attempt processing until the sweep finds its digest', async () => {
+    // The node executes the transfer and the answer never comes back; asking it about the digest fails too.
+    const ledger = app.get<ClientWithCoreApi>(SUI_CLIENT).core;
+    const execute = ledger.executeTransaction.bind(ledger);
+    let submitted = 0;
+    jest.spyOn(ledger, 'executeTransaction').mockImplementation((async (options: Parameters<typeof execute>[0]) => {
+      submitted++;
+      await execute(options);
+      throw Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
+    }) as never);
+    jest.spyOn(ledger, 'getTransaction').mockRejectedValue(new Error('fetch failed: the node is unreachable'));
+    const limits = app.get(SpendingLimitsService);
+    const [merchantBefore, reservedBefore] = await Promise.all([ledgerBalance(app, s.merchant.settlementAddress), limits.reservedToday(s.cardUuid)]);
+
+    const res = await pay(app, s.terminal.token, { cardUuid: s.cardUuid, amount: 2_700, merchantId: s.merchant.merchantId, terminalId: s.terminal.terminalId }).expect(202);
+    const transactionId = res.body.transactionId as string;
+    const jobState = async () => (await app.get<Queue>(getQueueToken(PAYMENTS_QUEUE)).getJob(transactionId))?.getState();
+    await waitFor(async () => ['failed', 'completed'].includes((await jobState()) ?? ''), 30_000, 'the settlement job to end');
+    expect(await jobState()).toBe('failed');
+    expect(submitted).toBe(1);
+    expect((await statusOf(app, s.adminToken, transactionId)).status).toBe('processing');
+    expect(await ledgerBalance(app, s.merchant.settlementAddress)).toBe(merchantBefore + 2_700n * MIST);
+    expect(await limits.reservedToday(s.cardUuid)).toBe(reservedBefore + 2_700);
+
+    jest.restoreAllMocks();
+    const clock = jest.spyOn(systemClock, 'now').mockReturnValue(new Date(Date.now() + 120_000));
+    try {
+      expect(await app.get(OutboxSweeper).sweep()).toBeGreaterThanOrEqual(1);
+    } finally {
+      clock.mockRestore();
+    }
+    expect((await waitForFinal(app, s.adminToken, transactionId, 20_000)).status).toBe('completed');
+    expect(await ledgerBalance(app, s.merchant.settlementAddress)).toBe(merchantBefore + 2_700n * MIST);
+    expect(await limits.reservedToday(s.cardUuid)).toBe(reservedBefore + 2_700);
   });
 });

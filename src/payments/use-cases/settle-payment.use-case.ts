@@ -15,7 +15,7 @@ export type SettleOutcome = 'completed' | 'failed' | 'retry' | 'skipped';
 
 /**
  * Settles one accepted payment: claim its start → move the money on Sui exactly once →
- * completed, or failed (limit given back, alert raised). Safe to run any number of times for the
+ * completed, or failed (limit given back, alert raised) when nothing can have been sent. Safe to run any number of times for the
  * same payment: the claims decide once, and the settlement resubmits its stored bytes.
  */
 @Injectable()
@@ -31,7 +31,7 @@ export class SettlePaymentUseCase {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** @param lastAttempt no retry follows: a transient failure now fails the payment. */
+  /** @param lastAttempt no retry of the job follows: a transient failure now fails the payment unless its bytes were stored. */
   async execute(transactionId: string, lastAttempt: boolean): Promise<SettleOutcome> {
     const payment = await this.start(transactionId);
     if (!payment) return 'skipped';
@@ -40,13 +40,7 @@ export class SettlePaymentUseCase {
     try {
       settled = await this.transfer(payment);
     } catch (error) {
-      const retryable = !(error instanceof SettlementError) || error.retryable;
-      if (retryable && !lastAttempt) {
-        this.logger.warn(`payment ${transactionId}: settlement attempt failed, will retry: ${(error as Error).message}`);
-        return 'retry';
-      }
-      await this.finalizer.fail(transactionId, reasonOf(error));
-      return 'failed';
+      return this.notSettled(transactionId, error, lastAttempt);
     }
     // The ledger confirmed the transfer: a failure to record it from here leaves the payment processing
     // (the job's retries, then the outbox sweep run it again and the stored digest answers), never failed.
@@ -67,6 +61,23 @@ export class SettlePaymentUseCase {
       blockchainProcessingTime: this.clock.now().getTime() - started,
     });
     return 'completed';
+  }
+
+  /**
+   * A transfer that threw. The payment fails (and its limit goes back) only when the ledger said it
+   * did not execute (a permanent failure) or when no bytes were ever stored, hence sent, for it. A
+   * transient failure after its bytes were stored (a submission that timed out may have landed) keeps
+   * it processing: once the job's attempts are used up, the outbox sweep runs it again and the rerun
+   * finds the stored digest landed, or resubmits the bytes.
+   */
+  private async notSettled(transactionId: string, error: unknown, lastAttempt: boolean): Promise<SettleOutcome> {
+    const retryable = !(error instanceof SettlementError) || error.retryable;
+    if (retryable && (!lastAttempt || (await this.settlement.mayHaveSent(transactionId)))) {
+      this.logger.warn(`payment ${transactionId}: settlement attempt failed, will retry${lastAttempt ? ' after the outbox sweep' : ''}: ${(error as Error).message}`);
+      return 'retry';
+    }
+    await this.finalizer.fail(transactionId, reasonOf(error));
+    return 'failed';
   }
 
   /** Moves the payment's money on Sui exactly once (the settlement engine's stored bytes and digest). */
