@@ -1,9 +1,9 @@
 import type { Model } from 'mongoose';
 
 /**
- * Group commit of unique inserts. Every insert of a collection that arrives while the previous
- * one is on its way joins the next `insertMany({ ordered: false })`, so one FerretDB (SQLite)
- * transaction carries the claims, payments and outbox entries of many concurrent requests instead
+ * Group commit of unique inserts. An insert into a quiet collection goes at once; every insert
+ * that arrives while the previous one is on its way joins the next `insertMany({ ordered: false })`,
+ * so one FerretDB (SQLite) transaction carries the claims, payments and outbox entries of many concurrent requests instead
  * of one each. Each caller still learns its own document's fate: it is acknowledged only once the
  * batch is, and a duplicate key (or any other per-document error) is rejected to that caller
  * alone, with the driver's own error (code 11000), so every unique-insert rule keeps its meaning —
@@ -30,7 +30,6 @@ const batchers = new WeakMap<object, InsertBatcher>();
 class InsertBatcher {
   private queue: Pending[] = [];
   private inFlight = false;
-  private scheduled = false;
 
   constructor(private readonly model: Model<any>) {}
 
@@ -44,16 +43,6 @@ class InsertBatcher {
     const doc = document.toObject({ depopulate: true, virtuals: false, getters: false, transform: false, flattenMaps: false }) as Record<string, unknown>;
     return new Promise((resolve, reject) => {
       this.queue.push({ doc, resolve, reject });
-      this.schedule();
-    });
-  }
-
-  /** The first insert after a quiet moment waits only for the rest of this tick's callers. */
-  private schedule(): void {
-    if (this.inFlight || this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
       void this.flush();
     });
   }
