@@ -1,9 +1,10 @@
 import autocannon from 'autocannon';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
+import { Card, CardSchema } from '../src/cards/schemas/card.schema';
 import { Process } from '../test/load/cluster';
 import { ferretDbArgs, ferretDbBinary, findOnPath, projectRoot } from '../src/embedded/embedded-servers';
 import { findFreePort } from '../src/embedded/free-port';
@@ -44,7 +45,9 @@ export async function runFleet(): Promise<void> {
   const mongo = new Process('ferretdb', ferretdb, ferretDbArgs(dir, mongoPort), process.env, mongoPort);
   const redis = new Process('redis', redisServer, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], process.env, redisPort);
   await Promise.all([mongo.start(), redis.start()]);
-  const app = new Process('app', process.execPath, [join(projectRoot, 'dist', 'main.js')], appEnv(mongoUri, dbName, `redis://127.0.0.1:${redisPort}`, appPort), appPort);
+  // FLEET_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the app.
+  const nodeArgs = process.env.FLEET_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const app = new Process('app', process.execPath, [...nodeArgs, join(projectRoot, 'dist', 'main.js')], appEnv(mongoUri, dbName, `redis://127.0.0.1:${redisPort}`, appPort), appPort);
   const url = `http://127.0.0.1:${appPort}`;
   try {
     await app.start();
@@ -57,6 +60,7 @@ export async function runFleet(): Promise<void> {
 
     let next = 0;
     const before = await scrape(url);
+    const cpuBefore = [cpuSeconds(app.pid), cpuSeconds(mongo.pid), cpuSeconds(redis.pid)];
     const accept = await load(url, {
       method: 'POST',
       path: '/api/payment/process-async',
@@ -67,8 +71,10 @@ export async function runFleet(): Promise<void> {
       },
     });
     const afterAccept = await scrape(url);
+    const cpuAccept = [cpuSeconds(app.pid), cpuSeconds(mongo.pid), cpuSeconds(redis.pid)];
     const drained = await drain(url);
     const afterDrain = await scrape(url);
+    const cpuDrain = [cpuSeconds(app.pid), cpuSeconds(mongo.pid), cpuSeconds(redis.pid)];
     const me = await load(url, { method: 'GET', path: '/api/auth/me', headers: { authorization: `Bearer ${world.taps[0].terminal.token}` } });
 
     const accepted = afterAccept.accepted - before.accepted;
@@ -83,6 +89,12 @@ export async function runFleet(): Promise<void> {
     console.log(`${accepted} accepted during the run, ${afterAccept.completed - before.completed} settled by its end; ${behind} (${drained.failed - before.failed} failed)`);
 
     const settled = afterDrain.completed - before.completed;
+    // CPU time, unlike latency, hardly moves with what else the machine runs: the figure to compare between runs on a shared box.
+    const ms = (at: number[], from: number[], i: number) => (((at[i] - from[i]) * 1_000) / Math.max(accepted, 1)).toFixed(2);
+    console.log(
+      `CPU per accepted payment, accept phase (settlement running beside it): app ${ms(cpuAccept, cpuBefore, 0)} ms, FerretDB ${ms(cpuAccept, cpuBefore, 1)} ms, Redis ${ms(cpuAccept, cpuBefore, 2)} ms; ` +
+        `accept phase + drain: app ${ms(cpuDrain, cpuBefore, 0)} ms, FerretDB ${ms(cpuDrain, cpuBefore, 1)} ms, Redis ${ms(cpuDrain, cpuBefore, 2)} ms (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`,
+    );
     const request = diff(afterAccept.commands, before.commands, 'request');
     const background = diff(afterDrain.commands, before.commands, 'background');
     if (!Object.keys(request).length) {
@@ -127,6 +139,13 @@ function appEnv(mongoUri: string, dbName: string, redisUrl: string, port: number
   };
 }
 
+/** utime + stime of a process (all its threads), from /proc. */
+function cpuSeconds(pid: number | undefined): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100;
+
 function load(url: string, request: Record<string, unknown>): Promise<autocannon.Result> {
   return autocannon({ url, connections: CONNECTIONS, duration: SECONDS, requests: [request as autocannon.Request] });
 }
@@ -163,15 +182,16 @@ async function seed(url: string, mongoUri: string, dbName: string): Promise<{ me
   const taps: Tap[] = [];
   try {
     const ownerIds = (await connection.collection('users').find({ role: 'user' }).toArray()).map((user) => String(user._id));
-    // Written as registration writes them, and so not in the card cache, as a card tapped once a day is not.
-    const now = new Date();
+    // Written with the app's own schema as registration writes them, and so not in the card cache, as a card tapped once a day is not.
+    const revision = Date.now() * 1000;
     const cards = Array.from({ length: TERMINALS * CARDS_PER_TERMINAL }, (_, i) => {
       const cardUuid = `fleet-card-${i}-${randomUUID().slice(0, 8)}`;
       // Interleaved, so consecutive taps come from different lanes.
       taps.push({ cardUuid, terminal: terminals[i % TERMINALS] });
-      return { cardUuid, ownerId: ownerIds[i % ownerIds.length], status: 'active', dailyLimit: 2_000_000, singleTransactionLimit: 500_000, currency: 'VND', revision: now.getTime() * 1000, createdAt: now, updatedAt: now, __v: 0 };
+      return { cardUuid, ownerId: ownerIds[i % ownerIds.length], status: 'active', revision };
     });
-    for (let i = 0; i < cards.length; i += 1_000) await connection.collection('cards').insertMany(cards.slice(i, i + 1_000));
+    const model = connection.model(Card.name, CardSchema);
+    for (let i = 0; i < cards.length; i += 1_000) await model.insertMany(cards.slice(i, i + 1_000));
   } finally {
     await connection.close();
   }
@@ -189,8 +209,8 @@ async function scrape(url: string): Promise<Scrape> {
   const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
   const single = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
   const commands = new Map<string, number>();
-  for (const match of text.matchAll(/^nfcpay_db_commands_total\{command="([^"]*)",collection="([^"]*)",origin="([^"]*)"\} (\S+)$/gm)) {
-    commands.set(`${match[3]} ${match[1]} ${match[2]}`, Number(match[4]));
+  for (const match of text.matchAll(/^nfcpay_db_commands_total\{command="([^"]*)",collection="([^"]*)",origin="([^"]*)",filter="([^"]*)"\} (\S+)$/gm)) {
+    commands.set(`${match[3]} ${match[1]} ${match[2]}${match[4] ? ` by ${match[4]}` : ''}`, Number(match[5]));
   }
   return { accepted: single('nfcpay_payments_accepted_total'), completed: single('nfcpay_payments_completed_total'), failed: single('nfcpay_payments_failed_total'), commands };
 }

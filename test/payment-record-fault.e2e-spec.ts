@@ -36,12 +36,24 @@ describe('a payment whose completion cannot be recorded', () => {
 
   it('stays processing with its limit held until the sweep completes it, with one transfer', async () => {
     const claims = app.get<Model<unknown>>(getModelToken(PaymentClaim.name));
-    const real = claims.create.bind(claims);
+    // Claims are written through the group commit (insertOne alone, insertMany when grouped): the
+    // fault is at the collection, so it hits the completed claim however it is sent.
+    const collection = claims.collection;
+    const realOne = collection.insertOne.bind(collection);
+    const realMany = collection.insertMany.bind(collection);
+    const completedClaim = (doc: { _id?: unknown; outcome?: unknown }) => String(doc._id).endsWith(':final') && doc.outcome === 'completed';
     let tried = 0;
-    jest.spyOn(claims, 'create').mockImplementation((async (doc: { _id?: string; outcome?: string }) => {
-      if (!(doc._id?.endsWith(':final') && doc.outcome === 'completed')) return real(doc);
+    const wentAway = () => {
       tried++;
-      throw new Error('the database went away');
+      return new Error('the database went away');
+    };
+    jest.spyOn(collection, 'insertOne').mockImplementation((async (doc: { _id?: unknown; outcome?: unknown }, ...rest: unknown[]) => {
+      if (completedClaim(doc)) throw wentAway();
+      return (realOne as (...a: unknown[]) => unknown)(doc, ...rest);
+    }) as never);
+    jest.spyOn(collection, 'insertMany').mockImplementation((async (docs: Array<{ _id?: unknown; outcome?: unknown }>, ...rest: unknown[]) => {
+      if (docs.some(completedClaim)) throw wentAway();
+      return (realMany as (...a: unknown[]) => unknown)(docs, ...rest);
     }) as never);
     const limits = app.get(SpendingLimitsService);
     const [merchantBefore, reservedBefore] = await Promise.all([ledgerBalance(app, s.merchant.settlementAddress), limits.reservedToday(s.cardUuid)]);

@@ -6,6 +6,7 @@ import type { PaymentEvent } from '../payments/payment.events';
 import type { PaymentDeclinedEvent, RefundSucceededEvent } from './analytics.events';
 import type { Fact } from './rollup';
 import { AnalyticsFact } from './schemas/analytics.schemas';
+import { insertGrouped } from '../common/database/group-commit';
 
 /** Turns domain events into facts and records each once (a unique `_id` in the inbox). */
 @Injectable()
@@ -18,7 +19,7 @@ export class AnalyticsFacts {
   async record(...facts: Fact[]): Promise<void> {
     for (const fact of facts) {
       try {
-        await this.inbox.create(fact);
+        await insertGrouped(this.inbox, { ...fact });
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
       }

@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -21,7 +22,8 @@ import { TokenService } from './token.service';
     JwtModule.registerAsync({
       inject: [authConfig.KEY],
       useFactory: (config: AuthConfig) => ({
-        secret: config.jwtSecret,
+        // A KeyObject made once: given the string, jsonwebtoken tries it as a PEM public key (and throws) on every verify before making a secret key of it.
+        secret: createSecretKey(Buffer.from(config.jwtSecret)),
         signOptions: { algorithm: 'HS256', expiresIn: config.jwtExpiresIn as `${number}${'s' | 'm' | 'h' | 'd'}` },
         verifyOptions: { algorithms: ['HS256'] },
       }),

@@ -254,7 +254,7 @@ export class CardsService {
 
   private snapshot(cardUuid: string): Promise<CardSnapshot | null> {
     return this.cache.get<CardSnapshot>(cardKey(cardUuid), CACHE_TTL_SECONDS, async () => {
-      const card = await this.cards.findOne({ cardUuid }).lean().exec();
+      const card = (await this.cards.findById(cardUuid).lean().exec()) ?? (await this.cards.findOne({ cardUuid }).lean().exec());
       return card && { revision: card.revision, value: this.toSnapshot(card) };
     });
   }

@@ -32,7 +32,7 @@ function documented(text: string): Map<string, string> {
 }
 
 /** Upper-case names in the README that are not the app's variables: the examples' shell variables, the demo merchant, a tool's, an error code. */
-const NOT_APP_VARIABLES = ['TERMINAL_TOKEN', 'ADMIN_TOKEN', 'HOLDER_TOKEN', 'BASE_URL', 'BENCH_RATE', 'FERRETDB_DEBUG_ADDR', 'NFCPAY_WEBHOOK_SECRET', 'GAS_SPONSOR_EMPTY', 'MERCHANT_ASYNC_TEST'];
+const NOT_APP_VARIABLES = ['TERMINAL_TOKEN', 'ADMIN_TOKEN', 'HOLDER_TOKEN', 'BASE_URL', 'BENCH_RATE', 'BENCH_SECONDS', 'BENCH_CONNECTIONS', 'FLEET_TERMINALS', 'FLEET_CARDS', 'FLEET_NODE_ARGS', 'FERRETDB_DEBUG_ADDR', 'NFCPAY_WEBHOOK_SECRET', 'GAS_SPONSOR_EMPTY', 'MERCHANT_ASYNC_TEST'];
 
 /** Every property of EnvironmentVariables: each carries at least one class-validator decorator. */
 function validatedVariables(): string[] {

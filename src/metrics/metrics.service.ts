@@ -69,8 +69,8 @@ export class MetricsService implements OnModuleInit {
 
   readonly dbCommands = new Counter({
     name: 'nfcpay_db_commands_total',
-    help: 'MongoDB commands sent, by command, collection and origin (request: an HTTP request and what it started; background: jobs, sweeps, schedules). Counted only with MONGODB_MONITOR_COMMANDS=true',
-    labelNames: ['command', 'collection', 'origin'] as const,
+    help: 'MongoDB commands sent, by command, collection, origin (request: an HTTP request and what it started; background: jobs, sweeps, schedules) and the fields they filter on (FerretDB scans for anything but `_id`). Counted only with MONGODB_MONITOR_COMMANDS=true',
+    labelNames: ['command', 'collection', 'origin', 'filter'] as const,
     registers: [this.registry],
   });
 
@@ -168,7 +168,7 @@ export class MetricsService implements OnModuleInit {
     }
     client?.on('commandStarted', (event) => {
       const collection = event.command[event.commandName];
-      this.dbCommands.inc({ command: event.commandName, collection: typeof collection === 'string' ? collection : '', origin: commandOrigin() });
+      this.dbCommands.inc({ command: event.commandName, collection: typeof collection === 'string' ? collection : '', origin: commandOrigin(), filter: filterShape(event.command) });
     });
   }
 
@@ -215,4 +215,10 @@ export class MetricsService implements OnModuleInit {
     this.cacheSeen.hits = now.hits;
     this.cacheSeen.misses = now.misses;
   }
+}
+
+/** The fields a command filters on, e.g. `_id` or `cardUuid,ownerId` (empty for inserts and whole-collection reads). */
+function filterShape(command: Record<string, any>): string {
+  const filter = command.filter ?? command.query ?? command.q ?? command.updates?.[0]?.q ?? command.deletes?.[0]?.q;
+  return filter && typeof filter === 'object' ? Object.keys(filter).sort().join(',') : '';
 }

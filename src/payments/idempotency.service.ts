@@ -6,6 +6,7 @@ import { CLOCK, type Clock } from '../common/time/clock';
 import { paymentsConfig, type PaymentsConfig } from '../config/app.config';
 import { IdempotencyKey } from './schemas/idempotency-key.schema';
 import { isDuplicateKeyError } from '../common/database/duplicate-key';
+import { insertGrouped } from '../common/database/group-commit';
 
 export interface StoredAnswer {
   status: 202 | 400;
@@ -87,7 +88,7 @@ export class IdempotencyService {
   private async tryClaim(id: string, requestHash: string, transactionId: string): Promise<boolean> {
     const now = this.clock.now();
     try {
-      await this.keys.create({ _id: id, requestHash, transactionId, state: 'in_progress', lockedUntil: new Date(now.getTime() + LOCK_MS), createdAt: now, expiresAt: new Date(now.getTime() + this.ttlMs) });
+      await insertGrouped(this.keys, { _id: id, requestHash, transactionId, state: 'in_progress', lockedUntil: new Date(now.getTime() + LOCK_MS), createdAt: now, expiresAt: new Date(now.getTime() + this.ttlMs) });
       return true;
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;

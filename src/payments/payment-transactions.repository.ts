@@ -6,6 +6,7 @@ import { OutboxEntry } from './schemas/outbox-entry.schema';
 import { PaymentClaim } from './schemas/payment-claim.schema';
 import { Transaction } from './schemas/transaction.schema';
 import { isDuplicateKeyError } from '../common/database/duplicate-key';
+import { insertGrouped } from '../common/database/group-commit';
 
 export type NewPayment = Omit<Partial<Transaction>, '_id'> & { transactionId: string };
 export type StartOutcome = 'settlement' | 'cancellation';
@@ -44,7 +45,7 @@ export class PaymentTransactionsRepository {
   async insert(doc: NewPayment, { outboxOpened = false } = {}): Promise<Transaction | null> {
     if (doc.status === 'pending' && !outboxOpened) await this.openOutboxEntry(doc.transactionId, doc.amount!, doc.cardUuid);
     try {
-      return (await this.transactions.create({ ...doc, _id: doc.transactionId })).toObject<Transaction>();
+      return await insertGrouped(this.transactions, { ...doc, _id: doc.transactionId });
     } catch (error) {
       if (isDuplicateKeyError(error)) return null;
       throw error;
@@ -62,7 +63,7 @@ export class PaymentTransactionsRepository {
 
   /** Opens the payment's outbox entry; opening it again changes nothing. */
   async openOutboxEntry(transactionId: string, amount: number, cardUuid?: string): Promise<void> {
-    await this.outbox.create({ _id: transactionId, amount, ...(cardUuid && { cardUuid }), createdAt: new Date() }).catch((error: unknown) => {
+    await insertGrouped(this.outbox, { _id: transactionId, amount, ...(cardUuid && { cardUuid }), createdAt: new Date() }).catch((error: unknown) => {
       if (!isDuplicateKeyError(error)) throw error;
     });
   }
@@ -158,7 +159,7 @@ export class PaymentTransactionsRepository {
 
   /** Records an effect as done: a unique insert, so recording it twice is harmless. */
   async recordEffectDone(transactionId: string, effect: FinalEffect): Promise<void> {
-    await this.claims.create({ _id: effectId(transactionId, effect), transactionId, outcome: 'done', createdAt: new Date() }).catch((error: unknown) => {
+    await insertGrouped(this.claims, { _id: effectId(transactionId, effect), transactionId, outcome: 'done', createdAt: new Date() }).catch((error: unknown) => {
       if (!isDuplicateKeyError(error)) throw error;
     });
   }
@@ -174,7 +175,7 @@ export class PaymentTransactionsRepository {
   private async insertClaim(transactionId: string, phase: 'start' | 'final' | 'pin', outcome: string, fields?: Record<string, unknown>): Promise<{ claim: PaymentClaim; won: boolean }> {
     const claim: PaymentClaim = { _id: `${transactionId}:${phase}`, transactionId, outcome, ...(fields && { fields }), createdAt: new Date() };
     try {
-      await this.claims.create(claim);
+      await insertGrouped(this.claims, { ...claim });
       return { claim, won: true };
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;

@@ -9,6 +9,7 @@ import { REDIS_CLIENT } from '../redis/redis.constants';
 import { SpendEntry } from './schemas/spend-entry.schema';
 import { SpendWindowEntry } from './schemas/spend-window-entry.schema';
 import { isDuplicateKeyError } from '../common/database/duplicate-key';
+import { insertGrouped } from '../common/database/group-commit';
 
 export interface Reservation {
   day: string;
@@ -147,7 +148,7 @@ export class SpendingLimitsService {
       if (!allowed(head)) return (await model.exists({ ...chain.owner, kind }).exec()) !== null;
       const next = { seq: head.seq + 1, total: head.total + delta, count: head.count + Math.sign(delta) };
       try {
-        await model.create({ _id: `${chain.key}|${next.seq}`, ...chain.fields, ...next, delta, transactionId, kind, createdAt: this.clock.now(), ...(chain.expiresAt && { expiresAt: chain.expiresAt }) });
+        await insertGrouped(model, { _id: `${chain.key}|${next.seq}`, ...chain.fields, ...next, delta, transactionId, kind, createdAt: this.clock.now(), ...(chain.expiresAt && { expiresAt: chain.expiresAt }) });
         this.redis.set(`spend-head:${chain.key}`, String(next.seq), 'EX', HINT_TTL_SECONDS).catch(() => undefined);
         return true;
       } catch (error) {

@@ -11,7 +11,7 @@ describe('MONGODB_MONITOR_COMMANDS: database commands counted by origin', () => 
   let s: Session;
   const scrape = async () => (await request(app.getHttpServer()).get('/metrics').set(bearer(METRICS_TOKEN)).expect(200)).text;
   const count = (text: string, command: string, collection: string, origin: string) =>
-    Number(new RegExp(`^nfcpay_db_commands_total\\{command="${command}",collection="${collection}",origin="${origin}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+    Number(new RegExp(`^nfcpay_db_commands_total\\{command="${command}",collection="${collection}",origin="${origin}",filter="[^"]*"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
 
   beforeAll(async () => {
     app = await createTestApp({ env: { METRICS_TOKEN, MONGODB_MONITOR_COMMANDS: 'true' } });

@@ -11,6 +11,19 @@ export const DEFAULT_SINGLE_TRANSACTION_LIMIT = 500_000;
 
 @Schema({ collection: 'cards', timestamps: true })
 export class Card {
+  /**
+   * The cardUuid again: FerretDB finds a document without scanning its collection only by `_id`,
+   * and every tap looks its card up. Cards registered before this have an ObjectId here and are
+   * found by cardUuid (a scan).
+   */
+  @Prop({
+    type: String,
+    default: function (this: Card) {
+      return this.cardUuid;
+    },
+  })
+  _id: string;
+
   @Prop({ required: true, unique: true })
   cardUuid: string;
 
