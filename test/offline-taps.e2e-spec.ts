@@ -12,7 +12,8 @@ import { closeTestApp, createTestApp, TEST_METRICS_TOKEN } from './support/test-
 import { waitFor } from './support/wait';
 
 const HOUR = 3_600_000;
-const POLICY = { enabled: true, maxTapAmount: 200_000, maxTaps: 100, maxTotal: 10_000_000, maxAgeHours: 24 };
+// The caps count across calls over the window: the tests below take more than 100 taps on one terminal.
+const POLICY = { enabled: true, maxTapAmount: 200_000, maxTaps: 1_000, maxTotal: 10_000_000, maxAgeHours: 24 };
 /** A zone where it is around noon now: a tap captured 23 h ago then falls on the previous calendar day. */
 const utcHour = new Date().getUTCHours();
 const offset = 12 - utcHour;
@@ -99,6 +100,56 @@ describe('offline taps', () => {
     const view = await statusOf(app, s.adminToken, first[0].transactionId);
     expect(view.offline).toEqual({ capturedAt: taps[0].capturedAt, sequence: taps[0].sequence });
   }, 120_000);
+
+  describe('maxTaps and maxTotal across calls over the offline window', () => {
+    const capped = async (caps: { maxTaps?: number; maxTotal?: number }): Promise<(taps: Tap[]) => Promise<Result[]>> => {
+      const terminal = await pairDevice(app, s.adminToken, s.merchant.merchantId);
+      await http().put(`/api/merchants/${s.merchant.merchantId}/terminals/${terminal.terminalId}/offline-policy`).set(bearer(s.adminToken)).send({ ...POLICY, ...caps }).expect(200);
+      return async (taps) => {
+        const res = await signed(app, terminal, 'POST', '/api/payment/offline', { taps });
+        expect(res.status).toBe(200);
+        return res.body.results;
+      };
+    };
+    const statuses = (results: Result[]) => results.map((r) => r.declineCode ?? r.status);
+
+    it('declines the 6th of 3 + 3 taps in two calls with maxTaps 5; forwarding them again makes only duplicates', async () => {
+      const send = await capped({ maxTaps: 5 });
+      const [first, second] = [tapsOf(3, s.cardUuid), tapsOf(3, s.cardUuid)];
+      expect(statuses(await send(first))).toEqual(Array(3).fill('pending'));
+      expect(statuses(await send(second))).toEqual(['pending', 'pending', 'offline_over_policy']);
+      const again = await send([...first, ...second]);
+      expect(statuses(again)).toEqual(Array(6).fill('duplicate'));
+    });
+
+    it('accepts exactly 5 of two concurrent calls of 4 taps each with maxTaps 5', async () => {
+      const send = await capped({ maxTaps: 5 });
+      const results = (await Promise.all([send(tapsOf(4, s.cardUuid)), send(tapsOf(4, s.cardUuid))])).flat();
+      expect(results.filter((r) => r.status === 'pending')).toHaveLength(5);
+      expect(results.filter((r) => r.declineCode === 'offline_over_policy')).toHaveLength(3);
+    });
+
+    it('counts a tap forwarded late toward the windows of the taps captured after it', async () => {
+      const send = await capped({ maxTaps: 2 });
+      const [early] = tapsOf(1, s.cardUuid, 1_000, new Date(Date.now() - 2 * HOUR));
+      const later = tapsOf(2, s.cardUuid);
+      expect(statuses(await send(later))).toEqual(['pending', 'pending']);
+      expect(statuses(await send([early]))).toEqual(['offline_over_policy']);
+    });
+
+    it('holds maxTotal across calls, and a tap declined by a later check does not spend it', async () => {
+      const send = await capped({ maxTotal: 10_000 });
+      const card = await registerCard(app, s.user, { dailyLimit: 1_000_000 });
+      await http().patch(`/api/cards/${card}/limits`).set(bearer(s.adminToken)).send({ cvmLimit: 5_000 }).expect(200);
+      expect(statuses(await send(tapsOf(1, card, 6_000)))).toEqual(['offline_pin_required']);
+      const taps = tapsOf(3, s.cardUuid, 4_000);
+      expect(statuses(await send(taps.slice(0, 2)))).toEqual(['pending', 'pending']);
+      expect(statuses(await send(taps.slice(2)))).toEqual(['offline_over_policy']);
+      expect(statuses(await send(taps))).toEqual(['duplicate', 'duplicate', 'duplicate']);
+      expect(statuses(await send(tapsOf(1, s.cardUuid, 2_000)))).toEqual(['pending']);
+      expect(statuses(await send(tapsOf(1, s.cardUuid, 1)))).toEqual(['offline_over_policy']);
+    });
+  });
 
   it('declines offline a tap older than the policy, one over maxTapAmount and one over the CVM limit, and the webhook fires', async () => {
     const hook = await import('node:http').then(({ createServer }) => {

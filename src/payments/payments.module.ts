@@ -1,4 +1,5 @@
 import { ForwardOfflineTapsUseCase } from './offline/forward-offline-taps.use-case';
+import { OfflineTapCaps } from './offline/offline-tap-caps.service';
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
@@ -68,6 +69,7 @@ const queues = BullModule.registerQueue({ name: PAYMENTS_QUEUE });
     IdempotencyService,
     InitiatePaymentUseCase,
     ForwardOfflineTapsUseCase,
+    OfflineTapCaps,
     SettlePaymentUseCase,
     OutboxSweeper,
     CardholderVerification,

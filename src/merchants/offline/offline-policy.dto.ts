@@ -12,13 +12,13 @@ export class OfflinePolicyDto {
   @Max(1_000_000_000)
   maxTapAmount: number;
 
-  @ApiProperty({ example: 50, description: 'Most offline taps in one forwarded batch' })
+  @ApiProperty({ example: 50, description: "Most offline taps per terminal in one offline window, across every forward: a tap is declined offline_over_policy when the taps accepted offline captured within the maxAgeHours before its own capturedAt already number maxTaps" })
   @IsInt()
   @Min(0)
-  @Max(100)
+  @Max(10_000)
   maxTaps: number;
 
-  @ApiProperty({ example: 5_000_000, description: 'Largest total of the offline taps in one forwarded batch' })
+  @ApiProperty({ example: 5_000_000, description: 'Largest total per terminal in one offline window, across every forward: the amounts of the taps accepted offline captured within the maxAgeHours before a tap, plus its own' })
   @IsInt()
   @Min(0)
   @Max(100_000_000_000)

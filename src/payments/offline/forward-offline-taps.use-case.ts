@@ -8,6 +8,7 @@ import { PAYMENT_OFFLINE_DECLINED, toPaymentEvent } from '../payment.events';
 import { PaymentTransactionsRepository } from '../payment-transactions.repository';
 import { InitiatePaymentUseCase, type OfflineTap } from '../use-cases/initiate-payment.use-case';
 import type { Decline } from '../use-cases/payment-answers';
+import { OfflineTapCaps } from './offline-tap-caps.service';
 import type { OfflineTapDto, OfflineTapResultDto } from './offline-taps.dto';
 
 /** Emitted once per tap a forward decided (not for repeats): what the offline-exposure metric counts. */
@@ -30,7 +31,8 @@ export function offlineTransactionId(terminalId: string, sequence: number): stri
  * Store-and-forward: a paired terminal forwards the taps it took offline. Each tap is a payment
  * whose id comes from (terminal, sequence), checked against the offline policy and then through
  * the online pipeline at its capture time. The payment's own insert is the claim, so a batch
- * forwarded twice, or split across concurrent calls, makes each payment once.
+ * forwarded twice, or split across concurrent calls, makes each payment once. maxTaps and maxTotal
+ * hold per terminal across calls (OfflineTapCaps); a tap declined by a later check gives its place back.
  */
 @Injectable()
 export class ForwardOfflineTapsUseCase {
@@ -38,6 +40,7 @@ export class ForwardOfflineTapsUseCase {
     private readonly initiate: InitiatePaymentUseCase,
     private readonly policies: OfflinePolicyService,
     private readonly transactions: PaymentTransactionsRepository,
+    private readonly caps: OfflineTapCaps,
     private readonly events: EventEmitter2,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -50,7 +53,17 @@ export class ForwardOfflineTapsUseCase {
     const results: OfflineTapResultDto[] = [];
     // One after another: the policy's caps and the card's limits see the taps in the terminal's order.
     for (const tap of [...taps].sort((a, b) => a.sequence - b.sequence)) {
-      results.push(await this.forward(principal, tap, this.policyDecline(tap, policy) ?? batch.get(tap.sequence), requestId));
+      const own = this.policyDecline(tap, policy);
+      const cap = own ? undefined : await this.caps.take(principal.id, { sequence: tap.sequence, capturedAt: new Date(tap.capturedAt), amount: tap.amount }, policy, this.clock.now());
+      // Without Redis the caps cannot be counted across calls: they hold within this batch only.
+      const decline = own ?? (cap === 'over' ? OVER_CAPS : cap === 'unavailable' ? batch.get(tap.sequence) : undefined);
+      // A call that fails gives the place back too: the terminal forwards the tap again and it retakes it.
+      const result = await this.forward(principal, tap, decline, requestId).catch(async (error: unknown) => {
+        if (cap === 'taken') await this.caps.release(principal.id, tap.sequence);
+        throw error;
+      });
+      if (cap === 'taken' && (await this.declined(result))) await this.caps.release(principal.id, tap.sequence);
+      results.push(result);
     }
     const bySequence = new Map(results.map((r) => [r.sequence, r]));
     return taps.map((tap) => bySequence.get(tap.sequence)!);
@@ -72,6 +85,12 @@ export class ForwardOfflineTapsUseCase {
     return { sequence: tap.sequence, transactionId, status: 'pending' };
   }
 
+  /** Whether the tap's payment ended declined: its own decline, or a repeat of a declined one whose place was given back before. */
+  private async declined(result: OfflineTapResultDto): Promise<boolean> {
+    if (result.status !== 'duplicate') return result.status === 'declined_offline';
+    return (await this.transactions.find(result.transactionId))?.status === 'declined';
+  }
+
   /** What the policy says of one tap on its own: off, too old (or from the future), or too large. The card's CVM limit is checked with the card. */
   private policyDecline(tap: OfflineTapDto, policy: OfflinePolicyValues): Decline | undefined {
     const age = this.clock.now().getTime() - new Date(tap.capturedAt).getTime();
@@ -88,7 +107,9 @@ function assertDistinctSequences(taps: OfflineTapDto[]): void {
   throw new BadRequestException({ message: 'Validation failed', details: [{ field: 'taps', errors: ['each sequence may appear once per call'] }] });
 }
 
-/** The batch caps (maxTaps, maxTotal) in sequence order: the taps past either are over policy. */
+const OVER_CAPS: Decline = { declineCode: 'offline_over_policy', reason: 'Beyond the offline policy maxTaps or maxTotal over the offline window' };
+
+/** The caps (maxTaps, maxTotal) within this batch alone, in sequence order: the fallback when Redis cannot count them across calls. */
 function batchDeclines(taps: OfflineTapDto[], policy: OfflinePolicyValues): Map<number, Decline> {
   const declines = new Map<number, Decline>();
   let count = 0;
@@ -96,7 +117,7 @@ function batchDeclines(taps: OfflineTapDto[], policy: OfflinePolicyValues): Map<
   for (const tap of [...taps].sort((a, b) => a.sequence - b.sequence)) {
     if (tap.amount > policy.maxTapAmount) continue;
     if (count + 1 > policy.maxTaps || total + tap.amount > policy.maxTotal) {
-      declines.set(tap.sequence, { declineCode: 'offline_over_policy', reason: 'Beyond the offline policy maxTaps or maxTotal' });
+      declines.set(tap.sequence, OVER_CAPS);
       continue;
     }
     count += 1;

@@ -20,7 +20,7 @@ export class OfflinePaymentsController {
   @Authenticated({ roles: ['terminal'] })
   @ApiOperation({
     summary: 'Forward taps a paired terminal took offline (store-and-forward); signed requests only',
-    description: 'Up to 100 taps a call. One payment per (terminal, sequence) however often or concurrently a tap is forwarded; a repeat answers duplicate with the same transactionId. Each tap is checked against the offline policy, then like an online tap at its capturedAt.',
+    description: 'Up to 100 taps a call. One payment per (terminal, sequence) however often or concurrently a tap is forwarded; a repeat answers duplicate with the same transactionId. Each tap is checked against the offline policy, then like an online tap at its capturedAt. maxTaps and maxTotal hold per terminal across calls: the taps accepted offline whose capturedAt lies within the maxAgeHours before a tap\'s own capturedAt count toward that tap\'s caps, and a tap is accepted only if every such window it falls in stays within them (taps of one call in sequence order); a repeat never counts twice, and a tap declined by a later check does not spend them.',
   })
   @ApiOkResponse({ type: ForwardOfflineTapsResponseDto, description: 'One result per tap' })
   @ApiErrorResponses(
