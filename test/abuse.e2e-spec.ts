@@ -215,7 +215,9 @@ describe('a payment that fails for lack of funds', () => {
   let hook: { url: string; received: string[]; close: () => Promise<void> };
 
   beforeAll(async () => {
-    app = await createTestApp({ env: { LOCAL_LEDGER_FAUCET_MIST: '1000000000000', WEBHOOK_RETRY_DELAY_MS: '100' } });
+    // The payment is larger than the wallet holds, and than the default contactless limit: it must
+    // reach settlement, not stop at the PIN step.
+    app = await createTestApp({ env: { LOCAL_LEDGER_FAUCET_MIST: '1000000000000', WEBHOOK_RETRY_DELAY_MS: '100', CVM_LIMIT_DEFAULT: '10000000000' } });
     url = await listen(app);
     hook = await receiver();
     const s = await seedSession(app);
