@@ -9,6 +9,7 @@ import { REDIS_CLIENT } from '../../src/redis/redis.constants';
 import { pay } from '../support/payments';
 import { bearer, registerCard, seedSession, type Session } from '../support/session';
 import { newIsolation } from '../support/test-app';
+import { waitFor } from '../support/wait';
 import { ack, closeClients, connect, createRealtimeApp, listen, nextEvent, record, sleep } from './realtime-support';
 
 /**
@@ -111,9 +112,15 @@ describe('realtime across instances (Redis streams adapter)', () => {
     const pid = (socket as unknown as { _pid?: string })._pid;
     expect(pid).toEqual(expect.any(String));
 
-    // No disconnect has happened: this is what a SIGKILLed instance leaves behind.
-    const kept = await apiB.get<Redis>(REDIS_CLIENT).get(`sio:session:${pid}`);
-    expect(decode(Buffer.from(kept!, 'base64'))).toMatchObject({ pid, rooms: expect.arrayContaining([`card:${cardUuid}`]) });
+    // No disconnect has happened: this is what a SIGKILLed instance leaves behind. The adapter
+    // writes the session without the join awaiting it, so it lands a moment after the ack.
+    const redis = apiB.get<Redis>(REDIS_CLIENT);
+    const kept = await waitFor(async () => {
+      const raw = await redis.get(`sio:session:${pid}`);
+      const session = raw && (decode(Buffer.from(raw, 'base64')) as { rooms?: string[] });
+      return session && session.rooms?.includes(`card:${cardUuid}`) ? session : undefined;
+    }, 5_000, 'the session with its card room in Redis');
+    expect(kept).toMatchObject({ pid, rooms: expect.arrayContaining([`card:${cardUuid}`]) });
   });
 
   it('sends system:shutdown when an instance closes, and the client recovers on another instance', async () => {
