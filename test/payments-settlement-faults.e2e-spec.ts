@@ -45,8 +45,12 @@ describe('settlement failures', () => {
     const done = await waitForFinal(app, s.terminal.token, accepted.transactionId);
     expect(done).toMatchObject({ status: 'failed', failureReason: expect.stringContaining('INSUFFICIENT_BALANCE') });
     expect(await ledgerBalance(app, s.merchant.settlementAddress)).toBe(before);
-    const alerts = await request(app.getHttpServer()).get('/api/alerts').set(bearer(s.adminToken)).expect(200);
-    expect(JSON.stringify(alerts.body)).toContain(accepted.transactionId);
+    // The alert is raised by its own job once the payment is failed, so it may land a moment after.
+    const alerts = await waitFor(async () => {
+      const res = await request(app.getHttpServer()).get('/api/alerts').set(bearer(s.adminToken)).expect(200);
+      return JSON.stringify(res.body).includes(accepted.transactionId) && res.body;
+    }, 10_000, 'the failed-payment alert');
+    expect(JSON.stringify(alerts)).toContain(accepted.transactionId);
   });
 
   it('keeps a payment whose stored bytes failed transiently on every attempt processing, its limit held, until the sweep lands them once', async () => {
