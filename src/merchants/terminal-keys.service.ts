@@ -26,6 +26,9 @@ export class TerminalKeysService {
     if (!standing) throw new UnauthorizedException('Unknown terminal');
     const { terminal } = standing;
     if (terminal.publicKey && principal.proof !== 'signature') throw new UnauthorizedException('A key is replaced only by a request signed with the current key');
+    // The key that signed may have been replaced since it was verified (a concurrent rotation
+    // won): that request must not rotate again under the new generation.
+    if (terminal.publicKey && principal.keyGeneration !== terminal.credentialGeneration) throw new ConflictException('This key was just replaced; sign with the new key');
     // Binding happens once ever; a rotation once per credential generation, so two concurrent
     // rotations signed with the same key cannot both win (FerretDB has no conditional update).
     const claimId = terminal.publicKey ? `key-rotation:${terminal.terminalId}:${terminal.credentialGeneration}` : `key-binding:${terminal.terminalId}`;

@@ -96,7 +96,7 @@ export class SignedRequestVerifier {
 
     const fresh = await this.redis.set(nonceKey(parameters.keyid, parameters.nonce), '1', 'EX', NONCE_TTL_SECONDS, 'NX');
     if (fresh !== 'OK') return refuse('Nonce already used: every signed request needs a new nonce');
-    return { principal: { id: terminal.terminalId, role: 'terminal', merchantId: terminal.merchantId, proof: 'signature' } };
+    return { principal: { id: terminal.terminalId, role: 'terminal', merchantId: terminal.merchantId, proof: 'signature', keyGeneration: terminal.credentialGeneration } };
   }
 
   private keyOf(publicKey: string): KeyObject {

@@ -16,6 +16,8 @@ export interface Principal {
   merchantId?: string;
   /** How a terminal proved itself on this request: an RFC 9421 signature by its device key, or a bearer token. */
   proof?: 'signature' | 'token';
+  /** A signing terminal: the credential generation of the key that verified this request's signature. */
+  keyGeneration?: number;
   staffRole?: StaffRole;
 }
 
