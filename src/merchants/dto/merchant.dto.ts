@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { CursorPageQueryDto } from '../../common/validation/cursor-page-query.dto';
 import { IsSuiAddress } from '../../common/validation/is-sui-address.decorator';
 import { MERCHANT_STATUSES, type MerchantStatus } from '../schemas/merchant.schema';
 import { TERMINAL_STATUSES, type TerminalStatus } from '../schemas/terminal.schema';
@@ -83,21 +83,7 @@ export class MerchantDto {
   @ApiProperty() updatedAt: Date;
 }
 
-export class MerchantListQueryDto {
-  @ApiPropertyOptional({ type: 'integer', default: 20, minimum: 1, maximum: 100, description: 'Merchants per page' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-}
+export class MerchantListQueryDto extends CursorPageQueryDto {}
 
 export class MerchantListResponseDto {
   @ApiProperty({ example: true }) success: true;

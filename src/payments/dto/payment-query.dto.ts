@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { RefundDto } from '../../refunds/dto/refund.dto';
-import { IsDate, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsDate, IsIn, IsOptional, Matches } from 'class-validator';
+import { CursorPageQueryDto } from '../../common/validation/cursor-page-query.dto';
 import { PAYMENT_STATUSES as STATUSES } from '../payment-state';
 
-export class TransactionHistoryQueryDto {
+export class TransactionHistoryQueryDto extends CursorPageQueryDto {
   @ApiPropertyOptional({ example: 'test-async-card-123', description: 'Terminals filter by the masked reference their history shows (`****1234-<token>`)' })
   @IsOptional()
   @Matches(/^([A-Za-z0-9_-]{1,64}|\*{4}[A-Za-z0-9_-]{1,4}-[0-9a-f]{16})$/, { message: 'cardUuid must be 1-64 letters, digits, _ or -, or a card reference' })
@@ -26,20 +27,6 @@ export class TransactionHistoryQueryDto {
   @Type(() => Date)
   @IsDate()
   to?: Date;
-
-  @ApiPropertyOptional({ type: 'integer', default: 20, minimum: 1, maximum: 100, description: 'Payments per page' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }
 
 export class TransactionStatusDto {
