@@ -85,6 +85,8 @@ describe('realtime across instances (Redis streams adapter)', () => {
     expect(await ack(socket, 'subscribe:card', cardUuid)).toMatchObject({ success: true });
     const seen = record(socket);
     const dropped = new Promise((resolve) => socket.once('disconnect', resolve));
+    // Listened for before the drop: the client retries after 200 ms, which a slow request below can outlast.
+    const reconnected = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     socket.io.engine.close();
     expect(await dropped).not.toBe('io client disconnect'); // a drop, not a goodbye: the server keeps the session
     await sleep(50); // let the server notice the drop (it then keeps the session)
@@ -94,7 +96,7 @@ describe('realtime across instances (Redis streams adapter)', () => {
     worker.get(EventEmitter2).emit(PAYMENT_UPDATED, missed);
     await request(apiC!.getHttpServer()).post(`/api/cards/${cardUuid}/block`).set(bearer(session.user.token)).send({}).expect(200);
 
-    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    await reconnected;
     expect(socket.recovered).toBe(true);
     await sleep(300);
     expect(seen.map((e) => e.event)).toEqual(expect.arrayContaining(['transaction:update', 'card:status:update']));
@@ -126,6 +128,7 @@ describe('realtime across instances (Redis streams adapter)', () => {
   it('sends system:shutdown when an instance closes, and the client recovers on another instance', async () => {
     const { socket } = await connect(urlC, { token: session.user.token, reconnection: true });
     const shutdown = nextEvent(socket, 'system:shutdown', 5_000);
+    const reconnected = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     const closing = apiC!.close();
     expect(await shutdown).toMatchObject({ message: 'Server is shutting down', timestamp: expect.any(String) });
     await closing;
@@ -135,7 +138,7 @@ describe('realtime across instances (Redis streams adapter)', () => {
     const missed = paymentEvent({ transactionId: `nfc_after_shutdown_${Date.now()}` });
     const seen = record(socket);
     worker.get(RealtimeService).paymentUpdated(missed);
-    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    await reconnected;
     expect(socket.recovered).toBe(true);
     await sleep(300);
     expect(seen.filter((e) => e.event === 'transaction:update').map((e) => (e.payload as { transactionId: string }).transactionId)).toContain(missed.transactionId);
