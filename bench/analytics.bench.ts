@@ -3,9 +3,9 @@ import { getModelToken } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { performance } from 'node:perf_hooks';
 import { AnalyticsService } from '../src/analytics/analytics.service';
-import { forScope } from '../src/analytics/rollup-folder';
-import { ALL, floorTo, LEVEL_MS, merchantScope, rollupId } from '../src/analytics/buckets';
-import { applyFact, emptyMeasures, type Fact, type Measures, merge } from '../src/analytics/rollup';
+import { bucketDeltas, forScope } from '../src/analytics/rollup-folder';
+import { floorTo, LEVEL_MS } from '../src/analytics/buckets';
+import type { Fact, Measures } from '../src/analytics/rollup';
 import { AnalyticsRollup } from '../src/analytics/schemas/analytics.schemas';
 import type { Principal } from '../src/common/auth/principal';
 import { fmt, percentile, startBenchApp } from './bench-app';
@@ -13,8 +13,8 @@ import { fmt, percentile, startBenchApp } from './bench-app';
 /**
  * `npm run bench:analytics`: summary latency over rollups holding ANALYTICS_BENCH_PAYMENTS
  * payments (1 000 000) spread over ANALYTICS_BENCH_DAYS days (30) and ANALYTICS_BENCH_MERCHANTS
- * merchants (20). The rollup documents are written directly — minute buckets with their fact
- * ids, hours and days summed from them, as the folder leaves them — not the payments.
+ * merchants (20). The rollup documents are written directly — every minute, hour and day bucket
+ * as the folder leaves them — not the payments.
  */
 const PAYMENTS = Number(process.env.ANALYTICS_BENCH_PAYMENTS ?? 1_000_000);
 const DAYS = Number(process.env.ANALYTICS_BENCH_DAYS ?? 30);
@@ -23,47 +23,26 @@ const RUNS = Number(process.env.ANALYTICS_BENCH_RUNS ?? 20);
 const DECLINES = ['card_blocked', 'single_limit_exceeded', 'daily_limit_exceeded', 'fraud_high_risk'];
 const START = floorTo(Date.UTC(2026, 0, 1), 'day');
 
-type Doc = { _id: string; scope: string; level: string; start: Date; m: Measures; factIds?: string[]; updatedAt: Date };
+type Doc = { _id: string; scope: string; level: string; start: Date; m: Measures; updatedAt: Date };
 
-/** One day's payments, as facts folded into minute buckets, then hours and the day. */
+/** One day's payments, as facts folded into minute, hour and day buckets the way the folder adds them. */
 function dayOfRollups(day: number, perDay: number): Doc[] {
   const dayStart = START + day * LEVEL_MS.day;
-  const minutes = new Map<string, Doc>();
+  const facts: Fact[] = [];
   for (let i = 0; i < perDay; i++) {
     const at = new Date(dayStart + Math.floor(Math.random() * LEVEL_MS.day));
     const merchantId = `M${i % MERCHANTS}`;
     const terminalId = `${merchantId}-T${i % 7}`;
     const id = `nfc_${day}_${i}`;
     const amount = 10_000 + ((i * 7919) % 490_000);
-    const declined = i % 10 === 0;
-    const facts: Fact[] = declined
-      ? [{ _id: `${id}:declined`, kind: 'declined', merchantId, terminalId, amount, at, declineCode: DECLINES[i % DECLINES.length] }]
-      : [
-          { _id: `${id}:accepted`, kind: 'accepted', merchantId, terminalId, amount, at },
-          { _id: `${id}:completed`, kind: 'completed', merchantId, terminalId, amount, at, latencyMs: 200 + ((i * 31) % 3_000) },
-        ];
-    for (const scope of [ALL, merchantScope(merchantId)]) {
-      const start = floorTo(at.getTime(), 'minute');
-      const key = rollupId(scope, 'minute', start);
-      const doc = minutes.get(key) ?? { _id: key, scope, level: 'minute', start: new Date(start), m: emptyMeasures(), factIds: [], updatedAt: new Date() };
-      for (const fact of facts) applyFact(doc.m, fact), doc.factIds!.push(fact._id);
-      minutes.set(key, doc);
-    }
+    if (i % 10 === 0) facts.push({ _id: `${id}:declined`, kind: 'declined', merchantId, terminalId, amount, at, declineCode: DECLINES[i % DECLINES.length] });
+    else
+      facts.push(
+        { _id: `${id}:accepted`, kind: 'accepted', merchantId, terminalId, amount, at },
+        { _id: `${id}:completed`, kind: 'completed', merchantId, terminalId, amount, at, latencyMs: 200 + ((i * 31) % 3_000) },
+      );
   }
-  const above = (docs: Doc[], level: 'hour' | 'day') => {
-    const out = new Map<string, Doc>();
-    for (const d of docs) {
-      const start = floorTo(d.start.getTime(), level);
-      const key = rollupId(d.scope, level, start);
-      const doc = out.get(key) ?? { _id: key, scope: d.scope, level, start: new Date(start), m: emptyMeasures(), updatedAt: new Date() };
-      merge(doc.m, d.m);
-      out.set(key, doc);
-    }
-    return [...out.values()];
-  };
-  for (const doc of minutes.values()) doc.m = forScope(doc.scope, doc.m);
-  const hours = above([...minutes.values()], 'hour');
-  return [...minutes.values(), ...hours, ...above(hours, 'day')];
+  return [...bucketDeltas(facts)].map(([_id, { bucket, m }]) => ({ _id, scope: bucket.scope, level: bucket.level, start: new Date(bucket.start), m: forScope(bucket.scope, m), updatedAt: new Date() }));
 }
 
 async function time(runs: number, run: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {

@@ -4,7 +4,7 @@ import { AnalyticsFacts } from './analytics-facts';
 import { AnalyticsListener } from './analytics.listener';
 import { AnalyticsService } from './analytics.service';
 import { RollupFolder } from './rollup-folder';
-import { AnalyticsFact, AnalyticsFactSchema, AnalyticsRollup, AnalyticsRollupSchema } from './schemas/analytics.schemas';
+import { AnalyticsFact, AnalyticsFactSchema, AnalyticsRollup, AnalyticsRollupSchema, FoldedFact, FoldedFactSchema, FoldJournal, FoldJournalSchema } from './schemas/analytics.schemas';
 
 /**
  * Payment figures: facts recorded from domain events (every process that changes payments), folded
@@ -15,6 +15,8 @@ import { AnalyticsFact, AnalyticsFactSchema, AnalyticsRollup, AnalyticsRollupSch
     MongooseModule.forFeature([
       { name: AnalyticsFact.name, schema: AnalyticsFactSchema },
       { name: AnalyticsRollup.name, schema: AnalyticsRollupSchema },
+      { name: FoldedFact.name, schema: FoldedFactSchema },
+      { name: FoldJournal.name, schema: FoldJournalSchema },
     ]),
   ],
   providers: [AnalyticsFacts, AnalyticsListener, AnalyticsService, RollupFolder],

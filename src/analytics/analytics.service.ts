@@ -13,8 +13,8 @@ const MAX_POINTS = 1_500;
 const READ_CONCURRENCY = 64;
 
 /** The per-terminal breakdown is most of a merchant bucket's size (FerretDB decodes it all): it is read only for groupBy=terminal. */
-const FIGURES = { factIds: 0 } as const;
-const WITHOUT_TERMINALS = { factIds: 0, 'm.terminals': 0 } as const;
+const FIGURES = { factIds: 0, lastFold: 0 } as const;
+const WITHOUT_TERMINALS = { factIds: 0, lastFold: 0, 'm.terminals': 0 } as const;
 
 type Range = { from: number; to: number; scope: string; merchantId: string | null };
 

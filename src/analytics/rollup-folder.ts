@@ -3,10 +3,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type Redis from 'ioredis';
 import type { Model } from 'mongoose';
+import { isDuplicateKeyError } from '../common/database/duplicate-key';
+import { writeErrorsOf } from '../common/database/group-commit';
 import { REDIS_CLIENT } from '../redis/redis.constants';
-import { ALL, children, coarser, floorTo, type Level, merchantScope, rollupId } from './buckets';
+import { ALL, coarser, floorTo, type Level, merchantScope, rollupId } from './buckets';
 import { applyFact, emptyMeasures, type Fact, merge, type Measures } from './rollup';
-import { AnalyticsFact, AnalyticsRollup } from './schemas/analytics.schemas';
+import { AnalyticsFact, AnalyticsRollup, FoldedFact, FoldJournal } from './schemas/analytics.schemas';
 
 export const FOLD_EVERY_MS = 500;
 const BATCH = 1_000;
@@ -14,6 +16,10 @@ const BATCH = 1_000;
 const LEASE_MS = 30_000;
 const LEASE_KEY = 'analytics:folder';
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+const JOURNAL_ID = 'current';
+/** A payment's final facts come within hours of its tap; a marker outlives that by days. */
+export const FOLDED_KEPT_DAYS = 8;
+const SWEEP_EVERY_MS = 3_600_000;
 
 type Bucket = { scope: string; level: Level; start: number };
 
@@ -23,17 +29,23 @@ export function forScope(scope: string, m: Measures): Measures {
 }
 
 /**
- * Folds the inbox's facts into minute buckets, then rebuilds the hours and days they belong to.
- * One folder at a time (a Redis lease), so a bucket's read-modify-write has no competitor; a
- * crash at any point is repaired by the next run: a minute bucket lists the facts it holds (a
- * fact folded again is skipped), the inbox entry goes only after its buckets are written, and
- * hours and days are sums of their children, so rewriting them is always right.
+ * Folds the inbox's facts into minute, hour and day buckets, adding each batch's figures to the
+ * few buckets it touches (a fold costs ~15 commands however full the buckets are). Exactly once:
+ * one folder at a time (a Redis lease), so a bucket's read-modify-write has no competitor; a fact
+ * is folded only if its marker (`analytics_folded`, by `_id`) is new; and a journal written
+ * first names the fold, which a crash leaves behind for the next run to finish — its markers are
+ * recognised as its own and the buckets it already wrote carry its id — before the inbox entries
+ * go and the journal with them.
  */
 @Injectable()
 export class RollupFolder {
+  private sweptAt = 0;
+
   constructor(
     @InjectModel(AnalyticsFact.name) private readonly inbox: Model<AnalyticsFact>,
     @InjectModel(AnalyticsRollup.name) private readonly rollups: Model<AnalyticsRollup>,
+    @InjectModel(FoldedFact.name) private readonly folded: Model<FoldedFact>,
+    @InjectModel(FoldJournal.name) private readonly journal: Model<FoldJournal>,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {}
 
@@ -44,10 +56,14 @@ export class RollupFolder {
     if ((await this.redis.set(LEASE_KEY, token, 'PX', LEASE_MS, 'NX')) !== 'OK') return 0;
     let folded = 0;
     try {
+      const unfinished = await this.journal.findById(JOURNAL_ID).lean<FoldJournal>().exec();
+      if (unfinished) folded += await this.finish(unfinished, await this.factsOf(unfinished), true);
       for (let batch = await this.nextBatch(); batch.length && Date.now() - leasedAt < LEASE_MS / 2; batch = await this.nextBatch()) {
-        await this.foldBatch(batch);
-        folded += batch.length;
+        const journal: FoldJournal = { _id: JOURNAL_ID, foldId: randomUUID(), factIds: batch.map((f) => f._id), startedAt: new Date() };
+        await this.journal.collection.insertOne(journal as never);
+        folded += await this.finish(journal, batch, false);
       }
+      await this.sweepMarkers();
     } finally {
       await this.redis.eval(RELEASE, 1, LEASE_KEY, token).catch(() => 0);
     }
@@ -58,61 +74,69 @@ export class RollupFolder {
     return this.inbox.find().limit(BATCH).lean<Fact[]>().exec();
   }
 
-  private async foldBatch(facts: Fact[]): Promise<void> {
-    const minutes = new Map<string, { bucket: Bucket; facts: Fact[] }>();
-    for (const fact of facts) {
-      for (const scope of [ALL, merchantScope(fact.merchantId)]) {
-        const bucket: Bucket = { scope, level: 'minute', start: floorTo(new Date(fact.at).getTime(), 'minute') };
-        const id = rollupId(bucket.scope, bucket.level, bucket.start);
-        const entry = minutes.get(id) ?? { bucket, facts: [] };
-        entry.facts.push(fact);
-        minutes.set(id, entry);
-      }
+  private factsOf(journal: FoldJournal): Promise<Fact[]> {
+    return this.inbox.find({ _id: { $in: journal.factIds } }).lean<Fact[]>().exec();
+  }
+
+  private async finish(journal: FoldJournal, facts: Fact[], resumed: boolean): Promise<number> {
+    const fresh = await this.claim(journal.foldId, facts, resumed);
+    const deltas = bucketDeltas(fresh);
+    await Promise.all([...deltas].map(([id, { bucket, m }]) => this.add(id, bucket, m, journal.foldId)));
+    await this.inbox.deleteMany({ _id: { $in: journal.factIds } });
+    await this.journal.deleteOne({ _id: JOURNAL_ID, foldId: journal.foldId });
+    return fresh.length;
+  }
+
+  /** The facts this fold counts: those whose marker it wrote (a resumed fold finds its own from before the crash). */
+  private async claim(foldId: string, facts: Fact[], resumed: boolean): Promise<Fact[]> {
+    if (!facts.length) return [];
+    const at = new Date();
+    let taken = new Set<number>();
+    try {
+      await this.folded.collection.insertMany(facts.map((f) => ({ _id: f._id, foldId, at })) as never[], { ordered: false });
+    } catch (error) {
+      const writeErrors = writeErrorsOf(error);
+      if (!writeErrors || !writeErrors.every((e) => isDuplicateKeyError(e))) throw error;
+      taken = new Set(writeErrors.map((e) => e.index));
     }
-    await Promise.all([...minutes.entries()].map(([id, { bucket, facts: some }]) => this.foldMinute(id, bucket, some)));
-    await this.rebuildAbove([...minutes.values()].map((m) => m.bucket));
-    await this.inbox.deleteMany({ _id: { $in: facts.map((f) => f._id) } });
+    const ours = facts.filter((_, i) => !taken.has(i));
+    if (!resumed || !taken.size) return ours;
+    const mine = await this.folded.find({ _id: { $in: facts.filter((_, i) => taken.has(i)).map((f) => f._id) }, foldId }, { _id: 1 }).lean().exec();
+    const mineIds = new Set(mine.map((m) => String(m._id)));
+    return [...ours, ...facts.filter((f, i) => taken.has(i) && mineIds.has(f._id))];
   }
 
-  private async foldMinute(id: string, bucket: Bucket, facts: Fact[]): Promise<void> {
-    const doc = await this.rollups.findById(id).lean<AnalyticsRollup>().exec();
-    const measures = doc ? merge(emptyMeasures(), doc.m) : emptyMeasures();
-    const factIds = new Set(doc?.factIds ?? []);
-    let changed = false;
-    for (const fact of facts) {
-      if (factIds.has(fact._id)) continue;
-      applyFact(measures, fact);
-      factIds.add(fact._id);
-      changed = true;
-    }
-    if (changed) await this.write(id, bucket, forScope(bucket.scope, measures), [...factIds]);
-  }
-
-  /** Hours of the changed minutes, then days of those hours, each rebuilt from its children. */
-  private async rebuildAbove(changed: Bucket[]): Promise<void> {
-    for (let level = coarser('minute'); level; level = coarser(level)) {
-      const above = new Map<string, Bucket>();
-      for (const b of changed) {
-        const start = floorTo(b.start, level);
-        above.set(rollupId(b.scope, level, start), { scope: b.scope, level, start });
-      }
-      await Promise.all([...above.entries()].map(([id, bucket]) => this.rebuild(id, bucket)));
-      changed = [...above.values()];
-    }
-  }
-
-  private async rebuild(id: string, bucket: Bucket): Promise<void> {
-    const childLevel = bucket.level === 'day' ? 'hour' : 'minute';
-    const docs = await Promise.all(children(bucket.level, bucket.start).map((start) => this.rollups.findById(rollupId(bucket.scope, childLevel, start), { m: 1 }).lean<AnalyticsRollup>().exec()));
-    const sum = docs.reduce((acc, doc) => (doc ? merge(acc, doc.m) : acc), emptyMeasures());
-    await this.write(id, bucket, sum);
-  }
-
-  private async write(id: string, bucket: Bucket, m: Measures, factIds?: string[]): Promise<void> {
-    await this.rollups.replaceOne(
-      { _id: id },
-      { _id: id, scope: bucket.scope, level: bucket.level, start: new Date(bucket.start), m, ...(factIds && { factIds }), updatedAt: new Date() },
+  private async add(id: string, bucket: Bucket, delta: Measures, foldId: string): Promise<void> {
+    const doc = await this.rollups.findById(id, { factIds: 0 }).lean<AnalyticsRollup>().exec();
+    if (doc?.lastFold === foldId) return;
+    const m = forScope(bucket.scope, merge(doc ? merge(emptyMeasures(), doc.m) : emptyMeasures(), delta));
+    await this.rollups.collection.replaceOne(
+      { _id: id as never },
+      { scope: bucket.scope, level: bucket.level, start: new Date(bucket.start), m, lastFold: foldId, updatedAt: new Date() },
       { upsert: true },
     );
   }
+
+  private async sweepMarkers(): Promise<void> {
+    if (Date.now() - this.sweptAt < SWEEP_EVERY_MS) return;
+    this.sweptAt = Date.now();
+    await this.folded.deleteMany({ at: { $lt: new Date(Date.now() - FOLDED_KEPT_DAYS * 86_400_000) } });
+  }
+}
+
+/** Each bucket a batch touches (every level, every merchant and the whole platform) with what the batch adds to it. */
+export function bucketDeltas(facts: Fact[]): Map<string, { bucket: Bucket; m: Measures }> {
+  const deltas = new Map<string, { bucket: Bucket; m: Measures }>();
+  for (const fact of facts) {
+    for (const scope of [ALL, merchantScope(fact.merchantId)]) {
+      for (let level: Level | undefined = 'minute'; level; level = coarser(level)) {
+        const bucket: Bucket = { scope, level, start: floorTo(new Date(fact.at).getTime(), level) };
+        const id = rollupId(scope, level, bucket.start);
+        const entry = deltas.get(id) ?? { bucket, m: emptyMeasures() };
+        applyFact(entry.m, fact);
+        deltas.set(id, entry);
+      }
+    }
+  }
+  return deltas;
 }

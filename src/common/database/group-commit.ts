@@ -95,7 +95,7 @@ interface WriteError {
 }
 
 /** The driver's MongoBulkWriteError lists each failed document by its index in the batch. */
-function writeErrorsOf(error: unknown): WriteError[] | undefined {
+export function writeErrorsOf(error: unknown): WriteError[] | undefined {
   const raw = (error as { writeErrors?: unknown } | null)?.writeErrors;
   if (!raw) return undefined;
   const list = (Array.isArray(raw) ? raw : [raw]) as Array<WriteError & { err?: WriteError }>;
