@@ -46,6 +46,9 @@ describe('async NFC payments', () => {
 
     const done = await waitForFinal(app, s.terminal.token, res.body.transactionId);
     expect(done).toMatchObject({ status: 'completed', txHash: expect.any(String), failureReason: null, processingTime: expect.stringMatching(/^\d+ms$/) });
+    // The timeline: accepted, then settling started, then completed.
+    expect(Date.parse(done.processingStartedAt as string)).toBeGreaterThanOrEqual(Date.parse(done.createdAt as string));
+    expect(Date.parse(done.processingStartedAt as string)).toBeLessThanOrEqual(Date.parse(done.completedAt as string));
     expect(done.metadata).toMatchObject({ paymentMethod: 'nfc', terminalId: s.terminal.terminalId, processingType: 'async', authCode: expect.stringMatching(/^AUTH_/) });
     expect(await ledgerBalance(app, s.merchant.settlementAddress)).toBe(before + 75_000n * MIST_PER_UNIT);
 

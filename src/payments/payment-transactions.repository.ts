@@ -117,15 +117,16 @@ export class PaymentTransactionsRepository {
    */
   async markProcessing(transactionId: string, at: Date): Promise<{ payment: Transaction; firstStart: boolean } | null> {
     const before = await this.transactions
-      .findOneAndUpdate({ _id: transactionId }, { $set: { status: 'processing' }, $inc: { attempts: 1 } }, { returnDocument: 'before' })
+      // $min sets the first start once, in the same write (a second command per settlement before).
+      .findOneAndUpdate({ _id: transactionId }, { $set: { status: 'processing' }, $inc: { attempts: 1 }, $min: { processingStartedAt: at } }, { returnDocument: 'before' })
       .lean<Transaction>()
       .exec();
     if (!before) return null;
     if (isFinal(before.status)) {
-      await this.transactions.updateOne({ _id: transactionId }, { $set: { status: before.status }, $inc: { attempts: -1 } }).exec();
+      const undo = { $set: { status: before.status }, $inc: { attempts: -1 }, ...(!before.processingStartedAt && { $unset: { processingStartedAt: 1 } }) };
+      await this.transactions.updateOne({ _id: transactionId }, undo).exec();
       return null;
     }
-    if (!before.processingStartedAt) await this.transactions.updateOne({ _id: transactionId }, { $set: { processingStartedAt: at } }).exec();
     return { payment: { ...before, status: 'processing', processingStartedAt: before.processingStartedAt ?? at }, firstStart: !before.processingStartedAt };
   }
 
