@@ -123,6 +123,21 @@ describe('SettlementService on the LocalLedger', () => {
     expect(await balanceOf(stack.ledger, merchant)).toBe(9_000n);
   });
 
+  it('a first-start hint that is wrong (bytes already stored, landed or not) still submits the stored bytes, paying once', async () => {
+    const real = new MongoSettlementAttemptStore(connection);
+    await setUp({ attempts: crashingOnceAfterStoring(real) });
+    const req = request(7_000n, { firstStart: true });
+    await expect(stack.settlement.settle(req)).rejects.toMatchObject({ kind: 'transient' });
+    const stored = await real.loadPrepared(req.transactionId);
+
+    // Stored, never submitted: the hint skips the lookup, the insert finds the stored bytes, which are sent.
+    expect((await stack.settlement.settle(req)).txHash).toBe(stored!.digest);
+    // Stored and landed: the same transfer again, nothing more moved.
+    expect((await stack.settlement.settle(req)).txHash).toBe(stored!.digest);
+    expect(await balanceOf(stack.ledger, merchant)).toBe(7_000n);
+    expect(await balanceOf(stack.ledger, payer)).toBe(FAUCET_MIST - 7_000n - TRANSFER_FEE);
+  });
+
   it('replaces stored bytes only once their gas coin was consumed by another payment, still paying once', async () => {
     const real = new MongoSettlementAttemptStore(connection);
     await setUp({ attempts: crashingOnceAfterStoring(real) });

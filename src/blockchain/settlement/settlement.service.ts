@@ -111,7 +111,7 @@ export class SettlementService {
     // Built while the store is asked for this payment's bytes, and used only if there are none:
     // the usual first attempt then costs no extra wait. (Sponsored builds need a coin first.)
     const early = this.gasStation ? undefined : later(this.prepare(request, undefined));
-    let prepared = await attempts.loadPrepared(request.transactionId);
+    let prepared = early && request.firstStart ? null : await attempts.loadPrepared(request.transactionId);
     if (prepared) {
       const landed = await this.lookup(prepared.digest);
       if (landed) return landed;

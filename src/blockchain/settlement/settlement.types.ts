@@ -7,6 +7,12 @@ export interface SettlementRequest {
   amountMist: bigint;
   /** A second transfer in the same transaction (the platform fee): both happen or neither. */
   fee?: { toAddress: string; amountMist: bigint };
+  /**
+   * No settlement of this id ever started before, so no bytes can be stored for it: they are
+   * stored at once instead of being looked up first (a round trip less). A wrong hint costs
+   * nothing but that: storing is insert-first, and bytes already stored are the ones submitted.
+   */
+  firstStart?: boolean;
 }
 
 /** A signed transaction kept before submission, so any retry resubmits these bytes instead of building anew. */

@@ -90,6 +90,8 @@ export class SettlePaymentUseCase {
       toAddress: payment.merchantWalletAddress!,
       // Payments from before fees move their whole amount.
       amountMist: BigInt(payment.netMist ?? payment.amountMist!),
+      // The attempts counted before this start (markProcessing answers the document as it was).
+      firstStart: !payment.attempts,
       ...(BigInt(payment.feeMist ?? 0) > 0n && { fee: { toAddress: (await this.wallets.createWallet(PLATFORM_FEE_WALLET_OWNER, { fund: false })).address, amountMist: BigInt(payment.feeMist!) } }),
     });
     return { payer: payer.address, result };
