@@ -39,6 +39,7 @@ export function loadConfiguration(raw: Record<string, string | undefined>) {
       uri: env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017',
       dbName: env.MONGODB_DB_NAME,
       monitorCommands: env.MONGODB_MONITOR_COMMANDS,
+      maxPoolSize: env.MONGODB_MAX_POOL_SIZE,
     },
     redis: {
       embedded: !env.REDIS_URL,

@@ -149,6 +149,18 @@ export class EnvironmentVariables {
   @Min(24)
   IDEMPOTENCY_TTL_HOURS: number = 24;
 
+  /**
+   * Connections to MongoDB per process. FerretDB's SQLite backend (the embedded server) holds an
+   * update's query open while it takes a second connection for the write, out of a pool of 100 (400
+   * in our build): enough concurrent updates across all processes deadlock it. A small pool per
+   * process keeps them far below that; group commit needs few connections anyway.
+   */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  MONGODB_MAX_POOL_SIZE: number = 20;
+
   /** Count every MongoDB command in /metrics (nfcpay_db_commands_total; profiling). */
   @Transform(toBoolean)
   @IsBoolean()

@@ -29,8 +29,8 @@ export { projectRoot };
 /** How long a mongod download may take to start before FerretDB is built instead (no internet: it fails at once). */
 const DOWNLOAD_GIVE_UP_MS = 4_000;
 const cacheBin = join(process.env.NFCPAY_CACHE_DIR ?? join(projectRoot, '.cache'), 'bin');
-// Named after the version and the patch, so a binary built without the patch is never reused.
-const ferretDbTarget = join(cacheBin, `ferretdb-${FERRETDB_VERSION}-indexed-id`);
+// Named after the version and the patches, so a binary built without them is never reused.
+const ferretDbTarget = join(cacheBin, `ferretdb-${FERRETDB_VERSION}-indexed-id-pool400`);
 
 export function findOnPath(binary: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
@@ -133,6 +133,19 @@ const FERRETDB_ID_LOOKUP = {
   to: `IDColumn = DefaultColumn + "->'_id'"`,
 };
 
+/**
+ * FerretDB 1.24 runs an update (and findAndModify) with its query's rows still open, on one pooled
+ * SQLite connection, while the write takes a second one from the same pool of 100: a hundred
+ * updates at once each hold one and wait for another, and the server stops answering for good
+ * (seen in `npm run soak` at 100 taps/s across three processes). A larger pool moves that edge to
+ * where the app's own pools (MONGODB_MAX_POOL_SIZE per process) cannot reach it.
+ */
+const FERRETDB_POOL = {
+  file: join('internal', 'backends', 'sqlite', 'metadata', 'pool', 'opendb.go'),
+  from: `db.SetMaxOpenConns(100)`,
+  to: `db.SetMaxOpenConns(400)`,
+};
+
 /** Builds FerretDB from the Go module proxy into the project cache; undefined when Go is missing. */
 function ensureFerretDb(log: (line: string) => void): string | undefined {
   const target = ferretDbTarget;
@@ -149,7 +162,7 @@ function ensureFerretDb(log: (line: string) => void): string | undefined {
     spawnSync('chmod', ['-R', 'u+w', work]);
     // A module download lacks the generated version file that the FerretDB binary insists on.
     writeFileSync(join(work, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
-    patchIdLookup(work);
+    for (const patch of [FERRETDB_ID_LOOKUP, FERRETDB_POOL]) applyPatch(work, patch);
     mkdirSync(cacheBin, { recursive: true });
     const build = spawnSync(go, ['build', '-o', target, './cmd/ferretdb'], { cwd: work, encoding: 'utf8', stdio: ['ignore', 'inherit', 'inherit'] });
     if (build.status !== 0) throw new Error(`building FerretDB failed (exit ${build.status})`);
@@ -160,11 +173,11 @@ function ensureFerretDb(log: (line: string) => void): string | undefined {
   }
 }
 
-function patchIdLookup(sourceDir: string): void {
-  const file = join(sourceDir, FERRETDB_ID_LOOKUP.file);
+function applyPatch(sourceDir: string, patch: { file: string; from: string; to: string }): void {
+  const file = join(sourceDir, patch.file);
   const source = readFileSync(file, 'utf8');
-  if (!source.includes(FERRETDB_ID_LOOKUP.from)) throw new Error(`FerretDB ${FERRETDB_VERSION}: ${FERRETDB_ID_LOOKUP.file} no longer reads as expected; review the _id lookup patch`);
-  writeFileSync(file, source.replace(FERRETDB_ID_LOOKUP.from, FERRETDB_ID_LOOKUP.to));
+  if (!source.includes(patch.from)) throw new Error(`FerretDB ${FERRETDB_VERSION}: ${patch.file} no longer reads as expected; review the patch to \`${patch.to}\``);
+  writeFileSync(file, source.replace(patch.from, patch.to));
 }
 
 const running = new Set<ChildProcess>();

@@ -30,6 +30,7 @@ export class CoreModule {
           retryAttempts: 10,
           retryDelay: 1_000,
           monitorCommands: config.database.monitorCommands,
+          maxPoolSize: config.database.maxPoolSize,
         }),
         // Bull's blocking connections need unlimited retries per request; it sets that itself.
         BullModule.forRoot({
