@@ -10,6 +10,7 @@ import { quietFrameworkLogger } from './common/logging/quiet-framework-logger';
 import { validationExceptionFactory } from './common/filters/validation-exception.factory';
 import { refuseDeepJson, requireJsonBody } from './common/validation/json-body';
 import { requestIdMiddleware } from './common/request-id/request-id.middleware';
+import { loadSheddingMiddleware } from './common/http/load-shedding.middleware';
 import { appConfig, AppConfig } from './config/app.config';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsService } from './metrics/metrics.service';
@@ -20,6 +21,7 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.useLogger(quietFrameworkLogger(app.get(Logger)));
   app.use(requestIdMiddleware);
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
+  app.use(loadSheddingMiddleware(config.maxInFlightRequests, () => app.get(MetricsService).requestsShed.inc()));
   app.use(helmet());
   app.use(requireJsonBody);
   // Keeps the raw bytes as `req.rawBody` (what Nest's rawBody option does): a signed request's

@@ -28,6 +28,7 @@ export function loadConfiguration(raw: Record<string, string | undefined>) {
       host: env.HOST,
       metricsPort: env.METRICS_PORT,
       bodyLimit: env.BODY_LIMIT,
+      maxInFlightRequests: env.MAX_IN_FLIGHT_REQUESTS,
       frontendUrl: env.FRONTEND_URL,
       logLevel: env.LOG_LEVEL,
       logFormat: env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json'),

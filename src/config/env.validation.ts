@@ -173,6 +173,12 @@ export class EnvironmentVariables {
   @IsIn(['json', 'pretty'])
   LOG_FORMAT?: 'json' | 'pretty';
 
+  /** Requests one process works on at once; more are answered 503 with Retry-After instead of queueing without bound. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  MAX_IN_FLIGHT_REQUESTS: number = 512;
+
   @IsString()
   @Matches(/^\d+(kb|mb)$/, { message: 'BODY_LIMIT must look like 32kb or 1mb' })
   BODY_LIMIT: string = '32kb';

@@ -49,6 +49,7 @@ export class MetricsService implements OnModuleInit {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+  readonly requestsShed = new Counter({ name: 'nfcpay_http_requests_shed_total', help: 'Requests answered 503 at once because MAX_IN_FLIGHT_REQUESTS were in progress', registers: [this.registry] });
   readonly paymentsCompleted = new Counter({ name: 'nfcpay_payments_completed_total', help: 'Payments settled on chain', registers: [this.registry] });
   readonly paymentsFailed = new Counter({ name: 'nfcpay_payments_failed_total', help: 'Payments whose settlement failed for good', registers: [this.registry] });
   readonly paymentsCancelled = new Counter({ name: 'nfcpay_payments_cancelled_total', help: 'Pending payments cancelled', registers: [this.registry] });
