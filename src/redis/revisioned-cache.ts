@@ -30,6 +30,8 @@ export class RevisionedCache {
   private readonly logger = new Logger(RevisionedCache.name);
   private hits = 0;
   private misses = 0;
+  /** Loads in progress in this process: concurrent misses of one key share one database read. */
+  private readonly loading = new Map<string, Promise<unknown>>();
 
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {
     redis.defineCommand('setIfNewer', { numberOfKeys: 1, lua: SET_IF_NEWER });
@@ -42,6 +44,16 @@ export class RevisionedCache {
       return cached.value;
     }
     this.misses++;
+    // Under load every request of a terminal or merchant misses at once when its entry expires:
+    // without this each of them read the document (a scan on FerretDB) while the others waited.
+    const inProgress = this.loading.get(key) as Promise<T | null> | undefined;
+    if (inProgress) return inProgress;
+    const loading = this.load(key, ttlSeconds, load).finally(() => this.loading.delete(key));
+    this.loading.set(key, loading);
+    return loading;
+  }
+
+  private async load<T>(key: string, ttlSeconds: number, load: () => Promise<Revisioned<T> | null>): Promise<T | null> {
     const loaded = (await load()) ?? { revision: NOT_FOUND_REVISION, value: null };
     await this.write(key, loaded, ttlSeconds);
     return loaded.value;
