@@ -314,11 +314,13 @@ async function reconcile(
   const client = await MongoClient.connect(cluster.mongoUri);
   try {
     const db = client.db('soak');
+    // The ledger first: while settlement still runs, a transfer read here has a payment that is
+    // processing or completed in the read below, so the two snapshots never look like two transfers.
+    const ledger = await db.collection('ledger_transactions').find({}, { projection: { _id: 1 } }).toArray();
     const transactions = await db
       .collection('transactions')
       .find({}, { projection: { transactionId: 1, status: 1, cardUuid: 1, amount: 1, txHash: 1, createdAt: 1, completedAt: 1, merchantId: 1, failureReason: 1 } })
       .toArray();
-    const ledger = await db.collection('ledger_transactions').find({}, { projection: { _id: 1 } }).toArray();
     const ledgerDigests = new Set(ledger.map((t) => String(t._id)));
     const byId = new Map(transactions.map((t) => [t.transactionId as string, t]));
     const byStatus: Record<string, number> = {};

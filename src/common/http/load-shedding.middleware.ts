@@ -30,8 +30,14 @@ export function loadSheddingMiddleware(maxInFlight: number, onShed: () => void =
       released = true;
       inFlight--;
     };
+    // Held until the app has produced its answer, not until the client goes away: a caller that
+    // gives up (a terminal's timeout) leaves its work running, and that work is what is bounded.
+    const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    res.end = ((...args: unknown[]) => {
+      release();
+      return end(...args);
+    }) as Response['end'];
     res.once('finish', release);
-    res.once('close', release);
     next();
   };
 }
