@@ -37,7 +37,6 @@ export function loadSheddingMiddleware(maxInFlight: number, onShed: () => void =
       release();
       return end(...args);
     }) as Response['end'];
-    res.once('finish', release);
     next();
   };
 }
