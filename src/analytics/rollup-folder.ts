@@ -101,9 +101,9 @@ export class RollupFolder {
     }
     const ours = facts.filter((_, i) => !taken.has(i));
     if (!resumed || !taken.size) return ours;
-    const mine = await this.folded.find({ _id: { $in: facts.filter((_, i) => taken.has(i)).map((f) => f._id) }, foldId }, { _id: 1 }).lean().exec();
-    const mineIds = new Set(mine.map((m) => String(m._id)));
-    return [...ours, ...facts.filter((f, i) => taken.has(i) && mineIds.has(f._id))];
+    const marked = facts.filter((_, i) => taken.has(i));
+    const mine = new Set((await this.folded.find({ _id: { $in: marked.map((f) => f._id) }, foldId }, { _id: 1 }).lean().exec()).map((m) => String(m._id)));
+    return [...ours, ...marked.filter((f) => mine.has(f._id))];
   }
 
   private async add(id: string, bucket: Bucket, delta: Measures, foldId: string): Promise<void> {
